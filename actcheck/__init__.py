@@ -1,0 +1,27 @@
+"""actcheck: gradient verification for activation functions, NumPy against PyTorch autograd.
+
+>>> import actcheck
+>>> actcheck.check("elu", [-1.0, 0.0, 1.0], alpha=2.0).passed
+True
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["check", "check_pair", "verify", "ACTIVATIONS", "__version__"]
+
+
+def __getattr__(name):
+    # lazy, so `import actcheck` (and the CLI's --help) stays cheap
+    if name == "check":
+        from .compare import check
+
+        return check
+    if name in ("verify", "check_pair"):
+        from . import verify as _verify
+
+        return getattr(_verify, name)
+    if name == "ACTIVATIONS":
+        from .activations import ACTIVATIONS
+
+        return ACTIVATIONS
+    raise AttributeError(f"module 'actcheck' has no attribute {name!r}")

@@ -1,0 +1,241 @@
+"""The engine: evaluate NumPy and torch at the same points in the same dtype, and compare.
+
+Nothing here prints. ``check`` returns a Result; the CLI renders it.
+
+How points compare: a point passes a comparison when |numpy - reference| <= atol +
+rtol*|reference|; nan equals nan and an infinity equals the same infinity. At x = nan
+only the forward is compared (it must be nan): there is no derivative there, and
+torch's answer depends on its code path. At x = +-inf torch is evaluated one
+element at a time and NumPy gives the mathematical limit.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import lookup, resolve_params
+from .dtypes import get_dtype, tolerances
+
+__all__ = ["Comparison", "Result", "check", "close", "UPSTREAM_SEED", "FD_RTOL", "FD_ATOL"]
+
+UPSTREAM_SEED = 20240824
+# A finite difference is good to ~1e-9 relative; the NumPy derivative it checks is in the dtype.
+FD_RTOL = 1e-6
+FD_ATOL = 1e-8
+
+
+def close(a, b, rtol, atol):
+    """(abs error, ok) elementwise, comparing in float64; nan==nan and inf==inf count as equal."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+        err = np.where(same, 0.0, np.abs(a - b))
+        err = np.where(np.isnan(err), np.inf, err)
+        ok = same | (np.isfinite(a) & np.isfinite(b) & (err <= atol + rtol * np.abs(b)))
+    return err, ok
+
+
+@dataclass
+class Comparison:
+    """One kind of check over all points: NumPy's value against a reference's."""
+
+    name: str  # forward, backward, vjp, torch_forward_ad, second, finite_difference
+    numpy: np.ndarray
+    reference: np.ndarray
+    rtol: float
+    atol: float
+    skip: np.ndarray  # points this comparison does not judge (kinks for FD, nan x for derivatives)
+    err: np.ndarray = field(init=False)
+    ok: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        err, ok = close(self.numpy, self.reference, self.rtol, self.atol)
+        self.err = np.where(self.skip, np.nan, err)
+        self.ok = ok | self.skip
+
+    @property
+    def max_abs_error(self):
+        """Greatest absolute difference over the judged points (0 when none are judged)."""
+        judged = self.err[~self.skip]
+        return float(judged.max()) if judged.size else 0.0
+
+    @property
+    def ratio(self):
+        """Each point's error as a multiple of what was allowed (inf for a nan/inf mismatch)."""
+        allowed = self.atol + self.rtol * np.abs(np.asarray(self.reference, dtype=np.float64))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.skip, 0.0, np.nan_to_num(self.err / allowed, nan=np.inf))
+
+
+@dataclass
+class Result:
+    """Everything known about one activation in one dtype at a set of points."""
+
+    activation: str
+    params: dict
+    dtype: str
+    rtol: float
+    atol: float
+    x: np.ndarray
+    numpy: dict
+    torch: dict
+    comparisons: dict
+    upstream: np.ndarray | None = None
+    extras: dict = field(default_factory=dict)  # finite_difference, exact values, ulp, kink flags
+
+    @property
+    def ok(self):
+        """Per point: passed every comparison."""
+        ok = np.ones(self.x.shape, dtype=bool)
+        for c in self.comparisons.values():
+            ok &= c.ok
+        return ok
+
+    @property
+    def passed(self):
+        return bool(self.ok.all())
+
+    @property
+    def n_points(self):
+        return int(self.x.size)
+
+    @property
+    def max_abs_error(self):
+        return {name: c.max_abs_error for name, c in self.comparisons.items()}
+
+    def badness(self):
+        """Per point, the worst error-to-allowance ratio over every comparison."""
+        ratios = [c.ratio for c in self.comparisons.values()]
+        return np.max(ratios, axis=0) if ratios else np.zeros(self.x.shape)
+
+    def worst(self, k=10):
+        """Indices of the k worst points, worst first (ties keep grid order)."""
+        return np.argsort(-self.badness(), kind="stable")[:k]
+
+    def failures(self):
+        """One line per failing comparison, in assert_close's words."""
+        lines = []
+        for c in self.comparisons.values():
+            if c.ok.all():
+                continue
+            i = int(np.argmax(c.ratio))
+            lines.append(
+                f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; greatest absolute "
+                f"difference {c.err[i]:.3g} at x = {self.x[i]:.17g} "
+                f"(numpy {float(c.numpy[i]):.17g}, reference {float(c.reference[i]):.17g}; "
+                f"up to {c.atol + c.rtol * abs(float(c.reference[i])):.3g} allowed)"
+            )
+        return lines
+
+    def to_dict(self, max_points=10_000, worst=10, all_points=False):
+        """The JSON object (see the README); point lists are left out past ``max_points``."""
+        from .report import result_to_dict
+
+        return result_to_dict(self, max_points=max_points, worst=worst, all_points=all_points)
+
+
+def _numpy_side(act, x, params, dtype, upstream, order):
+    """NumPy's values, computed in the dtype's compute type and rounded once to the dtype."""
+    xc = x.astype(dtype.compute)
+    out = {"forward": act.forward(xc, **params), "backward": act.derivative(xc, **params)}
+    if order >= 2:
+        out["second"] = act.second(xc, **params)
+    out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy) for k, v in out.items()}
+    if upstream is not None:
+        prod = upstream.astype(dtype.compute) * out["backward"].astype(dtype.compute)
+        out["vjp"] = prod.astype(dtype.numpy)
+    return out
+
+
+def _upstream(n, dtype, seed=UPSTREAM_SEED):
+    """A seeded random upstream gradient, so a backward that ignores it is caught."""
+    g = np.random.default_rng(seed).uniform(-2.0, 2.0, n)
+    return g.astype(np.float32).astype(dtype.numpy) if dtype.name == "bfloat16" else g.astype(dtype.numpy)
+
+
+def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, **params):
+    """Check activation ``name`` at ``values`` (default grid if None); return a Result.
+
+    Raises ValueError (ParamError) for an unknown name, parameter or dtype.
+    """
+    act = lookup(name)
+    if act is None:
+        raise ValueError(f"unknown activation {name!r}")
+    if act.kind == "vector":
+        from .vector import check_vector
+
+        return check_vector(act, values, dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, **params)
+    params = resolve_params(act, params)
+    dt = get_dtype(dtype)
+    default_rtol, default_atol, widened = tolerances(dt, act)
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    if rtol < 0 or atol < 0:
+        raise ValueError("tolerances must be non-negative")
+    x = _points(act, values, params, dt)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result = _evaluate(act, x, params, dt, rtol, atol, order, fd, oracle)
+    if widened and atol == default_atol:
+        result.extras["notes"].append(widened)
+    return result
+
+
+def _points(act, values, params, dt):
+    from .grids import default_grid
+
+    raw = default_grid(act, params, dt) if values is None else np.asarray(values, dtype=np.float64).ravel()
+    if dt.name == "bfloat16":
+        return raw.astype(np.float32).astype(dt.numpy)
+    with np.errstate(over="ignore"):
+        return raw.astype(dt.numpy)
+
+
+def _evaluate(act, x, params, dt, rtol, atol, order, fd, oracle):
+    from .torchref import evaluate
+
+    upstream = _upstream(x.size, dt)
+    ours = _numpy_side(act, x, params, dt, upstream, order)
+    theirs = evaluate(lambda T, t: act.torch(T, t, **params), x, dt, upstream=upstream, order=order)
+    x64 = x.astype(np.float64)
+    undefined = np.isnan(x64)  # no derivative at nan
+    kink = np.isin(x64, np.asarray(act.kinks(**params), dtype=np.float64))
+    comps = {"forward": Comparison("forward", ours["forward"], theirs["forward"], rtol, atol, np.zeros(x.shape, bool))}
+    # (comparison, NumPy's value, torch's): forward mode must agree with NumPy's derivative too
+    for name, mine, key in (
+        ("backward", "backward", "backward"),
+        ("vjp", "vjp", "vjp"),
+        ("torch_forward_ad", "backward", "forward_ad"),
+        ("second", "second", "second"),
+    ):
+        if mine in ours and theirs.get(key) is not None:
+            # at a kink any subgradient is right; NumPy follows reverse mode, forward mode may differ
+            skip = undefined | kink if name == "torch_forward_ad" else undefined
+            comps[name] = Comparison(name, ours[mine], theirs[key], rtol, atol, skip)
+    result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
+    result.extras["kink"] = kink
+    result.extras["notes"] = _mode_notes(x64, kink, theirs)
+    if fd:
+        from .finite_diff import add_finite_difference
+
+        add_finite_difference(result, act, params)
+    if oracle:
+        from .oracle import add_oracle
+
+        add_oracle(result, act, params, order)
+    return result
+
+
+def _mode_notes(x, kink, theirs):
+    """Say where torch's forward and reverse modes pick different subgradients at a kink."""
+    fwd, rev = theirs.get("forward_ad"), theirs.get("backward")
+    if fwd is None:
+        return ["torch has no forward-mode derivative for this activation"]
+    notes = []
+    for i in np.flatnonzero(kink):
+        a, b = float(rev[i]), float(fwd[i])
+        if a != b and not (np.isnan(a) and np.isnan(b)):
+            notes.append(f"at the kink x = {x[i]:g} torch's reverse mode gives f' = {a:g}, forward mode {b:g}")
+    return notes

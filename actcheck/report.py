@@ -1,0 +1,317 @@
+"""Rendering: JSON objects, rich tables, JUnit XML, and atomic file writes. No computation."""
+
+import json
+import math
+import os
+import tempfile
+
+import numpy as np
+
+__all__ = [
+    "jsonable",
+    "dumps",
+    "result_to_dict",
+    "results_to_dict",
+    "render_result",
+    "render_summary",
+    "render_list",
+    "junit_xml",
+    "write_atomic",
+]
+
+_DIGITS = {"float64": 10, "float32": 8, "float16": 5, "bfloat16": 4}
+
+
+def jsonable(v):
+    """A float for JSON: non-finite values become the strings 'nan', 'inf', '-inf'."""
+    if v is None:
+        return None
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
+def dumps(obj):
+    """Strict JSON (no NaN/Infinity literals)."""
+    return json.dumps(obj, allow_nan=False, indent=2)
+
+
+def _at(arr, i):
+    return None if arr is None else jsonable(arr[i])
+
+
+def point_dict(r, i):
+    """One point's JSON object."""
+    ext = r.extras
+    fwd = {"numpy": _at(r.numpy["forward"], i), "torch": _at(r.torch["forward"], i)}
+    bwd = {"numpy": _at(r.numpy["backward"], i), "torch": _at(r.torch["backward"], i)}
+    bwd["torch_forward_ad"] = _at(r.torch.get("forward_ad"), i)
+    p = {"x": jsonable(r.x[i]), "forward": fwd, "backward": bwd}
+    if r.upstream is not None:
+        p["vjp"] = {
+            "upstream": _at(r.upstream, i),
+            "numpy": _at(r.numpy["vjp"], i),
+            "torch": _at(r.torch.get("vjp"), i),
+        }
+    if "second" in r.numpy:
+        p["second"] = {"numpy": _at(r.numpy["second"], i), "torch": _at(r.torch.get("second"), i)}
+    if "finite_difference" in ext:
+        bwd["finite_difference"] = _at(ext["finite_difference"], i)
+    if "exact" in ext:
+        for key, exact in ext["exact"].items():
+            target = {"forward": fwd, "backward": bwd, "second": p.get("second")}[key]
+            if target is not None:
+                target["exact"] = _at(exact, i)
+        p["ulp"] = {k: {side: _at(v, i) for side, v in sides.items()} for k, sides in ext["ulp"].items()}
+        if ext.get("kink") is not None and ext["kink"][i]:
+            p["kink"] = True
+    p["passed"] = bool(r.ok[i])
+    return p
+
+
+def result_to_dict(r, max_points=10_000, worst=10, all_points=False):
+    """A Result as the JSON object the README documents."""
+    d = {
+        "activation": r.activation,
+        "params": r.params,
+        "dtype": r.dtype,
+        "rtol": r.rtol,
+        "atol": r.atol,
+        "passed": r.passed,
+        "n_points": r.n_points,
+        "max_abs_error": {k: jsonable(v) for k, v in r.max_abs_error.items()},
+    }
+    if "max_ulp" in r.extras:
+        d["max_ulp"] = r.extras["max_ulp"]
+    if "tolerances" in r.extras:
+        d["tolerances"] = r.extras["tolerances"]
+    d["failures"] = r.failures()
+    d["notes"] = list(r.extras.get("notes", []))
+    if all_points or r.n_points <= max_points:
+        d["points"] = [point_dict(r, i) for i in range(r.n_points)]
+    d["worst"] = [point_dict(r, int(i)) for i in r.worst(worst)]
+    return d
+
+
+def results_to_dict(results, **kw):
+    """The JSON object for several results (``actcheck all``)."""
+    return {"passed": all(r.passed for r in results), "results": [result_to_dict(r, **kw) for r in results]}
+
+
+# ---------------------------------------------------------------- rich tables
+
+
+def _fmt(v, digits):
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return f"{v:.{digits}g}"
+
+
+def _err(v):
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1e}"
+
+
+def _verdict(ok):
+    return "[green]PASS[/]" if ok else "[bold red]FAIL[/]"
+
+
+def _rows_to_show(r, worst):
+    """Every point for a short list; the worst ``worst`` for a long one."""
+    if r.n_points <= max(worst, 40):
+        return list(range(r.n_points)), False
+    return [int(i) for i in r.worst(worst)], True
+
+
+def render_result(console, r, worst=10):
+    """Print one Result as a table of points, the max errors and the verdict."""
+    from rich import box
+    from rich.table import Table
+
+    digits = _DIGITS[r.dtype]
+    params = ", ".join(f"{k}={v}" for k, v in r.params.items())
+    rows, worst_only = _rows_to_show(r, worst)
+    title = f"{r.activation}({params}) · {r.dtype} · rtol {r.rtol:g} atol {r.atol:g}"
+    if worst_only:
+        title += f" · {len(rows)} worst of {r.n_points} points"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    cols = ["x", "NumPy f(x)", "torch f(x)", "|Δf|", "NumPy f'(x)", "torch f'(x)", "|Δf'|"]
+    comps = r.comparisons
+    # forward-mode and VJP columns only when they have something to say; their maxima are in the footer
+    extra = [k for k in ("torch_forward_ad", "vjp") if k in comps and not comps[k].ok.all()]
+    extra += [k for k in ("second", "finite_difference") if k in comps]
+    names = {"torch_forward_ad": "fwd-AD |Δ|", "vjp": "VJP |Δ|", "second": "|Δf''|", "finite_difference": "FD |Δ|"}
+    for c in cols + [names[k] for k in extra]:
+        table.add_column(c, justify="right", no_wrap=True)
+    has_oracle = "exact" in r.extras
+    if has_oracle:
+        table.add_column("ULP f np/torch", justify="right")
+        table.add_column("ULP f' np/torch", justify="right")
+    table.add_column("verdict")
+    for i in rows:
+        cells = [
+            _fmt(r.x[i], digits),
+            _fmt(r.numpy["forward"][i], digits),
+            _fmt(r.torch["forward"][i], digits),
+            _err(comps["forward"].err[i]),
+            _fmt(r.numpy["backward"][i], digits),
+            _fmt(r.torch["backward"][i], digits),
+            _err(comps["backward"].err[i]),
+        ]
+        cells += [_extra_cell(r, k, i) for k in extra]
+        if has_oracle:
+            cells += [_ulp_cell(r, "forward", i), _ulp_cell(r, "backward", i)]
+        cells.append(_verdict(r.ok[i]) + _note_cell(r, i))
+        table.add_row(*cells)
+    console.print(table)
+    _render_footer(console, r)
+
+
+def _extra_cell(r, key, i):
+    if key == "finite_difference" and r.extras.get("fd_skipped") is not None and r.extras["fd_skipped"][i]:
+        return "kink"
+    return _err(r.comparisons[key].err[i])
+
+
+def _ulp_cell(r, key, i):
+    ulp = r.extras["ulp"].get(key)
+    if not ulp or ulp["numpy"] is None:
+        return "—"
+    a, b = ulp["numpy"][i], ulp["torch"][i]
+    if np.isnan(a) and np.isnan(b):
+        return "kink" if r.extras["kink"][i] else "—"
+    return f"{_ulp_str(a)}/{_ulp_str(b)}"
+
+
+def _ulp_str(v):
+    if np.isnan(v):
+        return "—"
+    if np.isinf(v):
+        return "inf"
+    return f"{v:.0f}" if v < 1e6 else f"{v:.1e}"
+
+
+def _note_cell(r, i):
+    closer = r.extras.get("closer")
+    if closer is None or not closer[i]:
+        return ""
+    return f" ({closer[i]} closer)"
+
+
+def _render_footer(console, r):
+    errs = "  ".join(f"max |Δ {k}| = {_err(v)}" for k, v in r.max_abs_error.items())
+    console.print(errs)
+    if "max_ulp" in r.extras:
+        mu = r.extras["max_ulp"]
+        console.print(
+            "max ULP from exact: "
+            + "  ".join(f"{k} numpy {_ulp_str(_f(v['numpy']))} torch {_ulp_str(_f(v['torch']))}" for k, v in mu.items())
+        )
+    for note in r.extras.get("notes", []):
+        console.print(f"note: {note}", markup=False)
+    for line in r.failures():
+        console.print(f"[red]{line}[/]", highlight=False)
+    console.print(("[bold green]PASS[/]" if r.passed else "[bold red]FAIL[/]") + f" · {r.n_points} points")
+
+
+def _f(v):
+    return float("nan") if v is None else (float(v) if not isinstance(v, str) else float(v))
+
+
+def render_summary(console, results):
+    """Print one row per result (``actcheck all``) and the overall verdict."""
+    from rich.table import Table
+
+    table = Table(title="actcheck all", title_justify="left")
+    for c in ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "verdict"):
+        table.add_column(c, justify="left" if c in ("activation", "dtype", "verdict") else "right")
+    for r in results:
+        errs = r.max_abs_error
+        worst = r.worst(1)
+        worst_x = _fmt(r.x[worst[0]], _DIGITS[r.dtype]) if worst.size and r.badness().max() > 0 else "—"
+        table.add_row(
+            r.activation,
+            r.dtype,
+            str(r.n_points),
+            _err(errs["forward"]),
+            _err(errs.get("backward")),
+            worst_x,
+            _verdict(r.passed),
+        )
+    console.print(table)
+    for r in results:
+        for line in r.failures():
+            console.print(f"[red]{r.activation} ({r.dtype}) {line}[/]", highlight=False)
+    failed = sum(not r.passed for r in results)
+    verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
+    console.print(f"{verdict} · {len(results)} checks")
+
+
+def render_list(console, acts):
+    """Print the registry: names, parameters with defaults, formulas."""
+    from rich.table import Table
+
+    table = Table(title="activations", title_justify="left")
+    for c in ("name", "kind", "parameters", "formula", "aliases"):
+        table.add_column(c)
+    for a in acts:
+        params = ", ".join(f"{k}={v}" for k, v in a.params.items())
+        table.add_row(a.name, a.kind, params, a.formula, ", ".join(a.aliases))
+    console.print(table)
+
+
+# ---------------------------------------------------------------- JUnit and files
+
+
+def junit_xml(cases, suite="actcheck"):
+    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None)."""
+    from xml.etree import ElementTree as ET
+
+    failures = sum(1 for c in cases if c[3] is not None)
+    root = ET.Element("testsuites", name=suite, tests=str(len(cases)), failures=str(failures))
+    ts = ET.SubElement(root, "testsuite", name=suite, tests=str(len(cases)), failures=str(failures), errors="0")
+    for name, classname, seconds, failure in cases:
+        tc = ET.SubElement(ts, "testcase", name=name, classname=classname, time=f"{seconds:.3f}")
+        if failure is not None:
+            first = failure.splitlines()[0] if failure else "failed"
+            ET.SubElement(tc, "failure", message=first).text = failure
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def result_cases(results):
+    """JUnit cases for check results: one per activation and dtype."""
+    return [
+        (
+            f"{r.activation}[{r.dtype}]",
+            "actcheck." + r.activation,
+            r.extras.get("seconds", 0.0),
+            None if r.passed else "\n".join(r.failures()),
+        )
+        for r in results
+    ]
+
+
+def write_atomic(path, data):
+    """Write ``data`` (str or bytes) to ``path`` via a temporary file and a rename."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".actcheck-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

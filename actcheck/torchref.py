@@ -1,0 +1,102 @@
+"""PyTorch's opinions: forward, reverse-mode VJP, forward-mode JVP and double backward.
+
+Non-finite inputs are evaluated one element at a time: on this CPU torch's answer at
+nan and +-inf can depend on whether an element falls in the vectorized loop or the
+scalar tail (relu6'(nan) is 1 alone and 0 in an array of 8), so a batch would make
+the answer depend on where the user put the value.
+"""
+
+import warnings
+
+import numpy as np
+
+__all__ = ["TorchResult", "evaluate"]
+
+
+class TorchResult(dict):
+    """Arrays keyed by what torch computed: forward, backward, vjp, forward_ad, second."""
+
+
+def _to_torch(torch, x, dtype):
+    tdtype = getattr(torch, dtype.name)
+    if x.dtype == dtype.numpy and dtype.name != "bfloat16":
+        return torch.from_numpy(x.copy())
+    return torch.from_numpy(np.asarray(x, dtype=np.float32)).to(tdtype)
+
+
+def _to_numpy(t, dtype):
+    t = t.detach()
+    if dtype.name == "bfloat16":
+        t = t.float()
+    return t.numpy().astype(dtype.numpy)
+
+
+def _run(torch, fn, x, dtype, upstream, order):
+    """Evaluate everything torch offers on one batch; a missing capability gives None."""
+    xt = _to_torch(torch, x, dtype).requires_grad_(True)
+    y = fn(torch, xt)
+    ones = torch.ones_like(y)
+    (g,) = torch.autograd.grad(y, xt, ones, create_graph=order >= 2, retain_graph=True)
+    out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(g, dtype)}
+    if upstream is not None:
+        (gv,) = torch.autograd.grad(y, xt, _to_torch(torch, upstream, dtype), retain_graph=True)
+        out["vjp"] = _to_numpy(gv, dtype)
+    out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype)
+    if order >= 2:
+        out["second"] = _second(torch, g, xt, dtype)
+    return out
+
+
+def _forward_ad(torch, fn, x, dtype):
+    import torch.autograd.forward_ad as fwad
+
+    try:
+        with fwad.dual_level():
+            out = fn(torch, fwad.make_dual(x, torch.ones_like(x)))
+            tangent = fwad.unpack_dual(out).tangent
+    except (RuntimeError, NotImplementedError):
+        return None
+    return _to_numpy(tangent if tangent is not None else torch.zeros_like(x), dtype)
+
+
+def _second(torch, g, xt, dtype):
+    if not g.requires_grad:  # the derivative is piecewise constant: torch built no graph for it
+        return np.zeros(xt.shape, dtype=dtype.numpy)
+    try:
+        (g2,) = torch.autograd.grad(g, xt, torch.ones_like(g), allow_unused=True)
+    except (RuntimeError, NotImplementedError):
+        return None  # e.g. hardsigmoid: "derivative for aten::hardsigmoid_backward is not implemented"
+    return _to_numpy(g2 if g2 is not None else torch.zeros_like(xt), dtype)
+
+
+def evaluate(fn, x, dtype, upstream=None, order=1):
+    """Run ``fn(torch, tensor)`` at ``x`` (NumPy, in ``dtype``); return a TorchResult of NumPy arrays."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        finite = np.isfinite(np.asarray(x, dtype=np.float64))
+        idx = np.flatnonzero(finite)
+        if idx.size == x.size:
+            return TorchResult(_run(torch, fn, x, dtype, upstream, order))
+        parts = [(idx, _run(torch, fn, x[idx], dtype, _take(upstream, idx), order))] if idx.size else []
+        for i in np.flatnonzero(~finite):
+            parts.append(([i], _run(torch, fn, x[[i]], dtype, _take(upstream, [i]), order)))
+        return TorchResult(_assemble(parts, x.size, dtype))
+
+
+def _take(a, idx):
+    return None if a is None else a[idx]
+
+
+def _assemble(parts, n, dtype):
+    out = {}
+    for key in parts[0][1]:
+        if any(p[key] is None for _, p in parts):
+            out[key] = None
+            continue
+        arr = np.empty(n, dtype=dtype.numpy)
+        for idx, p in parts:
+            arr[idx] = p[key]
+        out[key] = arr
+    return out

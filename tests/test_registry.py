@@ -1,0 +1,146 @@
+"""Every activation's NumPy forward and derivative agree with torch: one test walks the registry."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from actcheck import check
+from actcheck.activations import ACTIVATIONS, lookup, resolve_params, suggest
+from actcheck.dtypes import DTYPES
+
+NAMES = [a.name for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("name", NAMES)
+def test_default_grid_agrees_with_torch(name, dtype):
+    r = check(name, dtype=dtype)
+    assert r.passed, "\n".join(r.failures())
+    assert set(r.comparisons) >= {"forward", "backward", "vjp", "torch_forward_ad"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_grid_covers_kinks_zero_tails_and_tiny_values(name):
+    act = ACTIVATIONS[name]
+    x = check(name).x
+    for v in (0.0, 1e-300, -1e-300, 20.0, -20.0, 100.0, -750.0, 1e4, -1e4):
+        assert v in x
+    for k in act.kinks(**act.params):
+        assert k in x and np.nextafter(k, np.inf) in x and np.nextafter(k, -np.inf) in x
+
+
+finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
+finite32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+
+# torch's hardswish computes x * relu6(x + 3) / 6 and overflows to inf for x > max/6 (see below)
+TORCH_OVERFLOWS = {
+    "hardswish": lambda v, d: (
+        v[np.abs(v) < np.finfo(d).max / 6] if (np.abs(v) < np.finfo(d).max / 6).any() else v[:0] + 1.0
+    )
+}
+
+
+def test_torch_hardswish_overflow_is_reported_not_copied():
+    r = check("hardswish", [1e308])
+    assert r.numpy["forward"][0] == 1e308
+    assert np.isinf(r.torch["forward"][0])
+    assert not r.passed
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(xs64=st.lists(finite64, min_size=1, max_size=40), xs32=st.lists(finite32, min_size=1, max_size=40))
+def test_agrees_with_torch_across_the_whole_float_range(name, xs64, xs32):
+    for xs, dtype in ((xs64, "float64"), (xs32, "float32")):
+        xs = TORCH_OVERFLOWS.get(name, lambda v, d: v)(np.array(xs), dtype)
+        r = check(name, xs, dtype=dtype)
+        assert r.passed, "\n".join(r.failures())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_warning_and_no_spurious_nan_in_the_tails(name):
+    act = ACTIVATIONS[name]
+    x = np.array([-1e308, -1e4, -750.0, -37.0, -1e-300, 0.0, 5e-324, 37.0, 750.0, 1e4, 1e308])
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        for fn in (act.forward, act.derivative, act.second):
+            try:
+                y = fn(x, **act.params)
+            except FloatingPointError as e:  # pragma: no cover - the message names the culprit
+                pytest.fail(f"{name}.{fn.__name__}: {e}")
+            assert np.isfinite(y).all(), f"{name}.{fn.__name__} gave non-finite values at finite x"
+
+
+def test_seed_notebook_sigmoid_numbers_reproduced():
+    r = check("sigmoid", [-5.0, 0.0, 2.0, 3.0, 5.0])
+    np.testing.assert_allclose(r.numpy["forward"], [0.00669285, 0.5, 0.88079708, 0.95257413, 0.99330715], atol=5e-9)
+    np.testing.assert_allclose(r.numpy["backward"], [0.00664806, 0.25, 0.10499359, 0.04517666, 0.00664806], atol=5e-9)
+    assert r.passed
+
+
+def test_seed_notebook_tanh_and_elu_numbers_reproduced():
+    t = check("tanh", [-5.0, 0.0, 2.0, 3.0, 5.0])
+    np.testing.assert_allclose(t.numpy["backward"], [1.81583231e-04, 1, 7.06508249e-02, 9.86603717e-03, 1.81583231e-04])
+    e = check("elu", [-5.0, 0.0, 2.0, 3.0, 5.0])
+    np.testing.assert_allclose(e.numpy["forward"], [-0.99326205, 0, 2, 3, 5], atol=5e-9)
+    np.testing.assert_allclose(e.numpy["backward"], [0.00673795, 1, 1, 1, 1], atol=5e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "params", "expected"),
+    [
+        ("relu", 0.0, {}, 0.0),
+        ("leaky_relu", 0.0, {"negative_slope": 0.2}, 0.2),
+        ("hardtanh", -1.0, {}, 0.0),
+        ("hardtanh", 1.0, {}, 0.0),
+        ("elu", 0.0, {"alpha": 2.0}, 2.0),
+        ("hardswish", -3.0, {}, 0.0),
+        ("hardswish", 3.0, {}, 1.0),
+        ("relu6", 6.0, {}, 0.0),
+        ("prelu", 0.0, {}, 0.25),
+    ],
+)
+def test_kink_conventions_match_torch(name, x, params, expected):
+    r = check(name, [x], **params)
+    assert r.numpy["backward"][0] == expected
+    assert r.passed
+
+
+def test_parameters_reach_both_sides():
+    r = check("elu", [-1.0, 0.0, 1.0], alpha=2.0)
+    assert r.params == {"alpha": 2.0}
+    assert r.numpy["forward"][0] == pytest.approx(2.0 * np.expm1(-1.0))
+    assert r.passed
+
+
+def test_names_resolve_in_common_spellings():
+    assert lookup("LeakyReLU").name == "leaky_relu"
+    assert lookup("leaky-relu").name == "leaky_relu"
+    assert lookup("SWISH").name == "silu"
+    assert suggest("sigmod") == "sigmoid"
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [("hardtanh", {"min_val": 2.0, "max_val": 1.0}), ("softshrink", {"lambd": -1.0}), ("elu", {"beta": 1.0})],
+)
+def test_parameters_torch_rejects_are_refused(name, given):
+    with pytest.raises(ValueError):
+        resolve_params(ACTIVATIONS[name], given)
+
+
+def test_a_wrong_backward_is_caught():
+    # deliberately break sigmoid's derivative: the comparison with torch must fail
+    from dataclasses import replace
+
+    import actcheck.activations as acts
+
+    wrong = replace(acts.ACTIVATIONS["sigmoid"], derivative=lambda x: acts._sig(x) * (1 - acts._sig(x)) + 1e-3)
+    acts._BY_KEY["sigmoid"] = wrong
+    try:
+        r = check("sigmoid", [0.0, 1.0])
+    finally:
+        acts._BY_KEY["sigmoid"] = acts.ACTIVATIONS["sigmoid"]
+    assert not r.passed
+    assert any(line.startswith("backward:") for line in r.failures())
