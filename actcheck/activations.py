@@ -14,11 +14,24 @@ import numpy as np
 
 from .precise import RSQRT_2PI, SQRT1_2, SQRT_2_OVER_PI, TWO_OVER_SQRTPI, two_prod, two_sum
 
-__all__ = ["Activation", "ACTIVATIONS", "lookup", "resolve_params", "suggest", "ParamError"]
+__all__ = ["Activation", "TorchDeviation", "ACTIVATIONS", "lookup", "resolve_params", "suggest", "ParamError"]
 
 
 class ParamError(ValueError):
     """A parameter value the activation (or torch) rejects."""
+
+
+@dataclass(frozen=True)
+class TorchDeviation:
+    """Where torch is known to overflow: there a non-finite torch value is reported, not judged.
+
+    ``region(x, finfo, **params)`` bounds where it happens; only points where torch's value
+    is non-finite and NumPy's is finite are excused, so a loose bound hides nothing else.
+    """
+
+    quantity: str  # "forward", "backward" (also the VJP and forward mode) or "second"
+    region: Callable
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class Activation:
     torch_second: bool = True  # torch implements double backward
     # why torch rounds to float16/bfloat16 part-way (then atol there is the dtype's epsilon)
     stepwise: str = ""
+    torch_deviations: tuple = ()
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -69,21 +83,43 @@ def _sech2(x):
     return 4 * e / (1 + e) ** 2
 
 
-def _erfc(x):
-    from scipy.special import erfc
-
-    return erfc(x)
+_EXP_M100 = np.exp(-100.0)
 
 
 def _ndtr_pdf(x):
-    """Phi(x) and phi(x), carrying the rounding of x/sqrt(2) and x*x that the left tail amplifies."""
-    xc = np.clip(x, -60.0, 60.0)  # beyond this Phi is 0 or 1; keeps the exact split from overflowing
+    """Phi(x), phi(x) and a scale: the true values are the first two times the third.
+
+    scipy's erfc(u) rounds u*u inside exp (hundreds of ULP off for u in [20, 27]), so:
+    Phi = (1 + erf(|u|))/2 on the right, (1 - erf(u))/2 just left of 0, and in the left
+    tail erfcx(u) * exp(-x*x/2) with x*x carried as hi + lo, where u = -x/sqrt(2).
+    Where exp(-x*x/2) would be subnormal (and keep few bits) both are returned times
+    e^100, the scale being e^-100: callers multiply by it last.
+    """
+    from scipy.special import erf, erfcx
+
+    xc = np.clip(x, -60.0, 60.0)  # beyond this Phi is 0 or 1; keeps the exact products finite
+    sq, sql = two_prod(xc, xc)
+    deep = (x < 0) & (-0.5 * sq < -700)
+    gauss = np.exp(-0.5 * sq + np.where(deep, 100.0, 0.0)) * (1 - 0.5 * sql)  # x*x's rounding carried
+    scale = np.where(deep, _EXP_M100, 1.0)
     h, e = two_prod(xc, np.asarray(SQRT1_2[0], dtype=x.dtype))
     u, ul = -h, -(e + xc * SQRT1_2[1])  # u + ul = -x/sqrt(2) to ~2**-106
-    cdf = 0.5 * (_erfc(np.where(np.abs(x) > 60, -x, u)) - ul * TWO_OVER_SQRTPI[0] * np.exp(-u * u))
-    sq, sql = two_prod(xc, xc)
-    pdf = np.exp(-0.5 * sq) * (1 - 0.5 * sql) * RSQRT_2PI[0]
-    return cdf, np.where(np.abs(x) > 60, 0.0, pdf)
+    ex = erfcx(np.maximum(u, 0))
+    tail = 0.5 * (ex + ul * (2 * u * ex - TWO_OVER_SQRTPI[0])) * gauss  # erfcx' = 2u erfcx - 2/sqrt(pi)
+    near = 0.5 * (1 - erf(u + ul))
+    right = 0.5 * (1 + erf(-u - ul))
+    cdf = np.where(u <= 0, right, np.where(u < 0.5, near, tail))
+    cdf = np.where(x > 60, 1.0, np.where(x < -60, 0.0, cdf))
+    return cdf, np.where(np.abs(x) > 60, 0.0, gauss * RSQRT_2PI[0]), scale
+
+
+def _xexp_tail(x):
+    """x*e^x and (1+x)*e^x, what silu and mish (and their derivatives) are below x = -700.
+
+    e^x is subnormal there and keeps few bits; e^(x+100) is not (x + 100 is exact).
+    """
+    e = np.exp(np.clip(x, -800.0, -600.0) + 100.0)
+    return (x * e) * _EXP_M100, ((1 + x) * e) * _EXP_M100
 
 
 def _zero(x, **_):
@@ -250,11 +286,11 @@ def _tanh_d2(x):
 
 
 def _silu(x):
-    return x * _sig(x)
+    return np.where(x < -700, _xexp_tail(x)[0], x * _sig(x))
 
 
 def _silu_d(x):
-    return _sig(x) + x * (_sig(x) * _sig(-x))
+    return np.where(x < -700, _xexp_tail(x)[1], _sig(x) + x * (_sig(x) * _sig(-x)))
 
 
 def _silu_d2(x):
@@ -277,12 +313,17 @@ def _mish_parts(x):
 
 
 def _mish(x):
-    return x * _mish_parts(x)[0]
+    return np.where(x < -700, _xexp_tail(x)[0], x * _mish_parts(x)[0])
 
 
 def _mish_d(x):
     t, sech2, s = _mish_parts(x)
-    return t + x * sech2 * s
+    # x <= 0, in e = e^x, d = e^2 + 2e + 2: mish' = e((e+2)d + 4x(1+e))/d^2, fewer roundings
+    xn = np.clip(x, -800.0, 0.0)  # below -700 the tail formula takes over
+    e = np.exp(xn)
+    d = e * (e + 2) + 2
+    left = e * ((e + 2) * d + 4 * xn * (1 + e)) / (d * d)
+    return np.where(x < -700, _xexp_tail(x)[1], np.where(x > 0, t + x * sech2 * s, left))
 
 
 def _mish_d2(x):
@@ -354,33 +395,33 @@ def _tanhshrink_d2(x):
 
 
 def _gelu(x, approximate="none"):
-    if approximate == "tanh":
-        return x * _gelu_tanh_parts(x)[0]
-    return x * _ndtr_pdf(x)[0]
+    parts = _gelu_tanh_parts(x) if approximate == "tanh" else _ndtr_pdf(x)
+    return (x * parts[0]) * parts[-1]
 
 
 def _gelu_d(x, approximate="none"):
     if approximate == "tanh":
-        s, sm, dt, _ = _gelu_tanh_parts(x)
-        return s + x * (s * sm) * dt
-    cdf, pdf = _ndtr_pdf(x)
-    return cdf + x * pdf
+        s, sm, dt, _, scale = _gelu_tanh_parts(x)
+        return (s + x * (s * sm) * dt) * scale
+    cdf, pdf, scale = _ndtr_pdf(x)
+    return (cdf + x * pdf) * scale
 
 
 def _gelu_d2(x, approximate="none"):
     if approximate == "tanh":
-        s, sm, dt, ddt = _gelu_tanh_parts(x)
+        s, sm, dt, ddt, scale = _gelu_tanh_parts(x)
         ds = s * sm
-        return 2 * ds * dt + x * (ds * (sm - s) * dt * dt + ds * ddt)
+        return (2 * ds * dt + x * (ds * (sm - s) * dt * dt + ds * ddt)) * scale
     xc = np.clip(x, -60.0, 60.0)  # phi(x) is 0 beyond; keeps x*x finite
-    return _ndtr_pdf(x)[1] * (2 - xc * xc)
+    _, pdf, scale = _ndtr_pdf(x)
+    return (pdf * (2 - xc * xc)) * scale
 
 
 _GELU_C = (0.044715, 2.1960211427085595e-18)
 
 
 def _gelu_tanh_parts(x):
-    """sigmoid(t), sigmoid(-t), t' and t'' for t = 2*sqrt(2/pi)*(x + 0.044715 x^3).
+    """sigmoid(t), sigmoid(-t), t', t'' and a scale for t = 2*sqrt(2/pi)*(x + 0.044715 x^3).
 
     0.5*(1 + tanh(t/2)) = sigmoid(t) avoids the 1 + tanh cancellation of the left tail,
     and t is carried as hi + lo because sigmoid(t) ~ exp(t) turns its rounding into
@@ -396,19 +437,22 @@ def _gelu_tanh_parts(x):
     kxl = kxl + xc * (2 * SQRT_2_OVER_PI[1])
     t, tl = two_prod(kx, a)
     tl = tl + kx * al + kxl * a
-    s, sm = _sig(t), _sig(-t)
+    deep = t < -700  # sigmoid(t) = e^t would be subnormal: return it times e^100 (exact shift)
+    t = np.where(deep, t + 100.0, t)
+    s, sm = _sig(t), np.where(deep, 1.0, _sig(-t))
     # first-order correction for the low part: sigmoid(t+d) = s*(1 + d*sigmoid(-t))
     s, sm = s * (1 + tl * sm), sm * (1 - tl * s)
     k2 = 2 * SQRT_2_OVER_PI[0]
-    dt = k2 * (1 + 3 * _GELU_C[0] * x * x)
-    ddt = k2 * 6 * _GELU_C[0] * x
-    return s, sm, dt, ddt
+    xc2 = xc * xc
+    dt = k2 * (1 + 3 * _GELU_C[0] * xc2)
+    ddt = k2 * 6 * _GELU_C[0] * xc
+    return s, sm, dt, ddt, np.where(deep, _EXP_M100, 1.0)
 
 
 def _mp_gelu(mp, x, approximate="none"):
     if approximate == "tanh":
         k = mp.sqrt(2 / mp.pi)
-        return x / 2 * (1 + mp.tanh(k * (x + mp.mpf("0.044715") * x**3)))
+        return x / 2 * (1 + mp.tanh(k * (x + mp.mpf("0.044715") * x**3)))  # the oracle raises precision
     return x / 2 * mp.erfc(-x / mp.sqrt(2))
 
 
@@ -503,6 +547,28 @@ _ENTRIES = [
         params={"approximate": "none"},
         validate=_check_gelu,
         extra_points=(-37.0, -10.0, -0.7517916, 1e-9),
+        torch_deviations=(
+            TorchDeviation(
+                "forward",
+                lambda x, fi, approximate: np.abs(x) > fi.max / 2,
+                "torch computes x * (1 + erf(x / sqrt(2))) / 2 and overflows to inf",
+            ),
+            TorchDeviation(
+                "second",
+                lambda x, fi, approximate: x * x > fi.max,
+                "torch's double backward overflows x*x and gives nan",
+            ),
+            TorchDeviation(
+                "backward",
+                lambda x, fi, approximate: (approximate == "tanh") & (x * x > fi.max),
+                "torch's tanh-GELU backward overflows x*x and gives nan",
+            ),
+            TorchDeviation(
+                "second",
+                lambda x, fi, approximate: (approximate == "tanh") & (np.abs(x) ** 3 > fi.max),
+                "torch's tanh-GELU double backward overflows x**3 and gives nan",
+            ),
+        ),
     ),
     Activation(
         "sigmoid",
@@ -550,6 +616,11 @@ _ENTRIES = [
         lambda mp, x: x * mp.tanh(mp.log1p(mp.exp(x))),
         extra_points=(-37.0, -1.1924),
         stepwise="torch's forward-mode derivative is composed of ops that each round",
+        torch_deviations=(
+            TorchDeviation(
+                "second", lambda x, fi: x > np.log(fi.max), "torch's double backward overflows exp(x) and gives nan"
+            ),
+        ),
     ),
     Activation(
         "softplus",
@@ -620,6 +691,11 @@ _ENTRIES = [
         lambda mp, x: x * min(max(x + 3, 0), 6) / 6,
         aliases=("hard_swish",),
         kinks=lambda: (-3.0, 3.0),
+        torch_deviations=(
+            TorchDeviation(
+                "forward", lambda x, fi: x > fi.max / 6, "torch computes x * relu6(x + 3) / 6 and overflows to inf"
+            ),
+        ),
     ),
     Activation(
         "hardshrink",

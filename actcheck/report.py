@@ -43,6 +43,11 @@ def _at(arr, i):
     return None if arr is None else jsonable(arr[i])
 
 
+def _or_null(arr, i):
+    """nan means 'not evaluated' here (a kink, or a point the oracle did not sample)."""
+    return None if np.isnan(arr[i]) else jsonable(arr[i])
+
+
 def point_dict(r, i):
     """One point's JSON object."""
     ext = r.extras
@@ -64,8 +69,8 @@ def point_dict(r, i):
         for key, exact in ext["exact"].items():
             target = {"forward": fwd, "backward": bwd, "second": p.get("second")}[key]
             if target is not None:
-                target["exact"] = _at(exact, i)
-        p["ulp"] = {k: {side: _at(v, i) for side, v in sides.items()} for k, sides in ext["ulp"].items()}
+                target["exact"] = _or_null(exact, i)
+        p["ulp"] = {k: {side: _or_null(v, i) for side, v in sides.items()} for k, sides in ext["ulp"].items()}
         if ext.get("kink") is not None and ext["kink"][i]:
             p["kink"] = True
     p["passed"] = bool(r.ok[i])

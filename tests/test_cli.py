@@ -54,8 +54,8 @@ def test_all_takes_several_dtypes(run):
 
 
 def test_a_failing_check_exits_one(run):
-    # an impossible tolerance cannot fail, so force a mismatch torch cannot follow: hardswish overflow
-    r = run("hardswish", "1e308")
+    # sigmoid'(2) differs from torch's by one rounding: zero tolerance fails it
+    r = run("sigmoid", "2", "--rtol", "0", "--atol", "0")
     assert r.exit_code == 1
     assert "FAIL" in r.stdout
 
