@@ -9,13 +9,12 @@ can correct for it to first order.
 
 import numpy as np
 
-__all__ = ["two_prod", "two_sum", "SQRT1_2", "SQRT_2_OVER_PI", "RSQRT_2PI", "TWO_OVER_SQRTPI"]
+__all__ = ["two_prod", "two_sum", "SQRT1_2", "SQRT_2_OVER_PI", "RSQRT_2PI"]
 
 # Constants as (hi, lo) with hi + lo correct to about 2**-106, from mpmath at 50 digits.
 SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
 SQRT_2_OVER_PI = (0.7978845608028654, -4.98465440455546e-17)
 RSQRT_2PI = (0.3989422804014327, -2.49232720227773e-17)
-TWO_OVER_SQRTPI = (1.1283791670955126, 1.533545961316588e-17)
 
 
 def _split(a):

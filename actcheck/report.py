@@ -64,7 +64,7 @@ def point_dict(r, i):
     if "second" in r.numpy:
         p["second"] = {"numpy": _at(r.numpy["second"], i), "torch": _at(r.torch.get("second"), i)}
     if "finite_difference" in ext:
-        bwd["finite_difference"] = _at(ext["finite_difference"], i)
+        bwd["finite_difference"] = _or_null(ext["finite_difference"], i)
     if "exact" in ext:
         for key, exact in ext["exact"].items():
             target = {"forward": fwd, "backward": bwd, "second": p.get("second")}[key]
