@@ -2,7 +2,6 @@
 
 import numpy as np
 
-
 __all__ = ["default_grid", "linspace", "random_points", "parse_values", "ValueParseError"]
 
 # 0, moderate values, the tails and tiny values; each activation adds its kinks and extras

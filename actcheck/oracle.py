@@ -28,18 +28,22 @@ def exact_values(act, params, x, order=1):
     out = {k: [] for k in keys}
     f = lambda t: act.exact(mpmath, t, **params)  # noqa: E731
     for v in np.asarray(x, dtype=np.float64):
-        if not math.isfinite(v):
-            for vals in out.values():
-                vals.append(None)
-            continue
-        t = mp.mpf(float(v))
-        fx = _converged(lambda: f(t), max(1, abs(v)))
-        out["forward"].append(fx)
-        side = _side(t, kinks)
-        scale = max(1, abs(v), abs(fx))
-        for n, key in enumerate(keys[1:], 1):
-            at = lambda n=n: mp.diff(f, t, n, direction=side)  # noqa: E731
-            out[key].append(None if side is None else _converged(at, scale))
+        for key, value in _exact_at(mp, f, float(v), kinks, keys).items():
+            out[key].append(value)
+    return out
+
+
+def _exact_at(mp, f, v, kinks, keys):
+    """The exact values at one float ``v``: None where undefined (non-finite x, a kink)."""
+    if not math.isfinite(v):
+        return dict.fromkeys(keys)
+    t = mp.mpf(v)
+    fx = _converged(lambda: f(t), max(1, abs(v)))
+    side = _side(t, kinks)
+    scale = max(1, abs(v), abs(fx))
+    out = {"forward": fx}
+    for n, key in enumerate(keys[1:], 1):
+        out[key] = None if side is None else _converged(lambda n=n: mp.diff(f, t, n, direction=side), scale)
     return out
 
 

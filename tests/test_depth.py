@@ -45,7 +45,9 @@ def _assert_within_4ulp(name, params, xs):
         with np.errstate(all="ignore"):
             got = fn(xs.copy(), **p)
         ulps = ulp_error(got, exact[key], F64)
-        abs_err = np.array([abs(float(g) - float(e)) if e is not None else 0.0 for g, e in zip(got, exact[key])])
+        abs_err = np.array(
+            [abs(float(g) - float(e)) if e is not None else 0.0 for g, e in zip(got, exact[key], strict=True)]
+        )
         cancels = (xs > lo) & (xs < hi) & (key == "backward")
         bad = (ulps > 4) & ~(cancels & (abs_err <= 4 * EPS))
         assert not bad.any(), f"{name}{p} {key}: {ulps[bad].max():.1f} ULP at x = {xs[bad][np.argmax(ulps[bad])]!r}"
