@@ -298,6 +298,53 @@ def all_cmd(
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False)
 
 
+@app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
+def plot_cmd(
+    names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
+    out: Annotated[str, typer.Option("--out", "-o", help="Output file: .png, .svg or .pdf.")],
+    range_: Range = None,
+    dtype: Dtype = "float64",
+    quiet: Quiet = False,
+    alpha: Param = None,
+    negative_slope: Param = None,
+    beta: Param = None,
+    threshold: Param = None,
+    approximate: ParamStr = None,
+    min_val: Param = None,
+    max_val: Param = None,
+    lambd: Param = None,
+    value: Param = None,
+    lower: Param = None,
+    upper: Param = None,
+    weight: Param = None,
+):
+    import os
+
+    from .activations import ACTIVATIONS
+    from .plot import FORMATS, grid_for, plot
+
+    suffix = os.path.splitext(out)[1].lower()
+    if suffix not in FORMATS:
+        raise UsageFailure(f"--out must end in {', '.join(FORMATS)} (got {out!r})")
+    if range_ and not range_[0] < range_[1]:
+        raise UsageFailure("--range needs LO < HI")
+    every = [n.lower() for n in names] == ["all"]
+    acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"] if every else [_resolve(n) for n in names]
+    given = _given_params(locals())
+    unused = set(given) - {k for a in acts for k in a.params}
+    if unused:
+        raise UsageFailure(f"no activation plotted takes {', '.join(sorted(unused))}")
+    jobs = []
+    for a in acts:
+        p = {k: v for k, v in given.items() if k in a.params}
+        jobs.append((a.name, grid_for(a, dict(a.params) | p, range_), dict(dtype=dtype, **p)))
+    results = _run_checks(jobs, "plotting")
+    _write(out, plot(list(zip(results, acts, strict=True)), suffix, compact=every or len(acts) > 4))
+    if not quiet:
+        print(f"wrote {out} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dtype})")
+    raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
+
+
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
 def list_cmd(json_out: Json = False):
     from . import report
