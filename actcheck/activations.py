@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import InputError
 from .precise import RSQRT_2PI, SQRT1_2, SQRT_2_OVER_PI, two_prod, two_sum
 
 __all__ = ["Activation", "TorchDeviation", "ACTIVATIONS", "lookup", "resolve_params", "suggest", "ParamError"]
 
 
-class ParamError(ValueError):
+class ParamError(InputError):
     """A parameter value the activation (or torch) rejects."""
 
 
@@ -793,6 +794,9 @@ _ENTRIES = [
     ),
 ]
 
+from .vector import VECTORS  # noqa: E402  (vector.py reads the helpers above)
+
+_ENTRIES += VECTORS
 ACTIVATIONS = {a.name: a for a in _ENTRIES}
 
 

@@ -205,15 +205,17 @@ def _resolve(name):
 
 
 def _run_checks(jobs, progress_label=None):
-    """Run check() for each (name, values, kwargs); ValueError is bad input."""
+    """Run check() for each (name, values, kwargs); InputError is bad input."""
     from .compare import check
     from .progress import track
+
+    from .errors import InputError
 
     results = []
     try:
         for name, values, kw in track(jobs, progress_label):
             results.append(check(name, values, **kw))
-    except ValueError as e:
+    except InputError as e:
         raise UsageFailure(str(e)) from None
     return results
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .activations import lookup, resolve_params
 from .dtypes import get_dtype, tolerances
+from .errors import InputError
 
 __all__ = ["Comparison", "Result", "check", "close", "UPSTREAM_SEED", "FD_RTOL", "FD_ATOL"]
 
@@ -84,6 +85,8 @@ class Result:
     comparisons: dict
     upstream: np.ndarray | None = None
     extras: dict = field(default_factory=dict)  # finite_difference, exact values, ulp, kink flags
+    # checks that are not one value per point: the Jacobian of a vector activation (rows x columns)
+    matrices: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -95,7 +98,7 @@ class Result:
 
     @property
     def passed(self):
-        return bool(self.ok.all())
+        return bool(self.ok.all()) and all(m.ok.all() for m in self.matrices.values())
 
     @property
     def n_points(self):
@@ -103,7 +106,8 @@ class Result:
 
     @property
     def max_abs_error(self):
-        return {name: c.max_abs_error for name, c in self.comparisons.items()}
+        both = self.comparisons | self.matrices
+        return {name: c.max_abs_error for name, c in both.items()}
 
     def badness(self):
         """Per point, the worst error-to-allowance ratio over every comparison."""
@@ -117,6 +121,14 @@ class Result:
     def failures(self):
         """One line per failing comparison, in assert_close's words."""
         lines = []
+        for m in self.matrices.values():
+            if not m.ok.all():
+                i, j = np.unravel_index(int(np.argmax(m.ratio)), m.err.shape)
+                lines.append(
+                    f"{m.name}: {int((~m.ok).sum())} of {m.err.size} entries differ; greatest absolute difference "
+                    f"{m.err[i, j]:.3g} at row {self.extras['jacobian_rows'][i]}, column {j} "
+                    f"(numpy {float(m.numpy[i, j]):.17g}, reference {float(m.reference[i, j]):.17g})"
+                )
         for c in self.comparisons.values():
             if c.ok.all():
                 continue
@@ -158,26 +170,23 @@ def _upstream(n, dtype, seed=UPSTREAM_SEED):
 def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, **params):
     """Check activation ``name`` at ``values`` (default grid if None); return a Result.
 
-    Raises ValueError (ParamError) for an unknown name, parameter or dtype.
+    Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
     act = lookup(name)
     if act is None:
-        raise ValueError(f"unknown activation {name!r}")
-    if act.kind == "vector":
-        from .vector import check_vector
-
-        return check_vector(act, values, dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, **params)
+        raise InputError(f"unknown activation {name!r}")
     params = resolve_params(act, params)
     dt = get_dtype(dtype)
     default_rtol, default_atol, widened = tolerances(dt, act)
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     if rtol < 0 or atol < 0:
-        raise ValueError("tolerances must be non-negative")
+        raise InputError("tolerances must be non-negative")
     x = _points(act, values, params, dt)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result = _evaluate(act, x, params, dt, rtol, atol, order, fd, oracle)
+        evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
+        result = evaluate(act, x, params, dt, rtol, atol, order, fd, oracle)
     if widened and atol == default_atol:
         result.extras["notes"].append(widened)
     return result
@@ -186,7 +195,13 @@ def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, 
 def _points(act, values, params, dt):
     from .grids import default_grid
 
-    raw = default_grid(act, params, dt) if values is None else np.asarray(values, dtype=np.float64).ravel()
+    if act.kind == "vector":
+        from .vector import DEFAULT_VECTOR
+
+        raw = np.asarray(DEFAULT_VECTOR if values is None else values, dtype=np.float64).ravel()
+        act.validate_input(raw)
+    else:
+        raw = default_grid(act, params, dt) if values is None else np.asarray(values, dtype=np.float64).ravel()
     if dt.name == "bfloat16":
         return raw.astype(np.float32).astype(dt.numpy)
     with np.errstate(over="ignore"):
@@ -273,3 +288,74 @@ def _excuse(comps, dev, x, dt, params, notes):
     if excused:
         where = ", ".join(f"{v:g}" for v in sorted(set(excused))[:5])
         notes.append(f"known torch deviation, not judged: {dev.reason} (at x = {where})")
+
+
+JACOBIAN_FULL = 512  # up to this length the whole Jacobian is compared; beyond, sampled rows
+JACOBIAN_ROWS = 16
+
+
+def _jacobian_rows(x):
+    """Every row for a short vector; for a long one an even spread plus the largest element's row."""
+    n = x.size
+    if n <= JACOBIAN_FULL:
+        return np.arange(n)
+    rows = np.linspace(0, n - 1, JACOBIAN_ROWS).astype(int)
+    return np.unique(np.append(rows, np.argmax(np.nan_to_num(x.astype(np.float64), nan=-np.inf))))
+
+
+def _pad(a, n):
+    """Outputs shorter than the input (glu halves it) padded with nan to one value per input element."""
+    return a if a.size == n else np.concatenate([a, np.full(n - a.size, np.nan, dtype=a.dtype)])
+
+
+def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
+    from .torchref import evaluate_vector
+
+    n = x.size
+    xc = x.astype(dt.compute)
+    g, v, u = (_upstream(n, dt, UPSTREAM_SEED + k) for k in range(3))
+    gc, vc, uc = (a.astype(dt.compute) for a in (g, v, u))
+    rows = _jacobian_rows(x)
+    y = act.forward(xc)
+    m = y.size  # glu's output is half its input: the upstream gradient has the output's length
+    ours = {
+        "forward": y,
+        "backward": act.vjp(xc, np.ones_like(y)),
+        "vjp": act.vjp(xc, gc[:m]),
+        "jvp": act.jvp(xc, vc),
+        "jacobian": act.jac_rows(xc, rows[rows < m]),
+    }
+    if order >= 2:
+        ours["second"] = act.hvp(xc, gc[:m], uc)
+    ours = {k: np.asarray(val, dtype=dt.compute).astype(dt.numpy) for k, val in ours.items()}
+    theirs = evaluate_vector(act.torch, x, dt, g, v, u if order >= 2 else None, rows)
+    pairs = [("forward", "forward", "forward"), ("backward", "backward", "backward"), ("vjp", "vjp", "vjp"),
+             ("torch_forward_ad", "jvp", "forward_ad"), ("second", "second", "second")]  # fmt: skip
+    comps = {}
+    for name, mine, key in pairs:
+        if mine in ours and theirs.get(key) is not None:
+            a, b = _pad(ours[mine], n), _pad(theirs[key], n)
+            comps[name] = Comparison(name, a, b, rtol, _atol_for(name, atol, dt), np.isnan(b.astype(np.float64)))
+    jac = Comparison(
+        "jacobian", ours["jacobian"], theirs["jacobian"], rtol, atol, np.zeros(ours["jacobian"].shape, bool)
+    )
+    padded = {k: _pad(val, n) for k, val in ours.items() if k != "jacobian"}
+    theirs_padded = {k: val if val is None or k == "jacobian" else _pad(val, n) for k, val in theirs.items()}
+    upstream = _pad(g[:m].astype(np.float64), n).astype(dt.numpy)
+    result = Result(
+        act.name, params, dt.name, rtol, atol, x, padded, theirs_padded, comps, upstream, matrices={"jacobian": jac}
+    )
+    result.extras.update(kink=np.zeros(n, bool), notes=[], jacobian_rows=rows[rows < m], tangent=v)
+    if theirs.get("forward_ad") is None:
+        result.extras["notes"].append(f"torch has no forward-mode derivative for {act.name} in {dt.name}")
+    if rows.size < n:
+        result.extras["notes"].append(f"Jacobian compared on {rows.size} sampled rows of {n}; the VJP in full")
+    if fd:
+        from .finite_diff import add_vector_finite_difference
+
+        add_vector_finite_difference(result, act)
+    if oracle:
+        from .oracle import add_vector_oracle
+
+        add_vector_oracle(result, act)
+    return result

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import InputError
+
 __all__ = ["DType", "DTYPES", "get_dtype", "tolerances", "ulp"]
 
 
@@ -41,11 +43,11 @@ DTYPES = {
 
 
 def get_dtype(name):
-    """Return the DType called ``name``; raise ValueError listing the choices otherwise."""
+    """Return the DType called ``name``; raise InputError listing the choices otherwise."""
     try:
         return DTYPES[name.lower()]
     except KeyError:
-        raise ValueError(f"unknown dtype {name!r} (choose from {', '.join(DTYPES)})") from None
+        raise InputError(f"unknown dtype {name!r} (choose from {', '.join(DTYPES)})") from None
 
 
 def ulp(values, dtype):

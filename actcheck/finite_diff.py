@@ -52,3 +52,26 @@ def add_finite_difference(result, act, params):
     result.extras["finite_difference"] = np.where(skipped, np.nan, est)
     result.extras["fd_skipped"] = skipped
     result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": rtol, "atol": atol}
+
+
+def add_vector_finite_difference(result, act, max_coords=64):
+    """Check the VJP coordinate by coordinate: d(g . f(x))/dx_k by central differences, on a sample of k."""
+    x = result.x.astype(np.float64)
+    g = result.upstream.astype(np.float64)
+    n = x.size
+    m = act.forward(x).size
+    coords = np.unique(np.linspace(0, n - 1, min(n, max_coords)).astype(int))
+    est = np.full(n, np.nan)
+    for k in coords:
+        step = np.zeros(n)
+        step[k] = 1.0
+        phi = lambda t, step=step: np.array([np.dot(g[:m], act.forward(x + ti * step)) for ti in np.atleast_1d(t)])  # noqa: E731
+        est[k] = derivative(phi, np.array([0.0]))[0][0] if np.isfinite(x[k]) else np.nan
+    skipped = np.isnan(est)
+    rtol, atol = max(result.rtol, FD_RTOL), max(result.atol, FD_ATOL)
+    result.comparisons["finite_difference"] = Comparison(
+        "finite_difference", result.numpy["vjp"], est, rtol, atol, skipped
+    )
+    result.extras["finite_difference"] = est
+    result.extras["fd_skipped"] = skipped
+    result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": rtol, "atol": atol}

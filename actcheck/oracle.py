@@ -141,13 +141,52 @@ def _max(a):
     return None if a.size == 0 else (float(a.max()) if np.isfinite(a.max()) else "inf")
 
 
-def _closer(result):
+def _closer(result, keys=("backward", "forward")):
     """Per point, 'numpy' or 'torch' where the two differ and one is nearer the exact value."""
     out = np.full(result.n_points, "", dtype=object)
     ulps = result.extras["ulp"]
-    for key in ("backward", "forward"):
+    for key in keys:
         a, b = ulps[key]["numpy"], ulps[key]["torch"]
         differ = (result.numpy[key] != result.torch[key]) & ~np.isnan(a) & ~np.isnan(b) & (out == "")
         out[differ & (a < b)] = "numpy"
         out[differ & (b < a)] = "torch"
     return out
+
+
+def add_vector_oracle(result, act, max_len=2000, max_coords=32):
+    """Exact forward and VJP (with the seeded upstream) for a vector activation, and each side's ULP error."""
+    import mpmath
+
+    mp = mpmath.mp
+    n, ext = result.n_points, result.extras
+    if n > max_len:
+        ext["notes"].append(f"oracle skipped: vectors longer than {max_len} elements")
+        return
+    dt = get_dtype(result.dtype)
+    x = [mp.mpf(float(v)) for v in result.x.astype(np.float64)]
+    m = len(act.exact(mp, x))
+    g = [mp.mpf(float(v)) for v in result.upstream.astype(np.float64)[:m]]
+    scale = max([1.0] + [abs(float(v)) for v in x])
+    fwd = [_converged(lambda i=i: act.exact(mp, x)[i], scale) for i in range(m)] + [None] * (n - m)
+    coords = set(np.unique(np.linspace(0, n - 1, min(n, max_coords)).astype(int)).tolist())
+
+    def along(k):
+        def gf(t):
+            xt = list(x)
+            xt[k] = xt[k] + t
+            return mp.fsum(gi * yi for gi, yi in zip(g, act.exact(mp, xt), strict=True))
+
+        return _converged(lambda: mp.diff(gf, 0), scale)
+
+    vjp = [along(k) if k in coords else None for k in range(n)]
+    ext["exact"], ext["ulp"], ext["max_ulp"] = {}, {}, {}
+    for key, vals in (("forward", fwd), ("vjp", vjp)):
+        ext["exact"][key] = np.array([np.nan if v is None else float(v) for v in vals])
+        sides = {
+            side: ulp_error(src[key], vals, dt) for side, src in (("numpy", result.numpy), ("torch", result.torch))
+        }
+        ext["ulp"][key] = sides
+        ext["max_ulp"][key] = {s: _max(a) for s, a in sides.items()}
+    ext["closer"] = _closer(result, keys=("vjp", "forward"))
+    if len(coords) < n:
+        ext["notes"].append(f"oracle: exact VJP at {len(coords)} of {n} elements")

@@ -53,8 +53,12 @@ def point_dict(r, i):
     ext = r.extras
     fwd = {"numpy": _at(r.numpy["forward"], i), "torch": _at(r.torch["forward"], i)}
     bwd = {"numpy": _at(r.numpy["backward"], i), "torch": _at(r.torch["backward"], i)}
-    bwd["torch_forward_ad"] = _at(r.torch.get("forward_ad"), i)
     p = {"x": jsonable(r.x[i]), "forward": fwd, "backward": bwd}
+    if "jvp" in r.numpy:  # a vector activation: forward mode is a JVP along a seeded tangent
+        p["jvp"] = {"tangent": _at(r.extras["tangent"], i), "numpy": _at(r.numpy["jvp"], i),
+                    "torch": _at(r.torch.get("forward_ad"), i)}  # fmt: skip
+    else:
+        bwd["torch_forward_ad"] = _at(r.torch.get("forward_ad"), i)
     if r.upstream is not None:
         p["vjp"] = {
             "upstream": _at(r.upstream, i),
@@ -67,7 +71,7 @@ def point_dict(r, i):
         bwd["finite_difference"] = _or_null(ext["finite_difference"], i)
     if "exact" in ext:
         for key, exact in ext["exact"].items():
-            target = {"forward": fwd, "backward": bwd, "second": p.get("second")}[key]
+            target = {"forward": fwd, "backward": bwd, "second": p.get("second"), "vjp": p.get("vjp")}[key]
             if target is not None:
                 target["exact"] = _or_null(exact, i)
         p["ulp"] = {k: {side: _or_null(v, i) for side, v in sides.items()} for k, sides in ext["ulp"].items()}
@@ -155,8 +159,9 @@ def render_result(console, r, worst=10):
         table.add_column(c, justify="right", no_wrap=True)
     has_oracle = "exact" in r.extras
     if has_oracle:
+        dkey = "backward" if "backward" in r.extras["ulp"] else "vjp"
         table.add_column("ULP f np/torch", justify="right")
-        table.add_column("ULP f' np/torch", justify="right")
+        table.add_column("ULP f' np/torch" if dkey == "backward" else "ULP VJP np/torch", justify="right")
     table.add_column("verdict")
     for i in rows:
         cells = [
@@ -170,7 +175,7 @@ def render_result(console, r, worst=10):
         ]
         cells += [_extra_cell(r, k, i) for k in extra]
         if has_oracle:
-            cells += [_ulp_cell(r, "forward", i), _ulp_cell(r, "backward", i)]
+            cells += [_ulp_cell(r, "forward", i), _ulp_cell(r, dkey, i)]
         cells.append(_verdict(r.ok[i]) + _note_cell(r, i))
         table.add_row(*cells)
     console.print(table)

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["TorchResult", "evaluate"]
+__all__ = ["TorchResult", "evaluate", "evaluate_vector"]
 
 
 class TorchResult(dict):
@@ -47,23 +47,24 @@ def _run(torch, fn, x, dtype, upstream, order):
     return out
 
 
-def _forward_ad(torch, fn, x, dtype):
+def _forward_ad(torch, fn, x, dtype, tangent=None):
     import torch.autograd.forward_ad as fwad
 
+    tangent = torch.ones_like(x) if tangent is None else tangent
     try:
         with fwad.dual_level():
-            out = fn(torch, fwad.make_dual(x, torch.ones_like(x)))
-            tangent = fwad.unpack_dual(out).tangent
+            out = fn(torch, fwad.make_dual(x, tangent))
+            jvp = fwad.unpack_dual(out).tangent
     except (RuntimeError, NotImplementedError):
         return None
-    return _to_numpy(tangent if tangent is not None else torch.zeros_like(x), dtype)
+    return _to_numpy(jvp if jvp is not None else torch.zeros_like(out), dtype)
 
 
-def _second(torch, g, xt, dtype):
+def _second(torch, g, xt, dtype, along=None):
     if not g.requires_grad:  # the derivative is piecewise constant: torch built no graph for it
         return np.zeros(xt.shape, dtype=dtype.numpy)
     try:
-        (g2,) = torch.autograd.grad(g, xt, torch.ones_like(g), allow_unused=True)
+        (g2,) = torch.autograd.grad(g, xt, torch.ones_like(g) if along is None else along, allow_unused=True)
     except (RuntimeError, NotImplementedError):
         return None  # e.g. hardsigmoid: "derivative for aten::hardsigmoid_backward is not implemented"
     return _to_numpy(g2 if g2 is not None else torch.zeros_like(xt), dtype)
@@ -100,3 +101,30 @@ def _assemble(parts, n, dtype):
             arr[idx] = p[key]
         out[key] = arr
     return out
+
+
+def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows):
+    """Torch on one whole vector: forward, VJPs (ones and ``upstream``), the JVP along ``tangent``,
+    Jacobian ``rows``, and with ``hvp_upstream`` the double backward d(upstream . J)/dx . hvp_upstream."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        xt = _to_torch(torch, x, dtype).requires_grad_(True)
+        y = fn(torch, xt)
+        grad = lambda gout, **kw: torch.autograd.grad(y, xt, gout, retain_graph=True, **kw)[0]  # noqa: E731
+        out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(grad(torch.ones_like(y)), dtype)}
+        up = _to_torch(torch, upstream[: y.numel()], dtype)
+        out["vjp"] = _to_numpy(grad(up), dtype)
+        eye = torch.zeros_like(y)
+        jac = []
+        for r in rows[rows < y.numel()]:
+            eye[r] = 1
+            jac.append(_to_numpy(grad(eye), dtype))
+            eye[r] = 0
+        out["jacobian"] = np.stack(jac) if jac else np.zeros((0, x.size), dtype=dtype.numpy)
+        out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype, _to_torch(torch, tangent, dtype))
+        if hvp_upstream is not None:
+            g = grad(up, create_graph=True)
+            out["second"] = _second(torch, g, xt, dtype, _to_torch(torch, hvp_upstream, dtype))
+        return TorchResult(out)

@@ -1,0 +1,191 @@
+"""Vector activations (softmax, log_softmax, softmin, glu): Jacobians, not derivatives.
+
+Each record holds the NumPy forward, its vector-Jacobian product (the backward), its
+Jacobian-vector product (what forward mode computes), rows of the Jacobian, the
+Hessian-vector product ``hvp(x, g, u)`` = d(g . J(x))/dx contracted with u (what torch's
+double backward computes), the torch reference and the exact form, side by side.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["VectorActivation", "VECTORS", "DEFAULT_VECTOR"]
+
+# moderate values where the Jacobian is rich, a tail pair, and the tiny ones (even length for glu)
+DEFAULT_VECTOR = (-5.0, -3.0, -1.0, -0.5, -1e-300, 0.0, 1e-300, 0.5, 1.0, 2.0, 3.0, 4.0, -20.0, 20.0, 0.25, -0.25)
+
+
+@dataclass(frozen=True)
+class VectorActivation:
+    name: str
+    formula: str
+    forward: Callable
+    vjp: Callable  # (x, g) -> g . J
+    jvp: Callable  # (x, v) -> J v
+    jac_rows: Callable  # (x, rows) -> J[rows, :]
+    hvp: Callable  # (x, g, u) -> (d(g . J)/dx) u
+    torch: Callable  # (T, x) -> y
+    exact: Callable  # (mp, [mpf]) -> [mpf]
+    params: dict = field(default_factory=dict)
+    aliases: tuple = ()
+    kinks: Callable = lambda **p: ()
+    validate: Callable = lambda **p: None  # parameters (vectors take none)
+    validate_input: Callable = lambda x: None
+    stepwise: str = ""  # see Activation.stepwise
+    kind: str = "vector"
+    span: tuple = (-6.0, 6.0)
+
+
+def _softmax(x):
+    e = np.exp(x - np.max(x))  # max-shift: exp never overflows
+    return e / np.sum(e)
+
+
+def _log_softmax(x):
+    z = x - np.max(x)
+    return z - np.log(np.sum(np.exp(z)))  # logsumexp
+
+
+def _sm_vjp(x, g):
+    s = _softmax(x)
+    return s * (g - np.dot(s, g))
+
+
+def _sm_jvp(x, v):
+    s = _softmax(x)
+    return s * (v - np.dot(s, v))
+
+
+def _sm_rows(x, rows):
+    s = _softmax(x)
+    out = -np.outer(s[rows], s)
+    out[np.arange(len(rows)), rows] += s[rows]
+    return out
+
+
+def _sm_hvp(x, g, u):
+    s = _softmax(x)
+    h = s * (g - np.dot(s, g))
+    return u * h - s * np.dot(u, h) - h * np.dot(u, s)
+
+
+def _lsm_vjp(x, g):
+    return g - _softmax(x) * np.sum(g)
+
+
+def _lsm_jvp(x, v):
+    return v - np.dot(_softmax(x), v)
+
+
+def _lsm_rows(x, rows):
+    s = _softmax(x)
+    out = -np.tile(s, (len(rows), 1))
+    out[np.arange(len(rows)), rows] += 1
+    return out
+
+
+def _lsm_hvp(x, g, u):
+    s = _softmax(x)
+    return -np.sum(g) * s * (u - np.dot(u, s))
+
+
+def _halves(x):
+    n = x.shape[-1] // 2
+    return x[:n], x[n:]
+
+
+def _glu(x):
+    from .activations import _sig
+
+    a, b = _halves(x)
+    return a * _sig(b)
+
+
+def _glu_vjp(x, g):
+    from .activations import _sig, _sig_d
+
+    a, b = _halves(x)
+    return np.concatenate([g * _sig(b), g * a * _sig_d(b)])
+
+
+def _glu_jvp(x, v):
+    from .activations import _sig, _sig_d
+
+    a, b = _halves(x)
+    va, vb = _halves(v)
+    return _sig(b) * va + a * _sig_d(b) * vb
+
+
+def _glu_rows(x, rows):
+    from .activations import _sig, _sig_d
+
+    a, b = _halves(x)
+    n = a.size
+    out = np.zeros((len(rows), x.size), dtype=x.dtype)
+    idx = np.arange(len(rows))
+    out[idx, rows] = _sig(b[rows])
+    out[idx, n + np.asarray(rows)] = a[rows] * _sig_d(b[rows])
+    return out
+
+
+def _glu_hvp(x, g, u):
+    from .activations import _sig_d, _sig_d2
+
+    a, b = _halves(x)
+    ua, ub = _halves(u)
+    return np.concatenate([ub * g * _sig_d(b), ua * g * _sig_d(b) + ub * g * a * _sig_d2(b)])
+
+
+def _check_glu(x):
+    if x.shape[-1] % 2:
+        raise InputError(f"glu halves its input: it needs an even number of values, got {x.shape[-1]}")
+
+
+def _mp_softmax(mp, xs):
+    m = max(xs)
+    e = [mp.exp(v - m) for v in xs]
+    total = mp.fsum(e)
+    return [v / total for v in e]
+
+
+def _mp_log_softmax(mp, xs):
+    m = max(xs)
+    lse = m + mp.log(mp.fsum(mp.exp(v - m) for v in xs))
+    return [v - lse for v in xs]
+
+
+def _mp_glu(mp, xs):
+    n = len(xs) // 2
+    return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
+
+
+VECTORS = [
+    VectorActivation(
+        "softmax", "exp(x_i) / sum_j exp(x_j)", _softmax, _sm_vjp, _sm_jvp, _sm_rows, _sm_hvp,
+        lambda T, x: T.softmax(x, dim=-1), _mp_softmax,
+    ),
+    VectorActivation(
+        "log_softmax", "x_i - log(sum_j exp(x_j))", _log_softmax, _lsm_vjp, _lsm_jvp, _lsm_rows, _lsm_hvp,
+        lambda T, x: T.log_softmax(x, dim=-1), _mp_log_softmax, aliases=("logsoftmax",),
+    ),
+    VectorActivation(
+        "softmin", "softmax(-x)",
+        lambda x: _softmax(-x),
+        lambda x, g: -_sm_vjp(-x, g),
+        lambda x, v: -_sm_jvp(-x, v),
+        lambda x, rows: -_sm_rows(-x, rows),
+        lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
+        lambda T, x: T.nn.functional.softmin(x, dim=-1),
+        lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
+    ),
+    VectorActivation(
+        "glu", "a * sigmoid(b), where x = [a, b] (halves of the last dimension)",
+        _glu, _glu_vjp, _glu_jvp, _glu_rows, _glu_hvp,
+        lambda T, x: T.nn.functional.glu(x, dim=-1), _mp_glu, validate_input=_check_glu,
+        stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
+    ),
+]  # fmt: skip

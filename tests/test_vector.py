@@ -1,0 +1,96 @@
+"""Vector activations: softmax, log_softmax, softmin, glu, with their Jacobians against torch."""
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from actcheck import check
+from actcheck.activations import ACTIVATIONS
+from actcheck.dtypes import DTYPES
+
+VECTORS = [a.name for a in ACTIVATIONS.values() if a.kind == "vector"]
+
+
+def test_the_four_are_registered_as_vector_activations(run):
+    assert VECTORS == ["softmax", "log_softmax", "softmin", "glu"]
+    items = {i["name"]: i for i in json.loads(run("list", "--json").stdout)}
+    assert all(items[n]["kind"] == "vector" for n in VECTORS)
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("name", VECTORS)
+def test_default_vector_passes_with_every_opinion(name, dtype):
+    r = check(name, dtype=dtype, order=2, fd=True)
+    assert r.passed, "\n".join(r.failures())
+    assert {"forward", "backward", "vjp", "second", "jacobian", "finite_difference"} <= set(r.max_abs_error)
+    assert "torch_forward_ad" in r.max_abs_error or any("no forward-mode" in n for n in r.extras["notes"])
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("softmax", [1, 2, 3]),
+        ("log_softmax", [1000, 0, -1000]),
+        ("softmin", [-3, 0.5, 7, 1e-300]),
+        ("glu", [1, 2, 3, 4]),
+    ],
+)
+def test_the_issues_examples_pass_without_a_warning(run, name, values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = run(name, *values, "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["passed"] and r.stderr == ""
+    assert "jacobian" in d["max_abs_error"]
+
+
+def test_softmax_values_and_full_jacobian():
+    r = check("softmax", [1.0, 2.0, 3.0])
+    s = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    np.testing.assert_allclose(r.numpy["forward"], s, rtol=1e-15)
+    jac = r.matrices["jacobian"]
+    assert jac.numpy.shape == (3, 3)
+    np.testing.assert_allclose(jac.numpy, np.diag(s) - np.outer(s, s), atol=1e-16)
+
+
+def test_a_million_elements_checks_sampled_jacobian_rows_and_the_full_vjp():
+    r = check("log_softmax", np.linspace(-50, 50, 1_000_000))
+    assert r.passed
+    assert r.matrices["jacobian"].numpy.shape[0] <= 17
+    assert r.comparisons["vjp"].numpy.size == 1_000_000
+
+
+def test_glu_odd_length_is_exit_two(run):
+    r = run("glu", "1", "2", "3")
+    assert r.exit_code == 2 and "even number" in r.stderr
+
+
+def test_oracle_for_vectors(run):
+    d = json.loads(run("softmax", "1", "2", "3", "--oracle", "--json").stdout)
+    assert d["max_ulp"]["forward"]["numpy"] <= 2
+    assert d["points"][0]["forward"]["exact"] == pytest.approx(0.09003057317038046, rel=1e-15)
+    assert d["points"][0]["vjp"]["exact"] is not None
+
+
+def test_a_diagonal_softmax_jacobian_is_caught(swap_vector):
+    from dataclasses import replace
+
+    from actcheck.vector import _softmax
+
+    act = ACTIVATIONS["softmax"]
+    swap_vector(replace(act, vjp=lambda x, g: g * _softmax(x) * (1 - _softmax(x))))
+    r = check("softmax", [1.0, 2.0, 3.0])
+    assert not r.passed
+    assert any(line.startswith("vjp:") for line in r.failures())
+
+
+@pytest.fixture
+def swap_vector():
+    import actcheck.activations as acts
+
+    saved = dict(acts._BY_KEY)
+    yield lambda a: acts._BY_KEY.__setitem__(acts._key(a.name), a)
+    acts._BY_KEY.clear()
+    acts._BY_KEY.update(saved)
