@@ -207,9 +207,8 @@ def _resolve(name):
 def _run_checks(jobs, progress_label=None):
     """Run check() for each (name, values, kwargs); InputError is bad input."""
     from .compare import check
-    from .progress import track
-
     from .errors import InputError
+    from .progress import track
 
     results = []
     try:

@@ -6,8 +6,8 @@ Hessian-vector product ``hvp(x, g, u)`` = d(g . J(x))/dx contracted with u (what
 double backward computes), the torch reference and the exact form, side by side.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
