@@ -17,9 +17,9 @@ def __getattr__(name):
 
         return check
     if name in ("verify", "check_pair"):
-        from . import verify as _verify
+        from . import verification
 
-        return getattr(_verify, name)
+        return getattr(verification, name)
     if name == "ACTIVATIONS":
         from .activations import ACTIVATIONS
 

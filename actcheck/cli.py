@@ -346,6 +346,50 @@ def plot_cmd(
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 
+@app.command(
+    "verify",
+    help="Check the activation pairs in your own FILE.py against torch (known names) or finite differences. "
+    "This imports and runs FILE: use it on code you trust.",
+    epilog=EPILOG,
+)
+def verify_cmd(
+    file: Annotated[str, typer.Argument(help="A Python file with NAME_forward/NAME_backward pairs or layer classes.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", metavar="NAME=VALUE", help="Override a parameter on both sides.")
+    ] = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+    junit: Junit = None,
+):
+    from . import report
+    from .errors import InputError
+    from .verification import verify
+
+    _output_mode(json_out, quiet)
+    overrides = {}
+    for item in param or []:
+        key, sep, val = item.partition("=")
+        try:
+            overrides[key.strip()] = float(val)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
+    try:
+        rep = verify(file, overrides)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    if junit:
+        cases = [(f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
+                 for r in rep.results]  # fmt: skip
+        _write(junit, report.junit_xml(cases, suite=f"actcheck verify {file}"))
+    if json_out:
+        print(report.dumps(rep.to_dict()))
+    elif not quiet:
+        report.render_verify(_console(), rep)
+    raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
+
+
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
 def list_cmd(json_out: Json = False):
     from . import report

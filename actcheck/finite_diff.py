@@ -22,7 +22,7 @@ def _richardson(f, x, h):
     return r2, np.abs(r2 - r1[1])
 
 
-def derivative(f, x, kinks=()):
+def derivative(f, x, kinks=(), steps=_STEPS):
     """(estimate, skipped): f'(x) by finite differences; skipped where every step reaches a kink."""
     x = np.asarray(x, dtype=np.float64)
     scale = np.maximum(np.abs(x), 1.0)
@@ -31,7 +31,7 @@ def derivative(f, x, kinks=()):
     best = np.full(x.shape, np.nan)
     best_err = np.full(x.shape, np.inf)
     with np.errstate(all="ignore"):
-        for rel in _STEPS:
+        for rel in steps:
             h = rel * scale
             est, err = _richardson(f, x, h)
             usable = (h < dist) & np.isfinite(est) & (err < best_err)

@@ -15,6 +15,7 @@ __all__ = [
     "render_result",
     "render_summary",
     "render_list",
+    "render_verify",
     "junit_xml",
     "write_atomic",
 ]
@@ -260,6 +261,30 @@ def render_summary(console, results):
     failed = sum(not r.passed for r in results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
     console.print(f"{verdict} · {len(results)} checks")
+
+
+def render_verify(console, rep):
+    """Print a verify report: one row per pair, then the diagnoses and notes."""
+    from rich.table import Table
+
+    table = Table(title=f"actcheck verify {rep.file}", title_justify="left")
+    for c in ("pair", "style", "reference", "max |Δf|", "max |Δf'|", "max |Δ VJP|", "verdict", "diagnosis"):
+        table.add_column(c, justify="right" if c.startswith("max") else "left", overflow="fold")
+    for r in rep.results:
+        e = r.max_abs_error
+        table.add_row(r.name, r.style, r.reference + (f" ({r.activation})" if r.activation else ""),
+                      _err(e.get("forward")), _err(e.get("backward")), _err(e.get("vjp")), _verdict(r.passed),
+                      "; ".join(r.diagnosis))  # fmt: skip
+    console.print(table)
+    for r in rep.results:
+        for note in r.notes:
+            console.print(f"{r.name}: note: {note}", markup=False)
+        for p in r.worst[:3] if not r.passed else []:
+            b = p["backward"]
+            console.print(f"{r.name}: x = {p['x']}: f' yours {b['yours']}, reference {b['reference']}", markup=False)
+    failed = sum(not r.passed for r in rep.results)
+    verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
+    console.print(f"{verdict} · {len(rep.results)} pairs")
 
 
 def render_list(console, acts):

@@ -1,0 +1,193 @@
+"""Name the slip: turn a failing comparison of a user's activation into a sentence they can act on.
+
+Each rule looks at the points (x), the user's values and the reference's, and returns a
+sentence or None; ``diagnose`` returns every sentence that applies, most specific first.
+"""
+
+import numpy as np
+
+__all__ = ["Evidence", "diagnose", "overflow_boundary"]
+
+_TOL = dict(rtol=1e-6, atol=1e-9)
+
+
+class Evidence:
+    """What a pair produced at points x: forward, derivative with dA = 1, VJP with a random dA."""
+
+    def __init__(self, x, fwd, fwd_ref, d, d_ref, vjp, vjp_ref, upstream, kinks=(), d_at_output=None, ref_name="torch"):
+        self.x = np.asarray(x, dtype=np.float64)
+        self.fwd, self.fwd_ref = _f(fwd), _f(fwd_ref)
+        self.d, self.d_ref = _f(d), _f(d_ref)
+        self.vjp, self.vjp_ref = _f(vjp), _f(vjp_ref)
+        self.upstream = _f(upstream)
+        self.kinks = np.asarray(kinks, dtype=np.float64)
+        self.d_at_output = _f(d_at_output)  # the reference derivative evaluated at f(x)
+        self.ref = ref_name
+
+
+def _f(a):
+    return None if a is None else np.asarray(a, dtype=np.float64)
+
+
+def _close(a, b, rtol=1e-6, atol=1e-9):
+    with np.errstate(all="ignore"):
+        return (a == b) | (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= atol + rtol * np.abs(b))
+
+
+def _bad(a, b):
+    return ~_close(a, b, rtol=1e-7, atol=1e-7)
+
+
+def _num(v):
+    return f"{v:.6g}"
+
+
+def overflow_boundary(fn, x_ok, x_bad, steps=60):
+    """Bisect between a point where ``fn`` is finite and one where it is not; return the boundary."""
+    lo, hi = float(x_ok), float(x_bad)
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            mid = (lo + hi) / 2
+            if mid in (lo, hi):
+                break
+            if np.all(np.isfinite(fn(np.array([mid])))):
+                lo = mid
+            else:
+                hi = mid
+    return lo
+
+
+def _non_finite(e, what, vals, ref, fn, sources):
+    bad = ~np.isfinite(vals) & np.isfinite(ref)
+    if not bad.any():
+        return None
+    xs = e.x[bad]
+    side = "<" if (xs < 0).all() else ">" if (xs > 0).all() else None
+    if side is None:
+        return f"{what} gives inf/nan at {bad.sum()} points where the reference is finite (x = {_num(xs[0])} …)"
+    ok = e.x[~bad & np.isfinite(vals)]
+    ok = ok[ok < xs.min()] if side == ">" else ok[ok > xs.max()]
+    edge = xs.min() if side == ">" else xs.max()
+    if fn is not None and ok.size:
+        near = ok.max() if side == ">" else ok.min()
+        edge = overflow_boundary(fn, near, edge)
+    source = f" ({sources})" if sources else ""
+    return f"{what} overflows for x {side} {edge:.6g}{source}"
+
+
+def _ignores_upstream(e):
+    if e.vjp is None or e.d is None:
+        return None
+    ones_ok = ~_bad(e.d, e.d_ref)
+    vjp_bad = _bad(e.vjp, e.vjp_ref)
+    if not ones_ok.all() or not vjp_bad.any():
+        return None
+    if _close(e.vjp, e.d_ref).all():
+        return "backward ignores the upstream gradient (right with dA = 1, wrong otherwise): multiply by dA"
+    where = _side_of(e.x, vjp_bad)
+    const = np.unique(np.round(e.vjp[vjp_bad], 12))
+    if const.size == 1:
+        return (f"backward is right with dA = 1 but wrong otherwise{where}: it sets the gradient to "
+                f"{_num(const[0])} instead of scaling dA by it")  # fmt: skip
+    return f"backward is right with dA = 1 but wrong otherwise{where}: the upstream gradient is not applied"
+
+
+def _side_of(x, bad):
+    for side, test in ((" for x <= 0", x <= 0), (" for x >= 0", x >= 0)):
+        if test[bad].all():
+            return side.replace("=", "") if not (x[bad] == 0).any() else side
+    return ""
+
+
+def _only_at_kinks(e, vals, ref, what):
+    bad = _bad(vals, ref)
+    if not bad.any() or not e.kinks.size or not np.isin(e.x[bad], e.kinks).all():
+        return None
+    i = np.flatnonzero(bad)[0]
+    k = e.x[i]
+    name = "f'" if what == "backward" else "f"
+    return f"mismatch only at the kink x = {_num(k)}: your {name}({_num(k)}) = {_num(vals[i])}, {e.ref} uses {_num(ref[i])}"
+
+
+def _all_zero(e, vals, ref, what):
+    if what != "backward" or not np.all(vals[np.isfinite(vals)] == 0) or np.all(ref == 0):
+        return None
+    return "backward returns 0 everywhere: an operator-precedence slip? (s * 1 - s is 0; s * (1 - s) was meant)"
+
+
+def _constant_factor(e, vals, ref, what):
+    use = np.isfinite(vals) & np.isfinite(ref) & (np.abs(ref) > 1e-6)
+    if use.sum() < 3:
+        return None
+    ratio = vals[use] / ref[use]
+    c = np.median(ratio)
+    if abs(c - 1) < 1e-6 or not np.allclose(ratio, c, rtol=1e-6, atol=0):
+        return None
+    return f"{what} is off by a constant factor {c:.6g}"
+
+
+def _at_output(e, vals, ref, what):
+    if what != "backward" or e.d_at_output is None:
+        return None
+    use = np.isfinite(vals) & np.isfinite(e.d_at_output)
+    if use.sum() < 3 or not _close(vals[use], e.d_at_output[use], rtol=1e-6, atol=1e-12).all():
+        return None
+    return (
+        "backward of the output, not the input: it evaluates f' at f(x); evaluate it at x (or use the output formula)"
+    )
+
+
+def _missing_square(e, vals, ref, what):
+    if what != "backward" or e.fwd_ref is None:
+        return None
+    y = e.fwd_ref
+    use = np.isfinite(vals)
+    if _close(ref, 1 - y * y).all() and _close(vals[use], (1 - y)[use]).all():
+        return "backward is 1 - f(x): the square is missing (f'(x) = 1 - f(x)**2)"
+    return None
+
+
+def _one_side(e, vals, ref, what):
+    bad = _bad(vals, ref)
+    if not bad.any():
+        return None
+    side = _side_of(e.x, bad)
+    return f"{what} wrong only{side}" if side else None
+
+
+def _worst(e, vals, ref, what):
+    bad = _bad(vals, ref)
+    if not bad.any():
+        return None
+    with np.errstate(all="ignore"):
+        err = np.nan_to_num(np.abs(vals - ref), nan=np.inf)
+    i = int(np.argmax(np.where(bad, err, -1)))
+    return (f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: "
+            f"yours {_num(vals[i])}, {e.ref} {_num(ref[i])}")  # fmt: skip
+
+
+_RULES = (_only_at_kinks, _all_zero, _missing_square, _at_output, _constant_factor, _one_side)
+
+
+def diagnose(e, forward_fn=None, backward_fn=None, warned=()):
+    """Sentences naming what is wrong (empty when nothing is)."""
+    out = []
+    source = ", ".join(sorted({w for w in warned if w.startswith("np.")}))
+    for what, vals, ref, fn in (("forward", e.fwd, e.fwd_ref, forward_fn), ("backward", e.d, e.d_ref, backward_fn)):
+        if vals is None or ref is None:
+            continue
+        overflow = _non_finite(e, what, vals, ref, fn, source)
+        if overflow:
+            out.append(overflow)
+            continue
+        if not _bad(vals, ref).any():
+            continue
+        found = next((s for rule in _RULES if (s := rule(e, vals, ref, what))), None)
+        if found:
+            out.append(found)
+        elif (w := _worst(e, vals, ref, what)) is not None:
+            out.append(w)
+    upstream = _ignores_upstream(e)
+    if upstream:
+        out.append(upstream)
+    return out

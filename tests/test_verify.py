@@ -1,0 +1,165 @@
+"""`actcheck verify`: discovery in every style, the slips people make and their diagnoses, broken files."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import actcheck
+from actcheck.verification import discover, load_module
+
+DATA = Path(__file__).parent / "data"
+
+
+def _by_name(path):
+    return {r.name: r for r in actcheck.verify(DATA / path).results}
+
+
+def test_the_seed_notebooks_functions_pass_as_written():
+    res = _by_name("seed_acts.py")
+    assert set(res) == {"sigmoid", "tanh", "relu", "leaky_relu", "elu"}
+    assert all(r.passed for r in res.values()), {n: r.diagnosis for n, r in res.items()}
+    assert any("written for scalars" in n for n in res["relu"].notes)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("upstream_style.py", {"relu": "upstream", "sigmoid": "upstream", "leaky_relu": "upstream"}),
+        ("layers.py", {"ReLU": "layer", "Tanh": "layer", "SigmoidLayer": "layer"}),
+        ("namespace.py", {"Activations.relu": "upstream", "Activations.elu": "upstream"}),
+        ("softmax_acts.py", {"softmax": "upstream", "LogSoftmax": "layer"}),
+    ],
+)
+def test_every_style_is_found_and_correct_pairs_pass(path, expected):
+    res = _by_name(path)
+    assert {n: r.style for n, r in res.items()} == expected  # helpers, Dense(n_in, n_out) and load_data ignored
+    assert all(r.passed for r in res.values()), {n: r.diagnosis for n, r in res.items()}
+    assert all(r.reference == "torch" for r in res.values())
+
+
+def test_users_parameter_default_is_passed_to_torch():
+    r = _by_name("upstream_style.py")["leaky_relu"]
+    assert r.params == {"negative_slope": 0.1} and r.passed
+
+
+def test_param_override_reaches_both_sides():
+    r = _by_name_with("upstream_style.py", {"alpha": 0.3})["leaky_relu"]
+    assert r.params == {"negative_slope": 0.3} and r.passed
+
+
+def _by_name_with(path, params):
+    return {r.name: r for r in actcheck.verify(DATA / path, params).results}
+
+
+@pytest.mark.parametrize(
+    ("name", "diagnosis"),
+    [
+        ("sigmoid", "operator-precedence slip"),
+        ("tanh", "the square is missing"),
+        ("relu", "backward ignores the upstream gradient (right with dA = 1, wrong otherwise)"),
+        ("leaky_relu", "sets the gradient to 0.01 instead of scaling dA"),
+        ("silu", "backward of the output, not the input"),
+        ("relu6", "mismatch only at the kink x = 0: your f'(0) = 1, torch uses 0"),
+        ("softplus", "forward overflows for x > 709.78"),
+        ("elu", "off by a constant factor 0.5"),
+        ("selu", "wrong only for x <= 0"),
+    ],
+)
+def test_each_slip_fails_with_a_diagnosis_that_names_it(name, diagnosis):
+    r = _by_name("slips.py")[name]
+    assert not r.passed
+    assert any(diagnosis in d for d in r.diagnosis), r.diagnosis
+
+
+def test_overflow_warnings_are_notes_not_crashes():
+    r = _by_name("slips.py")["softplus"]
+    assert "your code warned: overflow encountered in exp" in r.notes
+    assert "(np.exp)" in r.diagnosis[0]
+
+
+def test_unknown_activations_are_checked_against_finite_differences():
+    res = _by_name("unknown.py")
+    assert {r.reference for r in res.values()} == {"finite_difference"}
+    assert res["bent_identity"].passed and res["square_relu"].passed  # its kink at 0 is found and skipped
+    assert not res["isru"].passed
+
+
+def test_a_cache_backward_cannot_take_is_diagnosed():
+    r = _by_name("course_cache.py")["relu"]
+    assert not r.passed
+    assert r.diagnosis[0].startswith("backward fails on the cache that forward returns (TypeError")
+    assert "works on x" in r.diagnosis[0]
+
+
+def test_a_diagonal_softmax_backward_is_caught_with_that_diagnosis():
+    r = _by_name("softmax_diagonal.py")["softmax"]
+    assert not r.passed and "treats the Jacobian as diagonal" in r.diagnosis[0]
+
+
+def test_a_raising_user_function_fails_its_pair_with_the_exception(tmp_path):
+    f = tmp_path / "acts.py"
+    f.write_text("import numpy as np\ndef relu_forward(x):\n    return np.maximum(x, 0)\n"
+                 "def relu_backward(x):\n    raise ZeroDivisionError('oops')\n"
+                 "def tanh_forward(x):\n    return np.tanh(x)\ndef tanh_backward(x):\n    return 1 - np.tanh(x)**2\n")  # fmt: skip
+    res = {r.name: r for r in actcheck.verify(f).results}
+    assert not res["relu"].passed and res["tanh"].passed
+    assert res["relu"].diagnosis == ["your code raised ZeroDivisionError: oops (acts.py line 5)"]
+
+
+def test_sys_path_is_restored_and_the_files_prints_are_captured(capsys):
+    import sys
+
+    before = list(sys.path)
+    module = load_module(DATA / "seed_acts.py")  # prints at import time
+    assert sys.path == before
+    assert capsys.readouterr().out == ""
+    assert {p.name for p in discover(module)} == {"sigmoid", "tanh", "relu", "leaky_relu", "elu"}
+
+
+def test_check_pair_api_for_pytest_suites():
+    r = actcheck.check_pair(lambda x: np.tanh(x), lambda x: 1 - np.tanh(x) ** 2, reference="tanh")
+    assert r.passed and r.to_dict()["reference"] == "torch"
+    bad = actcheck.check_pair(lambda z: np.maximum(z, 0), lambda d, z: d * (z >= 0), reference="relu")
+    assert not bad.passed and "kink" in bad.diagnosis[0]
+
+
+def test_verify_json_and_exit_codes(run):
+    r = run("verify", DATA / "slips.py", "--json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    assert d["file"].endswith("slips.py") and d["passed"] is False
+    first = d["results"][0]
+    assert set(first) >= {"name", "style", "reference", "passed", "max_abs_error", "notes", "diagnosis"}
+    assert set(first["max_abs_error"]) >= {"forward", "backward"}
+    assert run("verify", DATA / "seed_acts.py").exit_code == 0
+
+
+def test_verify_table_and_junit(run, tmp_path):
+    out = tmp_path / "v.xml"
+    r = run("verify", DATA / "slips.py", "--junit", out)
+    assert "operator-precedence" in r.stdout and "FAIL" in r.stdout
+    assert out.read_text().count("<testcase") == 9
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("missing.py", "no such file"),
+        ("notes.txt", "not a Python file"),
+        ("syntax_error.py", "is not valid Python: expected ':' (line 1)"),
+        ("raises_on_import.py", "raised on import: RuntimeError: boom at import (raises_on_import.py line 1)"),
+        ("no_pairs.py", "holds no activation pair"),
+    ],
+)
+def test_unusable_files_exit_two_with_one_line(run, path, message):
+    r = run("verify", DATA / path)
+    assert r.exit_code == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], r.stderr
+
+
+def test_bad_param_syntax_is_exit_two(run):
+    r = run("verify", DATA / "seed_acts.py", "--param", "alpha")
+    assert r.exit_code == 2 and "NAME=VALUE" in r.stderr
