@@ -329,8 +329,13 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
         ours["second"] = act.hvp(xc, gc[:m], uc)
     ours = {k: np.asarray(val, dtype=dt.compute).astype(dt.numpy) for k, val in ours.items()}
     theirs = evaluate_vector(act.torch, x, dt, g, v, u if order >= 2 else None, rows)
-    pairs = [("forward", "forward", "forward"), ("backward", "backward", "backward"), ("vjp", "vjp", "vjp"),
-             ("torch_forward_ad", "jvp", "forward_ad"), ("second", "second", "second")]  # fmt: skip
+    pairs = [
+        ("forward", "forward", "forward"),
+        ("backward", "backward", "backward"),
+        ("vjp", "vjp", "vjp"),
+        ("torch_forward_ad", "jvp", "forward_ad"),
+        ("second", "second", "second"),
+    ]
     comps = {}
     for name, mine, key in pairs:
         if mine in ours and theirs.get(key) is not None:

@@ -87,8 +87,10 @@ def _ignores_upstream(e):
     where = _side_of(e.x, vjp_bad)
     const = np.unique(np.round(e.vjp[vjp_bad], 12))
     if const.size == 1:
-        return (f"backward is right with dA = 1 but wrong otherwise{where}: it sets the gradient to "
-                f"{_num(const[0])} instead of scaling dA by it")  # fmt: skip
+        return (
+            f"backward is right with dA = 1 but wrong otherwise{where}: it sets the gradient to "
+            f"{_num(const[0])} instead of scaling dA by it"
+        )
     return f"backward is right with dA = 1 but wrong otherwise{where}: the upstream gradient is not applied"
 
 
@@ -106,7 +108,8 @@ def _only_at_kinks(e, vals, ref, what):
     i = np.flatnonzero(bad)[0]
     k = e.x[i]
     name = "f'" if what == "backward" else "f"
-    return f"mismatch only at the kink x = {_num(k)}: your {name}({_num(k)}) = {_num(vals[i])}, {e.ref} uses {_num(ref[i])}"
+    yours, theirs = _num(vals[i]), _num(ref[i])
+    return f"mismatch only at the kink x = {_num(k)}: your {name}({_num(k)}) = {yours}, {e.ref} uses {theirs}"
 
 
 def _all_zero(e, vals, ref, what):
@@ -162,8 +165,10 @@ def _worst(e, vals, ref, what):
     with np.errstate(all="ignore"):
         err = np.nan_to_num(np.abs(vals - ref), nan=np.inf)
     i = int(np.argmax(np.where(bad, err, -1)))
-    return (f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: "
-            f"yours {_num(vals[i])}, {e.ref} {_num(ref[i])}")  # fmt: skip
+    return (
+        f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: "
+        f"yours {_num(vals[i])}, {e.ref} {_num(ref[i])}"
+    )
 
 
 _RULES = (_only_at_kinks, _all_zero, _missing_square, _at_output, _constant_factor, _one_side)

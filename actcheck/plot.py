@@ -74,8 +74,9 @@ def plot(results_and_acts, path_suffix, compact=False):
                 ax.set_visible(False)
             axes[0][0].legend(loc="best", fontsize=7)
         else:
-            fig, axes = plt.subplots(2, n, figsize=(5.5 * n, 6.5), squeeze=False,
-                                     gridspec_kw={"height_ratios": [3, 2]}, sharex="col")  # fmt: skip
+            fig, axes = plt.subplots(
+                2, n, figsize=(5.5 * n, 6.5), squeeze=False, gridspec_kw={"height_ratios": [3, 2]}, sharex="col"
+            )
             for i, (r, act) in enumerate(results_and_acts):
                 _panel(axes[0][i], axes[1][i], r, act, compact=False)
             axes[0][0].legend(loc="best", fontsize=8)

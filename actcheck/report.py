@@ -56,8 +56,11 @@ def point_dict(r, i):
     bwd = {"numpy": _at(r.numpy["backward"], i), "torch": _at(r.torch["backward"], i)}
     p = {"x": jsonable(r.x[i]), "forward": fwd, "backward": bwd}
     if "jvp" in r.numpy:  # a vector activation: forward mode is a JVP along a seeded tangent
-        p["jvp"] = {"tangent": _at(r.extras["tangent"], i), "numpy": _at(r.numpy["jvp"], i),
-                    "torch": _at(r.torch.get("forward_ad"), i)}  # fmt: skip
+        p["jvp"] = {
+            "tangent": _at(r.extras["tangent"], i),
+            "numpy": _at(r.numpy["jvp"], i),
+            "torch": _at(r.torch.get("forward_ad"), i),
+        }
     else:
         bwd["torch_forward_ad"] = _at(r.torch.get("forward_ad"), i)
     if r.upstream is not None:
@@ -272,9 +275,16 @@ def render_verify(console, rep):
         table.add_column(c, justify="right" if c.startswith("max") else "left", overflow="fold")
     for r in rep.results:
         e = r.max_abs_error
-        table.add_row(r.name, r.style, r.reference + (f" ({r.activation})" if r.activation else ""),
-                      _err(e.get("forward")), _err(e.get("backward")), _err(e.get("vjp")), _verdict(r.passed),
-                      "; ".join(r.diagnosis))  # fmt: skip
+        table.add_row(
+            r.name,
+            r.style,
+            r.reference + (f" ({r.activation})" if r.activation else ""),
+            _err(e.get("forward")),
+            _err(e.get("backward")),
+            _err(e.get("vjp")),
+            _verdict(r.passed),
+            "; ".join(r.diagnosis),
+        )
     console.print(table)
     for r in rep.results:
         for note in r.notes:

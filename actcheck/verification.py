@@ -437,8 +437,16 @@ def _check_elementwise(pair, adapter, act, torch_params):
     try:
         fwd, d, vjp, warned = _run_user(adapter, x, upstream)
     except Exception as e:
-        return PairResult(pair.name, pair.style, _ref_key(act), False, {}, [f"your code raised {_one_line(e, _file_of(pair))}"], notes,
-                          activation=act.name if act else None)  # fmt: skip
+        return PairResult(
+            pair.name,
+            pair.style,
+            _ref_key(act),
+            False,
+            {},
+            [f"your code raised {_one_line(e, _file_of(pair))}"],
+            notes,
+            activation=act.name if act else None,
+        )
     warn_notes, sources = _warn_notes(warned)
     notes.extend(warn_notes)
     if act is not None:
@@ -475,8 +483,18 @@ def _check_elementwise(pair, adapter, act, torch_params):
         else diagnose(ev, adapter.forward, lambda t: adapter.backward(t, np.ones_like(t)), sources)
     )
     worst = _worst_points(x, fwd, d, ref, act is not None)
-    return PairResult(pair.name, pair.style, _ref_key(act), ok, errs, diag, notes, worst,
-                      activation=act.name if act else None, params=params)  # fmt: skip
+    return PairResult(
+        pair.name,
+        pair.style,
+        _ref_key(act),
+        ok,
+        errs,
+        diag,
+        notes,
+        worst,
+        activation=act.name if act else None,
+        params=params,
+    )
 
 
 def _ref_key(act):
@@ -514,8 +532,12 @@ def _fd_reference(adapter, x, upstream):
         right = (f(x + h) - f(x)) / h
     kink = ~np.isclose(left, right, rtol=1e-4, atol=1e-6)
     skip = skipped | kink
-    return {"forward": None, "backward": np.where(skip, np.nan, est), "vjp": np.where(skip, np.nan, upstream * est),
-            "skip": skip}, x[kink]  # fmt: skip
+    return {
+        "forward": None,
+        "backward": np.where(skip, np.nan, est),
+        "vjp": np.where(skip, np.nan, upstream * est),
+        "skip": skip,
+    }, x[kink]
 
 
 def _worst_points(x, fwd, d, ref, has_forward, k=5):
@@ -542,8 +564,10 @@ def verify(path, params=None):
     module = load_module(path)
     pairs = discover(module)
     if not pairs:
-        raise InputError(f"{path} holds no activation pair (NAME_forward/NAME_backward, NAME/NAME_backward, "
-                         "or a class with forward and backward)")  # fmt: skip
+        raise InputError(
+            f"{path} holds no activation pair (NAME_forward/NAME_backward, NAME/NAME_backward, "
+            "or a class with forward and backward)"
+        )
     results = []
     for pair in pairs:
         with warnings.catch_warnings():

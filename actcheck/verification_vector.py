@@ -39,8 +39,16 @@ def check_vector_pair(pair, adapter, act):
                     "vjp": adapter.backward(x, g),
                 }
         except Exception as e:
-            return PairResult(pair.name, pair.style, "torch", False, {}, [f"your code raised {_one_line(e)}"], pair.notes,
-                              activation=act.name)  # fmt: skip
+            return PairResult(
+                pair.name,
+                pair.style,
+                "torch",
+                False,
+                {},
+                [f"your code raised {_one_line(e)}"],
+                pair.notes,
+                activation=act.name,
+            )
         ref = evaluate_vector(act.torch, x, DTYPES["float64"], g, g, None, np.array([], int))
         for key in errs:
             err, good = (
@@ -53,8 +61,10 @@ def check_vector_pair(pair, adapter, act):
         diagonal &= _is_diagonal(act, x, g, mine["vjp"])
     if not ok:
         if diagonal:
-            diag.append(f"backward treats the Jacobian as diagonal (dout * f'(x_i) alone): {act.name}'s backward "
-                        "couples every element, e.g. softmax: s * (dout - sum(dout * s))")  # fmt: skip
+            diag.append(
+                f"backward treats the Jacobian as diagonal (dout * f'(x_i) alone): {act.name}'s backward "
+                "couples every element, e.g. softmax: s * (dout - sum(dout * s))"
+            )
         else:
             worst = max(errs, key=errs.get)
             diag.append(f"{worst} differs from torch by up to {errs[worst]:.3g}")

@@ -100,9 +100,11 @@ def test_a_diagonal_softmax_backward_is_caught_with_that_diagnosis():
 
 def test_a_raising_user_function_fails_its_pair_with_the_exception(tmp_path):
     f = tmp_path / "acts.py"
-    f.write_text("import numpy as np\ndef relu_forward(x):\n    return np.maximum(x, 0)\n"
-                 "def relu_backward(x):\n    raise ZeroDivisionError('oops')\n"
-                 "def tanh_forward(x):\n    return np.tanh(x)\ndef tanh_backward(x):\n    return 1 - np.tanh(x)**2\n")  # fmt: skip
+    f.write_text(
+        "import numpy as np\ndef relu_forward(x):\n    return np.maximum(x, 0)\n"
+        "def relu_backward(x):\n    raise ZeroDivisionError('oops')\n"
+        "def tanh_forward(x):\n    return np.tanh(x)\ndef tanh_backward(x):\n    return 1 - np.tanh(x)**2\n"
+    )
     res = {r.name: r for r in actcheck.verify(f).results}
     assert not res["relu"].passed and res["tanh"].passed
     assert res["relu"].diagnosis == ["your code raised ZeroDivisionError: oops (acts.py line 5)"]
