@@ -31,16 +31,22 @@ def _to_numpy(t, dtype):
     return t.numpy().astype(dtype.numpy)
 
 
+def vjp(torch, y, x, v, **kw):
+    """J^T v as the gradient of sum(y * v): the same backward kernels receive exactly v.
+
+    Passing v as grad_outputs instead makes torch import sympy (0.4 s) to check its shape.
+    """
+    return torch.autograd.grad((y * v).sum(), x, **kw)[0]
+
+
 def _run(torch, fn, x, dtype, upstream, order):
     """Evaluate everything torch offers on one batch; a missing capability gives None."""
     xt = _to_torch(torch, x, dtype).requires_grad_(True)
     y = fn(torch, xt)
-    ones = torch.ones_like(y)
-    (g,) = torch.autograd.grad(y, xt, ones, create_graph=order >= 2, retain_graph=True)
+    g = vjp(torch, y, xt, torch.ones_like(y), create_graph=order >= 2, retain_graph=True)
     out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(g, dtype)}
     if upstream is not None:
-        (gv,) = torch.autograd.grad(y, xt, _to_torch(torch, upstream, dtype), retain_graph=True)
-        out["vjp"] = _to_numpy(gv, dtype)
+        out["vjp"] = _to_numpy(vjp(torch, y, xt, _to_torch(torch, upstream, dtype), retain_graph=True), dtype)
     out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype)
     if order >= 2:
         out["second"] = _second(torch, g, xt, dtype)
@@ -64,7 +70,7 @@ def _second(torch, g, xt, dtype, along=None):
     if not g.requires_grad:  # the derivative is piecewise constant: torch built no graph for it
         return np.zeros(xt.shape, dtype=dtype.numpy)
     try:
-        (g2,) = torch.autograd.grad(g, xt, torch.ones_like(g) if along is None else along, allow_unused=True)
+        g2 = vjp(torch, g, xt, torch.ones_like(g) if along is None else along, allow_unused=True)
     except (RuntimeError, NotImplementedError):
         return None  # e.g. hardsigmoid: "derivative for aten::hardsigmoid_backward is not implemented"
     return _to_numpy(g2 if g2 is not None else torch.zeros_like(xt), dtype)
@@ -112,7 +118,7 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows):
         warnings.simplefilter("ignore")
         xt = _to_torch(torch, x, dtype).requires_grad_(True)
         y = fn(torch, xt)
-        grad = lambda gout, **kw: torch.autograd.grad(y, xt, gout, retain_graph=True, **kw)[0]  # noqa: E731
+        grad = lambda gout, **kw: vjp(torch, y, xt, gout, retain_graph=True, **kw)  # noqa: E731
         out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(grad(torch.ones_like(y)), dtype)}
         up = _to_torch(torch, upstream[: y.numel()], dtype)
         out["vjp"] = _to_numpy(grad(up), dtype)

@@ -1,0 +1,97 @@
+"""actcheck's performance targets, each as a ratio against a floor run side by side.
+
+Runs alternate (floor, actcheck, floor, actcheck, ...) and each figure is the median of
+the per-pair ratios, so a machine that drifts while the benchmark runs affects both
+sides alike. Wall time and peak memory come from the operating system's accounting of
+each finished child process (os.wait4).
+
+    python bench/bench.py            # every target, every activation (several minutes)
+    python bench/bench.py --quick    # fewer rounds, a few activations
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ACTCHECK = [PY, "-m", "actcheck"]
+FLOOR = str(ROOT / "bench" / "floor_check.py")
+
+
+def run(cmd):
+    """(wall seconds, peak MiB) of one run of ``cmd``, its output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024
+
+
+def paired(cmd, floor, rounds):
+    """Median of the pairwise ratios (time and memory), and the medians of each side."""
+    run(cmd), run(floor)  # warm the file cache
+    pairs = [(run(floor), run(cmd)) for _ in range(rounds)]
+    t_ratio = statistics.median(c[0] / f[0] for f, c in pairs)
+    m_ratio = statistics.median(c[1] / f[1] for f, c in pairs)
+    med = lambda i, j: statistics.median(p[i][j] for p in pairs)  # noqa: E731
+    return t_ratio, m_ratio, med(1, 0), med(0, 0), med(1, 1), med(0, 1)
+
+
+def imports_of(args):
+    """Heavy modules that ``actcheck args`` imports (it must import none of them)."""
+    out = subprocess.run([PY, "-X", "importtime", "-m", "actcheck", *args], capture_output=True, text=True, cwd=ROOT)
+    heavy = ("torch", "scipy", "mpmath", "matplotlib")
+    names = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+    return sorted(n for n in names if n.split(".")[0] in heavy)
+
+
+def row(label, target, t_ratio, extra=""):
+    verdict = "ok" if t_ratio <= target else "OVER"
+    print(f"{label:<52} {t_ratio:6.2f}x  (target {target}x) {verdict:>4}  {extra}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="3 rounds, a few activations")
+    ap.add_argument("--rounds", type=int, default=None)
+    args = ap.parse_args()
+    rounds = args.rounds or (3 if args.quick else 5)
+    sys.path.insert(0, str(ROOT))
+    from actcheck.activations import ACTIVATIONS
+
+    print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
+    light = [PY, "-c", "import numpy, typer, rich.table"]
+    heavy = [PY, "-c", "import torch, numpy, typer, rich.table"]
+    for args_ in (["--help"], ["list"]):
+        found = imports_of(args_)
+        t, m, a, b, _, _ = paired([*ACTCHECK, *args_], light, rounds)
+        imp = "imports none of torch/scipy/mpmath/matplotlib" if not found else f"IMPORTS {', '.join(found[:4])}"
+        row(f"actcheck {' '.join(args_)} vs import numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s; {imp}")
+    t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], heavy, rounds)
+    row("actcheck all vs import torch, numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s")
+
+    names = ["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS)
+    worst_t = worst_m = 0.0
+    for name in names:
+        cmd = [*ACTCHECK, name, "--linspace", "-20", "20", "1000000", "-q"]
+        t, m, a, b, ma, mb = paired(cmd, [PY, FLOOR, name, "1000000"], rounds)
+        worst_t, worst_m = max(worst_t, t), max(worst_m, m)
+        row(f"{name} --linspace -20 20 1000000 -q vs by hand", 2.0, t,
+            f"{a:.2f}s vs {b:.2f}s; memory {m:.2f}x ({ma:.0f} vs {mb:.0f} MiB, target 1.5x)")  # fmt: skip
+    print(f"{'worst over activations':<52} {worst_t:6.2f}x time, {worst_m:.2f}x memory")
+
+    wall, peak = run([*ACTCHECK, "all", "--linspace", "-20", "20", "1000000", "-q"])
+    verdict = "ok" if wall < 30 else "OVER"
+    print(f"{'actcheck all --linspace -20 20 1000000 -q':<52} {wall:6.1f}s  (target 30s) {verdict:>4}  peak {peak:.0f} MiB")
+    wall, _ = run([*ACTCHECK, "sigmoid", "--linspace", "-20", "20", "1000000", "--oracle", "-q"])
+    print(f"{'sigmoid, a million points, --oracle (sampled)':<52} {wall:6.1f}s")
+
+
+if __name__ == "__main__":
+    main()
