@@ -109,7 +109,7 @@ def _assemble(parts, n, dtype):
     return out
 
 
-def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows):
+def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows, cols=None):
     """Torch on one whole vector: forward, VJPs (ones and ``upstream``), the JVP along ``tangent``,
     Jacobian ``rows``, and with ``hvp_upstream`` the double backward d(upstream . J)/dx . hvp_upstream."""
     import torch
@@ -124,11 +124,12 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows):
         out["vjp"] = _to_numpy(grad(up), dtype)
         eye = torch.zeros_like(y)
         jac = []
+        cols = np.arange(x.size) if cols is None else cols
         for r in rows[rows < y.numel()]:
             eye[r] = 1
-            jac.append(_to_numpy(grad(eye), dtype))
+            jac.append(_to_numpy(grad(eye), dtype)[cols])
             eye[r] = 0
-        out["jacobian"] = np.stack(jac) if jac else np.zeros((0, x.size), dtype=dtype.numpy)
+        out["jacobian"] = np.stack(jac) if jac else np.zeros((0, cols.size), dtype=dtype.numpy)
         out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype, _to_torch(torch, tangent, dtype))
         if hvp_upstream is not None:
             g = grad(up, create_graph=True)

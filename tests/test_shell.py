@@ -177,3 +177,18 @@ def test_plot_bad_input_exits_two(run, args, message):
 def test_json_and_quiet_together_is_a_usage_error(run):
     r = run("all", "--json", "-q")
     assert r.exit_code == 2 and "--json and --quiet" in r.stderr
+
+
+def test_dense_all_keeps_the_summary_and_the_worst_points(run):
+    d = json.loads(run("all", "--linspace", "-20", "20", "20001", "--json", "--worst", "4").stdout)
+    assert d["passed"] and len(d["results"]) == len(ACTIVATIONS)
+    for res in d["results"]:
+        assert res["n_points"] == 20001 and len(res["worst"]) == 4 and "points" not in res
+
+
+def test_compacting_a_result_keeps_its_verdict_and_errors():
+    full = check("sigmoid", np.linspace(-20, 20, 50001), rtol=0, atol=0)
+    small = full.compact(5)
+    assert small.passed == full.passed is False
+    assert small.n_points == 50001 and small.x.size == 5
+    assert small.max_abs_error == full.max_abs_error and small.failures() == full.failures()
