@@ -298,7 +298,11 @@ def all_cmd(
     _output_mode(json_out, quiet)
     x = _points(None, linspace, random, seed, range_)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle)
-    jobs = [(name, x, dict(kw, dtype=d)) for d in (dtype or ["float64"]) for name in ACTIVATIONS]
+    # glu halves its input: a generated grid of odd length loses its last point there
+    even = None if x is None else x[: x.size // 2 * 2]
+    jobs = [
+        (name, even if name == "glu" else x, dict(kw, dtype=d)) for d in (dtype or ["float64"]) for name in ACTIVATIONS
+    ]
     slow = oracle or order > 1 or (x is not None and x.size > 100_000)
     dense = x is not None and x.size > 10_000 and not all_points
     results = _run_checks(jobs, "checking" if slow else None, keep=worst if dense else None)

@@ -151,9 +151,10 @@ class Result:
         for m in self.matrices.values():
             if not m.ok.all():
                 i, j = np.unravel_index(int(np.argmax(m.ratio)), m.err.shape)
+                row, col = self.extras["jacobian_rows"][i], self.extras["jacobian_columns"][j]
                 lines.append(
                     f"{m.name}: {int((~m.ok).sum())} of {m.err.size} entries differ; greatest absolute difference "
-                    f"{m.err[i, j]:.3g} at row {self.extras['jacobian_rows'][i]}, column {self.extras['jacobian_columns'][j]} "
+                    f"{m.err[i, j]:.3g} at row {row}, column {col} "
                     f"(numpy {float(m.numpy[i, j]):.17g}, reference {float(m.reference[i, j]):.17g})"
                 )
         for c in self.comparisons.values():

@@ -88,9 +88,8 @@ def main():
 
     wall, peak = run([*ACTCHECK, "all", "--linspace", "-20", "20", "1000000", "-q"])
     verdict = "ok" if wall < 30 else "OVER"
-    print(
-        f"{'actcheck all --linspace -20 20 1000000 -q':<52} {wall:6.1f}s  (target 30s) {verdict:>4}  peak {peak:.0f} MiB"
-    )
+    label = "actcheck all --linspace -20 20 1000000 -q"
+    print(f"{label:<52} {wall:6.1f}s  (target 30s) {verdict:>4}  peak {peak:.0f} MiB")
     wall, _ = run([*ACTCHECK, "sigmoid", "--linspace", "-20", "20", "1000000", "--oracle", "-q"])
     print(f"{'sigmoid, a million points, --oracle (sampled)':<52} {wall:6.1f}s")
 
