@@ -151,6 +151,21 @@ def _pick(cond, x, a=1.0, b=0.0):
     return np.where(np.isnan(x), x, np.where(cond, a, b)).astype(x.dtype)
 
 
+def _torch_constant(T, like, values):
+    """A constant tensor beside ``like``; beside a forward-mode dual it gets an explicit zero tangent.
+
+    Without one torch's forward mode takes a Python fallback that imports its compiler (1 s).
+    """
+    import torch.autograd.forward_ad as fwad
+
+    c = T.tensor(values, dtype=like.dtype)
+    try:
+        dual = fwad.unpack_dual(like).tangent is not None
+    except RuntimeError:
+        dual = False
+    return fwad.make_dual(c, T.zeros_like(c)) if dual else c
+
+
 def _mp_sig(mp, t):
     return 1 / (1 + mp.exp(-t))
 
@@ -786,7 +801,7 @@ _ENTRIES = [
         lambda x, weight: _leaky(x, weight),
         lambda x, weight: _leaky_d(x, weight),
         _zero,
-        lambda T, x, weight: T.nn.functional.prelu(x, T.tensor([weight], dtype=x.dtype)),
+        lambda T, x, weight: T.nn.functional.prelu(x, _torch_constant(T, x, [weight])),
         lambda mp, x, weight: _mp_leaky(x, weight),
         params={"weight": 0.25},
         kinks=lambda weight: (0.0,),

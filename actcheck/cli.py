@@ -116,7 +116,6 @@ _PARAM_NAMES = (
     "lower",
     "upper",
     "weight",
-    "dim",
 )
 
 
@@ -263,7 +262,6 @@ def check_cmd(
     lower: Param = None,
     upper: Param = None,
     weight: Param = None,
-    dim: Annotated[int | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)] = None,
 ):
     _output_mode(json_out, quiet)
     act = _resolve(name)

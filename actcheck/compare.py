@@ -188,11 +188,11 @@ def _take_extras(extras, take):
 
 def _numpy_side(act, x, params, dtype, upstream, order):
     """NumPy's values, computed in the dtype's compute type and rounded once to the dtype."""
-    xc = x.astype(dtype.compute)
+    xc = x.astype(dtype.compute, copy=False)
     out = {"forward": act.forward(xc, **params), "backward": act.derivative(xc, **params)}
     if order >= 2:
         out["second"] = act.second(xc, **params)
-    out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy) for k, v in out.items()}
+    out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy, copy=False) for k, v in out.items()}
     if upstream is not None:
         prod = upstream.astype(dtype.compute) * out["backward"].astype(dtype.compute)
         out["vjp"] = prod.astype(dtype.numpy)
@@ -360,9 +360,10 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
     from .torchref import evaluate_vector
 
     n = x.size
-    xc = x.astype(dt.compute)
-    g, v, u = (_upstream(n, dt, UPSTREAM_SEED + k) for k in range(3))
-    gc, vc, uc = (a.astype(dt.compute) for a in (g, v, u))
+    xc = x.astype(dt.compute, copy=False)
+    g, v = _upstream(n, dt), _upstream(n, dt, UPSTREAM_SEED + 1)
+    u = _upstream(n, dt, UPSTREAM_SEED + 2) if order >= 2 else None
+    gc, vc = g.astype(dt.compute, copy=False), v.astype(dt.compute, copy=False)
     rows = _jacobian_rows(x)
     cols = _jacobian_columns(n, rows)
     y = act.forward(xc)
@@ -372,12 +373,16 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
         "backward": act.vjp(xc, np.ones_like(y)),
         "vjp": act.vjp(xc, gc[:m]),
         "jvp": act.jvp(xc, vc),
-        "jacobian": np.array([act.jac_rows(xc, [r])[0, cols] for r in rows[rows < m]]).reshape(-1, cols.size),
+        "jacobian": act.jac_rows(xc, rows[rows < m], cols),
     }
     if order >= 2:
-        ours["second"] = act.hvp(xc, gc[:m], uc)
-    ours = {k: np.asarray(val, dtype=dt.compute).astype(dt.numpy) for k, val in ours.items()}
-    theirs = evaluate_vector(act.torch, x, dt, g, v, u if order >= 2 else None, rows, cols)
+        ours["second"] = act.hvp(xc, gc[:m], u.astype(dt.compute, copy=False))
+    jac_ours = ours.pop("jacobian").astype(dt.numpy, copy=False)
+    # one value per input element (glu's halved outputs padded with nan), each array made once
+    ours = {k: _pad(np.asarray(val, dtype=dt.compute).astype(dt.numpy, copy=False), n) for k, val in ours.items()}
+    theirs = evaluate_vector(act.torch, x, dt, g, v, u, rows, cols)
+    jac_theirs = theirs.pop("jacobian")
+    theirs = {k: None if val is None else _pad(val, n) for k, val in theirs.items()}
     pairs = [
         ("forward", "forward", "forward"),
         ("backward", "backward", "backward"),
@@ -388,17 +393,11 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
     comps = {}
     for name, mine, key in pairs:
         if mine in ours and theirs.get(key) is not None:
-            a, b = _pad(ours[mine], n), _pad(theirs[key], n)
+            a, b = ours[mine], theirs[key]
             comps[name] = Comparison(name, a, b, rtol, _atol_for(name, atol, dt), np.isnan(b.astype(np.float64)))
-    jac = Comparison(
-        "jacobian", ours["jacobian"], theirs["jacobian"], rtol, atol, np.zeros(ours["jacobian"].shape, bool)
-    )
-    padded = {k: _pad(val, n) for k, val in ours.items() if k != "jacobian"}
-    theirs_padded = {k: val if val is None or k == "jacobian" else _pad(val, n) for k, val in theirs.items()}
+    jac = Comparison("jacobian", jac_ours, jac_theirs, rtol, atol, np.zeros(jac_ours.shape, bool))
     upstream = _pad(g[:m].astype(np.float64), n).astype(dt.numpy)
-    result = Result(
-        act.name, params, dt.name, rtol, atol, x, padded, theirs_padded, comps, upstream, matrices={"jacobian": jac}
-    )
+    result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream, matrices={"jacobian": jac})
     result.extras.update(
         kink=np.zeros(n, bool), notes=[], jacobian_rows=rows[rows < m], tangent=v, jacobian_columns=cols
     )

@@ -28,7 +28,7 @@ def _to_numpy(t, dtype):
     t = t.detach()
     if dtype.name == "bfloat16":
         t = t.float()
-    return t.numpy().astype(dtype.numpy)
+    return t.numpy().astype(dtype.numpy, copy=False)
 
 
 def vjp(torch, y, x, v, **kw):
@@ -41,13 +41,14 @@ def vjp(torch, y, x, v, **kw):
 
 def _run(torch, fn, x, dtype, upstream, order):
     """Evaluate everything torch offers on one batch; a missing capability gives None."""
-    xt = _to_torch(torch, x, dtype).requires_grad_(True)
+    xt = _to_torch(torch, x, dtype)
+    fwd_ad = _forward_ad(torch, fn, xt, dtype)  # before the reverse-mode graph exists: a lower peak
+    xt.requires_grad_(True)
     y = fn(torch, xt)
     g = vjp(torch, y, xt, torch.ones_like(y), create_graph=order >= 2, retain_graph=True)
-    out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(g, dtype)}
+    out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(g, dtype), "forward_ad": fwd_ad}
     if upstream is not None:
         out["vjp"] = _to_numpy(vjp(torch, y, xt, _to_torch(torch, upstream, dtype), retain_graph=True), dtype)
-    out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype)
     if order >= 2:
         out["second"] = _second(torch, g, xt, dtype)
     return out
@@ -116,7 +117,9 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows, cols=No
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        xt = _to_torch(torch, x, dtype).requires_grad_(True)
+        xt = _to_torch(torch, x, dtype)
+        fwd_ad = _forward_ad(torch, fn, xt, dtype, _to_torch(torch, tangent, dtype))  # before the graph: less memory
+        xt.requires_grad_(True)
         y = fn(torch, xt)
         grad = lambda gout, **kw: vjp(torch, y, xt, gout, retain_graph=True, **kw)  # noqa: E731
         out = {"forward": _to_numpy(y, dtype), "backward": _to_numpy(grad(torch.ones_like(y)), dtype)}
@@ -130,7 +133,7 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows, cols=No
             jac.append(_to_numpy(grad(eye), dtype)[cols])
             eye[r] = 0
         out["jacobian"] = np.stack(jac) if jac else np.zeros((0, cols.size), dtype=dtype.numpy)
-        out["forward_ad"] = _forward_ad(torch, fn, xt.detach(), dtype, _to_torch(torch, tangent, dtype))
+        out["forward_ad"] = fwd_ad
         if hvp_upstream is not None:
             g = grad(up, create_graph=True)
             out["second"] = _second(torch, g, xt, dtype, _to_torch(torch, hvp_upstream, dtype))

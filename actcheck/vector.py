@@ -26,7 +26,7 @@ class VectorActivation:
     forward: Callable
     vjp: Callable  # (x, g) -> g . J
     jvp: Callable  # (x, v) -> J v
-    jac_rows: Callable  # (x, rows) -> J[rows, :]
+    jac_rows: Callable  # (x, rows, cols) -> J[rows][:, cols]
     hvp: Callable  # (x, g, u) -> (d(g . J)/dx) u
     torch: Callable  # (T, x) -> y
     exact: Callable  # (mp, [mpf]) -> [mpf]
@@ -60,10 +60,18 @@ def _sm_jvp(x, v):
     return s * (v - np.dot(s, v))
 
 
-def _sm_rows(x, rows):
+def _diagonal(rows, cols):
+    """(i, j) positions of J[rows][:, cols] that lie on J's diagonal."""
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    i, j = np.nonzero(rows[:, None] == cols[None, :])
+    return i, j
+
+
+def _sm_rows(x, rows, cols):
     s = _softmax(x)
-    out = -np.outer(s[rows], s)
-    out[np.arange(len(rows)), rows] += s[rows]
+    out = -np.outer(s[rows], s[cols])
+    i, j = _diagonal(rows, cols)
+    out[i, j] += s[np.asarray(rows)[i]]
     return out
 
 
@@ -81,10 +89,11 @@ def _lsm_jvp(x, v):
     return v - np.dot(_softmax(x), v)
 
 
-def _lsm_rows(x, rows):
+def _lsm_rows(x, rows, cols):
     s = _softmax(x)
-    out = -np.tile(s, (len(rows), 1))
-    out[np.arange(len(rows)), rows] += 1
+    out = -np.tile(s[cols], (len(rows), 1))
+    i, j = _diagonal(rows, cols)
+    out[i, j] += 1
     return out
 
 
@@ -120,15 +129,16 @@ def _glu_jvp(x, v):
     return _sig(b) * va + a * _sig_d(b) * vb
 
 
-def _glu_rows(x, rows):
+def _glu_rows(x, rows, cols):
     from .activations import _sig, _sig_d
 
     a, b = _halves(x)
-    n = a.size
-    out = np.zeros((len(rows), x.size), dtype=x.dtype)
-    idx = np.arange(len(rows))
-    out[idx, rows] = _sig(b[rows])
-    out[idx, n + np.asarray(rows)] = a[rows] * _sig_d(b[rows])
+    rows = np.asarray(rows)
+    out = np.zeros((len(rows), len(cols)), dtype=x.dtype)
+    i, j = _diagonal(rows, cols)  # d y_r / d a_r
+    out[i, j] = _sig(b[rows[i]])
+    i, j = _diagonal(rows + a.size, cols)  # d y_r / d b_r
+    out[i, j] = a[rows[i]] * _sig_d(b[rows[i]])
     return out
 
 
@@ -193,7 +203,7 @@ VECTORS = [
         lambda x: _softmax(-x),
         lambda x, g: -_sm_vjp(-x, g),
         lambda x, v: -_sm_jvp(-x, v),
-        lambda x, rows: -_sm_rows(-x, rows),
+        lambda x, rows, cols: -_sm_rows(-x, rows, cols),
         lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
         lambda T, x: T.nn.functional.softmin(x, dim=-1),
         lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
