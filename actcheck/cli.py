@@ -34,7 +34,8 @@ class _Group(TyperGroup):
             code = super().main(args=args, prog_name=prog_name or "actcheck", standalone_mode=False, **extra)
         except (typer.TyperException, UsageFailure) as e:
             msg = e.format_message() if hasattr(e, "format_message") else str(e)
-            _err(f"actcheck: error: {msg}")
+            # bare `actcheck`: the help, as a usage error
+            _err(msg if type(e).__name__ == "NoArgsIsHelpError" else f"actcheck: error: {msg}")
             code = getattr(e, "exit_code", EXIT_USAGE) if isinstance(e, typer.TyperException) else EXIT_USAGE
         except typer.Abort:
             code = 130

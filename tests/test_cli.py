@@ -117,3 +117,8 @@ def test_help_documents_exit_codes(run):
 def test_version(run):
     r = run("--version")
     assert r.exit_code == 0 and r.stdout.startswith("actcheck ")
+
+
+def test_bare_actcheck_shows_the_help_as_a_usage_error(run):
+    r = run()
+    assert r.exit_code == 2 and r.stderr.startswith("Usage: ") and "COMMAND" in r.stderr and "error:" not in r.stderr
