@@ -190,3 +190,12 @@ def test_low_precision_computes_in_float32_and_rounds_once(dtype):
     assert r.numpy["forward"].dtype == dt.numpy
     np.testing.assert_array_equal(r.numpy["forward"], expect)
     assert r.passed
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@settings(max_examples=15, deadline=None)
+@given(xs=st.lists(st.floats(min_value=-700, max_value=700, allow_nan=False), min_size=1, max_size=20))
+def test_numpy_derivative_agrees_with_finite_differences_away_from_kinks(name, xs):
+    r = check(name, xs, fd=True)
+    fd = r.comparisons["finite_difference"]
+    assert fd.ok.all(), "\n".join(r.failures())

@@ -32,6 +32,7 @@ def test_grid_covers_kinks_zero_tails_and_tiny_values(name):
 
 finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
 finite32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+finite16 = st.floats(allow_nan=False, allow_infinity=False, width=16)
 
 
 def test_torch_overflow_is_reported_not_copied():
@@ -143,3 +144,13 @@ def test_a_wrong_backward_is_caught():
         acts._BY_KEY["sigmoid"] = acts.ACTIVATIONS["sigmoid"]
     assert not r.passed
     assert any(line.startswith("backward:") for line in r.failures())
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(xs16=st.lists(finite16, min_size=1, max_size=40), xs32=st.lists(finite32, min_size=1, max_size=40))
+def test_agrees_with_torch_in_float16_and_bfloat16(name, xs16, xs32):
+    # bfloat16 spans float32's range: its points are float32 values rounded to bfloat16
+    for xs, dtype in ((xs16, "float16"), (xs32, "bfloat16")):
+        r = check(name, xs, dtype=dtype)
+        assert r.passed, "\n".join(r.failures())
