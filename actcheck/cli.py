@@ -372,6 +372,7 @@ def verify_cmd(
 ):
     from . import report
     from .errors import InputError
+    from .progress import track
     from .verification import verify
 
     _output_mode(json_out, quiet)
@@ -385,7 +386,7 @@ def verify_cmd(
         if not sep or not key.strip():
             raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
     try:
-        rep = verify(file, overrides)
+        rep = verify(file, overrides, progress=lambda pairs: track(pairs, "verifying"))
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:

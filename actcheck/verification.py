@@ -559,8 +559,11 @@ def _worst_points(x, fwd, d, ref, has_forward, k=5):
     return pts
 
 
-def verify(path, params=None):
-    """Check every activation pair in the file at ``path``; return a VerifyReport."""
+def verify(path, params=None, progress=None):
+    """Check every activation pair in the file at ``path``; return a VerifyReport.
+
+    ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar).
+    """
     module = load_module(path)
     pairs = discover(module)
     if not pairs:
@@ -569,7 +572,7 @@ def verify(path, params=None):
             "or a class with forward and backward)"
         )
     results = []
-    for pair in pairs:
+    for pair in progress(pairs) if progress else pairs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             results.append(_check(pair, None, dict(params or {})))
