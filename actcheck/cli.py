@@ -1,5 +1,7 @@
 """The command line: parse, call the core, render, exit. No numerics here."""
 
+import functools
+import inspect
 import sys
 from typing import Annotated
 
@@ -105,23 +107,32 @@ AllPoints = Annotated[bool, typer.Option("--all-points", help="JSON: list every 
 Param = Annotated[float | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
 ParamStr = Annotated[str | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
 _PARAM_NAMES = (
-    "alpha",
-    "negative_slope",
-    "beta",
-    "threshold",
-    "approximate",
-    "min_val",
-    "max_val",
-    "lambd",
-    "value",
-    "lower",
-    "upper",
-    "weight",
-)
+    "alpha", "negative_slope", "beta", "threshold", "approximate", "min_val", "max_val",
+    "lambd", "value", "lower", "upper", "weight",
+)  # fmt: skip
 
 
-def _given_params(local):
-    return {k: local[k] for k in _PARAM_NAMES if local.get(k) is not None}
+def with_activation_params(fn):
+    """Give a command the activation parameters as options (--alpha, --negative-slope, ...), declared once.
+
+    The command receives the ones the user gave as ``params``, a dict in torch's names.
+    """
+    sig = inspect.signature(fn)
+    extra = [
+        inspect.Parameter(
+            n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ParamStr if n == "approximate" else Param
+        )
+        for n in _PARAM_NAMES
+    ]
+    kept = [p for p in sig.parameters.values() if p.name != "params"]
+
+    @functools.wraps(fn)
+    def command(**kw):
+        given = {k: kw.pop(k) for k in _PARAM_NAMES if k in kw}
+        return fn(**kw, params={k: v for k, v in given.items() if v is not None})
+
+    command.__signature__ = sig.replace(parameters=kept + extra)
+    return command
 
 
 def _output_mode(json_out, quiet):
@@ -231,6 +242,7 @@ def _run_checks(jobs, progress_label=None, keep=None):
     "Also: actcheck NAME VALUES... ; '-' reads values from stdin.",
     epilog=EPILOG,
 )
+@with_activation_params
 def check_cmd(
     name: Annotated[str, typer.Argument(help="Activation name (see actcheck list).")],
     values: Annotated[
@@ -251,23 +263,12 @@ def check_cmd(
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
-    alpha: Param = None,
-    negative_slope: Param = None,
-    beta: Param = None,
-    threshold: Param = None,
-    approximate: ParamStr = None,
-    min_val: Param = None,
-    max_val: Param = None,
-    lambd: Param = None,
-    value: Param = None,
-    lower: Param = None,
-    upper: Param = None,
-    weight: Param = None,
+    params: dict | None = None,
 ):
     _output_mode(json_out, quiet)
     act = _resolve(name)
     x = _points(values, linspace, random, seed, range_)
-    kw = dict(dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, **_given_params(locals()))
+    kw = dict(dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, **params)
     results = _run_checks([(act.name, x, kw)])
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True)
 
@@ -309,24 +310,14 @@ def all_cmd(
 
 
 @app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
+@with_activation_params
 def plot_cmd(
     names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
     out: Annotated[str, typer.Option("--out", "-o", help="Output file: .png, .svg or .pdf.")],
     range_: Range = None,
     dtype: Dtype = "float64",
     quiet: Quiet = False,
-    alpha: Param = None,
-    negative_slope: Param = None,
-    beta: Param = None,
-    threshold: Param = None,
-    approximate: ParamStr = None,
-    min_val: Param = None,
-    max_val: Param = None,
-    lambd: Param = None,
-    value: Param = None,
-    lower: Param = None,
-    upper: Param = None,
-    weight: Param = None,
+    params: dict | None = None,
 ):
     import os
 
@@ -340,7 +331,7 @@ def plot_cmd(
         raise UsageFailure("--range needs LO < HI")
     every = [n.lower() for n in names] == ["all"]
     acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"] if every else [_resolve(n) for n in names]
-    given = _given_params(locals())
+    given = params
     unused = set(given) - {k for a in acts for k in a.params}
     if unused:
         raise UsageFailure(f"no activation plotted takes {', '.join(sorted(unused))}")
