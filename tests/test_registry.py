@@ -150,7 +150,9 @@ def test_a_wrong_backward_is_caught():
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(xs16=st.lists(finite16, min_size=1, max_size=40), xs32=st.lists(finite32, min_size=1, max_size=40))
 def test_agrees_with_torch_in_float16_and_bfloat16(name, xs16, xs32):
-    # bfloat16 spans float32's range: its points are float32 values rounded to bfloat16
+    # bfloat16 spans float32's range: its points are float32 values rounded to bfloat16 (kept finite:
+    # at +-inf torch's composite softsign gives nan, a documented failure)
+    xs32 = [v for v in xs32 if abs(v) < 3.38e38] or [0.0]
     for xs, dtype in ((xs16, "float16"), (xs32, "bfloat16")):
         r = check(name, xs, dtype=dtype)
         assert r.passed, "\n".join(r.failures())
