@@ -181,9 +181,12 @@ def _pairs_in(namespace, module, owner=None):
     pairs = []
     for key, bwd in funcs.items():
         suffix = next((s for s in _BACKWARD_SUFFIXES if key.endswith(s)), None)
-        if suffix is None:
+        if suffix is not None:
+            base = key[: -len(suffix)]
+        elif key.startswith("d_") and key[2:] in funcs:  # d_relu beside relu
+            base = key[2:]
+        else:
             continue
-        base = key[: -len(suffix)]
         fwd = funcs.get(base + "_forward") or funcs.get(base)
         if fwd is None:
             continue

@@ -165,3 +165,12 @@ def test_unusable_files_exit_two_with_one_line(run, path, message):
 def test_bad_param_syntax_is_exit_two(run):
     r = run("verify", DATA / "seed_acts.py", "--param", "alpha")
     assert r.exit_code == 2 and "NAME=VALUE" in r.stderr
+
+
+def test_d_prefix_backward_is_paired(tmp_path):
+    f = tmp_path / "d_style.py"
+    f.write_text(
+        "import numpy as np\ndef tanh(x):\n    return np.tanh(x)\ndef d_tanh(x):\n    return 1 - np.tanh(x)**2\n"
+    )
+    (res,) = actcheck.verify(f).results
+    assert res.name == "tanh" and res.style == "derivative" and res.passed
