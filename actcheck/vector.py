@@ -173,6 +173,8 @@ def _mp_glu(mp, xs):
     return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
 
 
+_SAVED = "torch computes the backward from its saved, rounded output"
+
 VECTORS = [
     VectorActivation(
         "softmax",
@@ -184,6 +186,7 @@ VECTORS = [
         _sm_hvp,
         lambda T, x: T.softmax(x, dim=-1),
         _mp_softmax,
+        stepwise=_SAVED,
     ),
     VectorActivation(
         "log_softmax",
@@ -196,6 +199,7 @@ VECTORS = [
         lambda T, x: T.log_softmax(x, dim=-1),
         _mp_log_softmax,
         aliases=("logsoftmax",),
+        stepwise=_SAVED,
     ),
     VectorActivation(
         "softmin",
@@ -207,6 +211,7 @@ VECTORS = [
         lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
         lambda T, x: T.nn.functional.softmin(x, dim=-1),
         lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
+        stepwise=_SAVED,
     ),
     VectorActivation(
         "glu",
