@@ -1,9 +1,7 @@
 """Rendering: JSON objects, rich tables, JUnit XML, and atomic file writes. No computation."""
 
-import json
 import math
 import os
-import tempfile
 
 import numpy as np
 
@@ -37,6 +35,8 @@ def jsonable(v):
 
 def dumps(obj):
     """Strict JSON (no NaN/Infinity literals)."""
+    import json
+
     return json.dumps(obj, allow_nan=False, indent=2)
 
 
@@ -344,6 +344,8 @@ def result_cases(results):
 
 def write_atomic(path, data):
     """Write ``data`` (str or bytes) to ``path`` via a temporary file and a rename."""
+    import tempfile
+
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".actcheck-", dir=directory)
