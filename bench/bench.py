@@ -19,7 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-ACTCHECK = [PY, "-m", "actcheck"]
+_SCRIPT = Path(PY).parent / "actcheck"  # the console script users run; python -m where there is none
+ACTCHECK = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "actcheck"]
 FLOOR = str(ROOT / "bench" / "floor_check.py")
 
 
@@ -70,7 +71,7 @@ def main():
     heavy = [PY, "-c", "import torch, numpy, typer, rich.table"]
     for args_ in (["--help"], ["list"]):
         found = imports_of(args_)
-        t, m, a, b, _, _ = paired([*ACTCHECK, *args_], light, rounds)
+        t, m, a, b, _, _ = paired([*ACTCHECK, *args_], light, max(rounds, 15))  # short runs: more pairs
         imp = "imports none of torch/scipy/mpmath/matplotlib" if not found else f"IMPORTS {', '.join(found[:4])}"
         row(f"actcheck {' '.join(args_)} vs import numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s; {imp}")
     t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], heavy, rounds)
