@@ -61,6 +61,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="3 rounds, a few activations")
     ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--startup", action="store_true", help="only --help, list and all (no dense grids)")
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
     sys.path.insert(0, str(ROOT))
@@ -77,6 +78,8 @@ def main():
     t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], heavy, rounds)
     row("actcheck all vs import torch, numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s")
 
+    if args.startup:
+        return
     names = ["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS)
     worst_t = worst_m = 0.0
     for name in names:
