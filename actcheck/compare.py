@@ -254,8 +254,9 @@ def _evaluate(act, x, params, dt, rtol, atol, order, fd, oracle):
     from .torchref import evaluate
 
     upstream = _upstream(x.size, dt)
-    ours = _numpy_side(act, x, params, dt, upstream, order)
+    # torch first: its transients then sit beside its results only, not beside NumPy's too
     theirs = evaluate(lambda T, t: act.torch(T, t, **params), x, dt, upstream=upstream, order=order)
+    ours = _numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64)
     undefined = np.isnan(x64)  # no derivative at nan
     kink = np.isin(x64, np.asarray(act.kinks(**params), dtype=np.float64))
@@ -370,6 +371,10 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
     gc, vc = g.astype(dt.compute, copy=False), v.astype(dt.compute, copy=False)
     rows = _jacobian_rows(x)
     cols = _jacobian_columns(n, rows)
+    # torch first: its transients then sit beside its results only, not beside NumPy's too
+    theirs = evaluate_vector(act.torch, x, dt, g, v, u, rows, cols)
+    jac_theirs = theirs.pop("jacobian")
+    theirs = {k: None if val is None else _pad(val, n) for k, val in theirs.items()}
     y = act.forward(xc)
     m = y.size  # glu's output is half its input: the upstream gradient has the output's length
     ours = {
@@ -384,9 +389,6 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, fd, oracle):
     jac_ours = ours.pop("jacobian").astype(dt.numpy, copy=False)
     # one value per input element (glu's halved outputs padded with nan), each array made once
     ours = {k: _pad(np.asarray(val, dtype=dt.compute).astype(dt.numpy, copy=False), n) for k, val in ours.items()}
-    theirs = evaluate_vector(act.torch, x, dt, g, v, u, rows, cols)
-    jac_theirs = theirs.pop("jacobian")
-    theirs = {k: None if val is None else _pad(val, n) for k, val in theirs.items()}
     pairs = [
         ("forward", "forward", "forward"),
         ("backward", "backward", "backward"),
