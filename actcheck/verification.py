@@ -290,16 +290,19 @@ class _Adapter:
         if style == "derivative":
             return upstream * _call(self.pair.backward, x.copy(), self.notes, "backward", **self.bkw)
         _, cache = self._split(self._forward_raw(x.copy()))
-        cache = x.copy() if cache is None or self.cache_fix else cache
+        if cache is None or self.cache_fix:
+            return np.asarray(self._backward_raw(*self._order(upstream, x.copy())), dtype=np.float64)
         return np.asarray(self._call_backward(upstream, cache, x), dtype=np.float64)
 
+    def _order(self, upstream, cache):
+        return (upstream, cache) if self.grad_first else (cache, upstream)
+
     def _call_backward(self, upstream, cache, x):
-        order = (lambda a, b: (a, b)) if self.grad_first else (lambda a, b: (b, a))
+        """backward(dA, cache); if that raises but backward(dA, x) works, say so and use x from now on."""
+        order = self._order
         try:
             return self._backward_raw(*order(upstream, cache))
         except Exception as e:
-            if self.cache_fix or cache is x:
-                raise
             try:
                 out = self._backward_raw(*order(upstream, x.copy()))
             except Exception:
