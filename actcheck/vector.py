@@ -40,9 +40,12 @@ class VectorActivation:
     span: tuple = (-6.0, 6.0)
 
 
-def _softmax(x):
-    e = np.exp(x - np.max(x))  # max-shift: exp never overflows
-    return e / np.sum(e)
+def _softmax(x, sign=1):
+    """softmax(sign * x), in place on one temporary: a million elements should cost one array."""
+    e = x - np.max(x) if sign > 0 else np.min(x) - x  # max-shift: exp never overflows
+    np.exp(e, out=e)
+    e /= np.sum(e)
+    return e
 
 
 def _log_softmax(x):
@@ -50,14 +53,15 @@ def _log_softmax(x):
     return z - np.log(np.sum(np.exp(z)))  # logsumexp
 
 
-def _sm_vjp(x, g):
-    s = _softmax(x)
-    return s * (g - np.dot(s, g))
+def _sm_vjp(x, g, sign=1):
+    """softmax(sign * x)'s VJP with g, times sign (so sign=-1 gives softmin's)."""
+    s = _softmax(x, sign)
+    s *= g - np.dot(s, g)
+    return s if sign > 0 else np.negative(s, out=s)
 
 
-def _sm_jvp(x, v):
-    s = _softmax(x)
-    return s * (v - np.dot(s, v))
+def _sm_jvp(x, v, sign=1):
+    return _sm_vjp(x, v, sign)  # the softmax Jacobian is symmetric
 
 
 def _diagonal(rows, cols):
@@ -67,12 +71,12 @@ def _diagonal(rows, cols):
     return i, j
 
 
-def _sm_rows(x, rows, cols):
-    s = _softmax(x)
+def _sm_rows(x, rows, cols, sign=1):
+    s = _softmax(x, sign)
     out = -np.outer(s[rows], s[cols])
     i, j = _diagonal(rows, cols)
     out[i, j] += s[np.asarray(rows)[i]]
-    return out
+    return out if sign > 0 else -out
 
 
 def _sm_hvp(x, g, u):
@@ -204,10 +208,10 @@ VECTORS = [
     VectorActivation(
         "softmin",
         "softmax(-x)",
-        lambda x: _softmax(-x),
-        lambda x, g: -_sm_vjp(-x, g),
-        lambda x, v: -_sm_jvp(-x, v),
-        lambda x, rows, cols: -_sm_rows(-x, rows, cols),
+        lambda x: _softmax(x, -1),
+        lambda x, g: _sm_vjp(x, g, -1),
+        lambda x, v: _sm_jvp(x, v, -1),
+        lambda x, rows, cols: _sm_rows(x, rows, cols, -1),
         lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
         lambda T, x: T.nn.functional.softmin(x, dim=-1),
         lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
