@@ -8,8 +8,6 @@ import numpy as np
 
 __all__ = ["Evidence", "diagnose", "overflow_boundary"]
 
-_TOL = dict(rtol=1e-6, atol=1e-9)
-
 
 class Evidence:
     """What a pair produced at points x: forward, derivative with dA = 1, VJP with a random dA."""

@@ -234,7 +234,7 @@ def _render_footer(console, r):
 
 
 def _f(v):
-    return float("nan") if v is None else (float(v) if not isinstance(v, str) else float(v))
+    return float("nan") if v is None else float(v)  # float("inf") reads the JSON string back
 
 
 def render_summary(console, results):

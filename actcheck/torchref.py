@@ -10,11 +10,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["TorchResult", "evaluate", "evaluate_vector"]
-
-
-class TorchResult(dict):
-    """Arrays keyed by what torch computed: forward, backward, vjp, forward_ad, second."""
+__all__ = ["evaluate", "evaluate_vector"]
 
 
 def _to_torch(torch, x, dtype):
@@ -78,7 +74,10 @@ def _second(torch, g, xt, dtype, along=None):
 
 
 def evaluate(fn, x, dtype, upstream=None, order=1):
-    """Run ``fn(torch, tensor)`` at ``x`` (NumPy, in ``dtype``); return a TorchResult of NumPy arrays."""
+    """Run ``fn(torch, tensor)`` at ``x`` (NumPy, in ``dtype``); return a dict of NumPy arrays.
+
+    Keys: forward, backward, vjp, forward_ad, second; None where torch lacks the capability.
+    """
     import torch
 
     with warnings.catch_warnings():
@@ -86,11 +85,11 @@ def evaluate(fn, x, dtype, upstream=None, order=1):
         finite = np.isfinite(np.asarray(x, dtype=np.float64))
         idx = np.flatnonzero(finite)
         if idx.size == x.size:
-            return TorchResult(_run(torch, fn, x, dtype, upstream, order))
+            return _run(torch, fn, x, dtype, upstream, order)
         parts = [(idx, _run(torch, fn, x[idx], dtype, _take(upstream, idx), order))] if idx.size else []
         for i in np.flatnonzero(~finite):
             parts.append(([i], _run(torch, fn, x[[i]], dtype, _take(upstream, [i]), order)))
-        return TorchResult(_assemble(parts, x.size, dtype))
+        return _assemble(parts, x.size, dtype)
 
 
 def _take(a, idx):
@@ -137,4 +136,4 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows, cols=No
         if hvp_upstream is not None:
             g = grad(up, create_graph=True)
             out["second"] = _second(torch, g, xt, dtype, _to_torch(torch, hvp_upstream, dtype))
-        return TorchResult(out)
+        return out

@@ -261,9 +261,11 @@ def _call(fn, x, notes, label, *args, **kw):
 class _Adapter:
     """Uniform calls for a pair: forward(x) -> y and backward(x, dA) -> dx, whatever the style."""
 
-    def __init__(self, pair, vector=False):
+    def __init__(self, pair, user_kw, vector=False):
         self.pair, self.notes, self.vector = pair, pair.notes, vector
-        self.fkw, self.bkw = {}, {}
+        # each of the user's functions gets the parameters it declares
+        self.fkw = {k: v for k, v in user_kw.items() if k in _user_params(pair.forward)}
+        self.bkw = {k: v for k, v in user_kw.items() if k in _user_params(pair.backward)}
         self.grad_first = pair.style != "upstream" or _grad_param_first(pair.backward)
         self.cache_fix = False
 
@@ -372,10 +374,8 @@ def _check(pair, reference, overrides):
     act = lookup(reference) if isinstance(reference, str) else (reference or _reference_name(pair.name))
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")
-    adapter = _Adapter(pair, vector=act is not None and act.kind == "vector")
     torch_params, user_kw = _params_for(act, pair, overrides)
-    adapter.fkw = {k: v for k, v in user_kw.items() if k in (_user_params(pair.forward) if pair.forward else {})}
-    adapter.bkw = {k: v for k, v in user_kw.items() if k in (_user_params(pair.backward) if pair.backward else {})}
+    adapter = _Adapter(pair, user_kw, vector=act is not None and act.kind == "vector")
     if adapter.vector:
         from .verification_vector import check_vector_pair
 
@@ -388,10 +388,7 @@ def _params_for(act, pair, overrides):
     if act is None:
         return {}, dict(overrides)
     aliases = _PARAM_ALIASES.get(act.name, {})
-    declared = {
-        **(_user_params(pair.backward) if pair.backward else {}),
-        **(_user_params(pair.forward) if pair.forward else {}),
-    }
+    declared = _user_params(pair.backward) | _user_params(pair.forward)  # None (a layer) declares nothing
     if pair.style == "layer":
         declared = {
             k: v for k, v in vars(pair.layer()).items() if isinstance(v, int | float) and not isinstance(v, bool)
