@@ -381,11 +381,7 @@ def verify_cmd(
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:
-        cases = [
-            (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
-            for r in rep.results
-        ]
-        _write(junit, report.junit_xml(cases, suite=f"actcheck verify {file}"))
+        _write(junit, report.junit_xml(report.verify_cases(rep), suite=f"actcheck verify {file}"))
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:

@@ -330,15 +330,18 @@ def junit_xml(cases, suite="actcheck"):
 
 
 def result_cases(results):
-    """JUnit cases for check results: one per activation and dtype."""
+    """JUnit cases for check results: one per activation and dtype (times are not measured: 0)."""
     return [
-        (
-            f"{r.activation}[{r.dtype}]",
-            "actcheck." + r.activation,
-            r.extras.get("seconds", 0.0),
-            None if r.passed else "\n".join(r.failures()),
-        )
+        (f"{r.activation}[{r.dtype}]", "actcheck." + r.activation, 0.0, None if r.passed else "\n".join(r.failures()))
         for r in results
+    ]
+
+
+def verify_cases(rep):
+    """JUnit cases for a verify report: one per pair, the diagnosis as the failure."""
+    return [
+        (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
+        for r in rep.results
     ]
 
 
