@@ -52,26 +52,40 @@ class Comparison:
     rtol: float
     atol: float
     skip: np.ndarray  # points this comparison does not judge (kinks for FD, nan x for derivatives)
-    err: np.ndarray = field(init=False)
     ok: np.ndarray = field(init=False)
 
     def __post_init__(self):
-        err, ok = close(self.numpy, self.reference, self.rtol, self.atol)
-        err[self.skip] = np.nan
-        self.err, self.ok = err, ok | self.skip
+        self.ok = close(self.numpy, self.reference, self.rtol, self.atol)[1] | self.skip
+
+    @property
+    def err(self):
+        """|numpy - reference| at every point, nan where not judged."""
+        return self.errors()
+
+    def errors(self, idx=slice(None)):
+        """|numpy - reference| at ``idx``, nan where not judged (computed when asked, not held: 8 MB a million)."""
+        err = close(self.numpy[idx], self.reference[idx], self.rtol, self.atol)[0]
+        err[self.skip[idx]] = np.nan
+        return err
 
     @property
     def max_abs_error(self):
         """Greatest absolute difference over the judged points (0 when none are judged)."""
-        judged = self.err[~self.skip]
-        return float(judged.max()) if judged.size else 0.0
+        err = self.err
+        return 0.0 if self.skip.all() else float(np.nanmax(err))
 
     @property
     def ratio(self):
         """Each point's error as a multiple of what was allowed (inf for a nan/inf mismatch)."""
-        allowed = self.atol + self.rtol * np.abs(np.asarray(self.reference, dtype=np.float64))
+        err = self.err
+        allowed = np.abs(np.asarray(self.reference, dtype=np.float64))  # in place: no million-point temporaries
+        allowed *= self.rtol
+        allowed += self.atol
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.skip, 0.0, np.nan_to_num(self.err / allowed, nan=np.inf))
+            np.divide(err, allowed, out=err)
+        err[np.isnan(err)] = np.inf
+        err[self.skip] = 0.0
+        return err
 
 
 @dataclass
@@ -140,8 +154,10 @@ class Result:
 
     def badness(self):
         """Per point, the worst error-to-allowance ratio over every comparison."""
-        ratios = [c.ratio for c in self.comparisons.values()]
-        return np.max(ratios, axis=0) if ratios else np.zeros(self.x.shape)
+        worst = np.zeros(self.x.shape)
+        for c in self.comparisons.values():
+            np.maximum(worst, c.ratio, out=worst)
+        return worst
 
     def worst(self, k=10):
         """Indices of the k worst points, worst first (ties keep grid order)."""
@@ -167,7 +183,7 @@ class Result:
             i = int(np.argmax(c.ratio))
             lines.append(
                 f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; greatest absolute "
-                f"difference {c.err[i]:.3g} at x = {self.x[i]:.17g} "
+                f"difference {c.errors([i])[0]:.3g} at x = {self.x[i]:.17g} "
                 f"(numpy {float(c.numpy[i]):.17g}, reference {float(c.reference[i]):.17g}; "
                 f"up to {c.atol + c.rtol * abs(float(c.reference[i])):.3g} allowed)"
             )
@@ -198,8 +214,8 @@ def _numpy_side(act, x, params, dtype, upstream, order):
         out["second"] = act.second(xc, **params)
     out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy, copy=False) for k, v in out.items()}
     if upstream is not None:
-        prod = upstream.astype(dtype.compute) * out["backward"].astype(dtype.compute)
-        out["vjp"] = prod.astype(dtype.numpy)
+        prod = upstream.astype(dtype.compute) * out["backward"].astype(dtype.compute, copy=False)
+        out["vjp"] = prod.astype(dtype.numpy, copy=False)
     return out
 
 
@@ -257,7 +273,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, fd, oracle):
     # torch first: its transients then sit beside its results only, not beside NumPy's too
     theirs = evaluate(lambda T, t: act.torch(T, t, **params), x, dt, upstream=upstream, order=order)
     ours = _numpy_side(act, x, params, dt, upstream, order)
-    x64 = x.astype(np.float64)
+    x64 = x.astype(np.float64, copy=False)
     undefined = np.isnan(x64)  # no derivative at nan
     kink = np.isin(x64, np.asarray(act.kinks(**params), dtype=np.float64))
     comps = {"forward": Comparison("forward", ours["forward"], theirs["forward"], rtol, atol, np.zeros(x.shape, bool))}

@@ -63,6 +63,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="3 rounds, a few activations")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--startup", action="store_true", help="only --help, list and all (no dense grids)")
+    ap.add_argument("names", nargs="*", help="only these activations' dense rows (no start-up rows)")
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
     sys.path.insert(0, str(ROOT))
@@ -73,6 +74,17 @@ def main():
     compileall.compile_dir(ROOT / "actcheck", quiet=1)
 
     print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
+    if args.names:
+        return dense(args.names, rounds)
+    startup(rounds)
+    if args.startup:
+        return
+    dense(["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS), rounds)
+    million()
+
+
+def startup(rounds):
+    """--help and list against importing numpy, typer and rich; all against importing torch too."""
     light = [PY, "-c", "import numpy, typer, rich.table"]
     heavy = [PY, "-c", "import torch, numpy, typer, rich.table"]
     for args_ in (["--help"], ["list"]):
@@ -83,9 +95,9 @@ def main():
     t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], heavy, rounds)
     row("actcheck all vs import torch, numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s")
 
-    if args.startup:
-        return
-    names = ["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS)
+
+def dense(names, rounds):
+    """Each activation on a million points against the same work done by hand."""
     worst_t = worst_m = 0.0
     for name in names:
         cmd = [*ACTCHECK, name, "--linspace", "-20", "20", "1000000", "-q"]
@@ -95,13 +107,15 @@ def main():
             f"{a:.2f}s vs {b:.2f}s; memory {m:.2f}x ({ma:.0f} vs {mb:.0f} MiB, target 1.5x)")  # fmt: skip
     print(f"{'worst over activations':<52} {worst_t:6.2f}x time, {worst_m:.2f}x memory")
 
+
+def million():
+    """Every activation on a million points, and the oracle's sampling, in absolute time."""
     wall, peak = run([*ACTCHECK, "all", "--linspace", "-20", "20", "1000000", "-q"])
     verdict = "ok" if wall < 30 else "OVER"
     label = "actcheck all --linspace -20 20 1000000 -q"
     print(f"{label:<52} {wall:6.1f}s  (target 30s) {verdict:>4}  peak {peak:.0f} MiB")
     wall, _ = run([*ACTCHECK, "sigmoid", "--linspace", "-20", "20", "1000000", "--oracle", "-q"])
     print(f"{'sigmoid, a million points, --oracle (sampled)':<52} {wall:6.1f}s")
-
 
 if __name__ == "__main__":
     main()
