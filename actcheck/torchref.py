@@ -7,6 +7,7 @@ the answer depend on where the user put the value.
 """
 
 import warnings
+from functools import partial
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def evaluate_vector(fn, x, dtype, upstream, tangent, hvp_upstream, rows, cols=No
         xt = _to_torch(torch, x, dtype).requires_grad_(True)
         y = fn(torch, xt)
         out = {"jacobian": _jacobian(torch, y, xt, dtype, rows, np.arange(x.size) if cols is None else cols)}
-        grad = lambda gout, **kw: vjp(torch, y, xt, gout, retain_graph=True, **kw)  # noqa: E731
+        grad = partial(vjp, torch, y, xt, retain_graph=True)
         out["forward"], out["backward"] = _to_numpy(y, dtype), _to_numpy(grad(torch.ones_like(y)), dtype)
         up = _to_torch(torch, upstream[: y.numel()], dtype)
         out["vjp"] = _to_numpy(grad(up), dtype)

@@ -117,5 +117,6 @@ def million():
     wall, _ = run([*ACTCHECK, "sigmoid", "--linspace", "-20", "20", "1000000", "--oracle", "-q"])
     print(f"{'sigmoid, a million points, --oracle (sampled)':<52} {wall:6.1f}s")
 
+
 if __name__ == "__main__":
     main()
