@@ -214,7 +214,7 @@ def _numpy_side(act, x, params, dtype, upstream, order):
         out["second"] = act.second(xc, **params)
     out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy, copy=False) for k, v in out.items()}
     if upstream is not None:
-        prod = upstream.astype(dtype.compute) * out["backward"].astype(dtype.compute, copy=False)
+        prod = upstream.astype(dtype.compute, copy=False) * out["backward"].astype(dtype.compute, copy=False)
         out["vjp"] = prod.astype(dtype.numpy, copy=False)
     return out
 
@@ -222,7 +222,7 @@ def _numpy_side(act, x, params, dtype, upstream, order):
 def _upstream(n, dtype, seed=UPSTREAM_SEED):
     """A seeded random upstream gradient, so a backward that ignores it is caught."""
     g = np.random.default_rng(seed).uniform(-2.0, 2.0, n)
-    return g.astype(np.float32).astype(dtype.numpy) if dtype.name == "bfloat16" else g.astype(dtype.numpy)
+    return g.astype(np.float32).astype(dtype.numpy) if dtype.name == "bfloat16" else g.astype(dtype.numpy, copy=False)
 
 
 def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, **params):

@@ -17,7 +17,7 @@ __all__ = ["evaluate", "evaluate_vector"]
 def _to_torch(torch, x, dtype):
     tdtype = getattr(torch, dtype.name)
     if x.dtype == dtype.numpy and dtype.name != "bfloat16":
-        return torch.from_numpy(x.copy())
+        return torch.from_numpy(np.require(x, requirements=["C", "W"]))  # shared, not copied: torch only reads it
     return torch.from_numpy(np.asarray(x, dtype=np.float32)).to(tdtype)
 
 

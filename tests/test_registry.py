@@ -146,6 +146,25 @@ def test_a_wrong_backward_is_caught():
     assert any(line.startswith("backward:") for line in r.failures())
 
 
+def test_a_failure_says_where_and_by_how_much():
+    from actcheck.compare import Comparison
+
+    c = Comparison("backward", np.array([1.0, 2.5, np.nan, 4.0]), np.array([1.0, 2.0, 3.0, 4.0]), 0.0, 0.1,
+                   np.array([False, False, False, True]))  # fmt: skip
+    assert c.ok.tolist() == [True, False, False, True]
+    assert np.array_equal(c.err, [0.0, 0.5, np.inf, np.nan], equal_nan=True)  # nan where not judged
+    assert np.array_equal(c.errors([1, 3]), c.err[[1, 3]], equal_nan=True)
+    assert c.max_abs_error == np.inf and int(np.argmax(c.ratio)) == 2
+    r = check("relu", [-1.0, 2.5], atol=0.0, rtol=0.0)
+    r.comparisons["backward"] = Comparison("backward", np.array([0.0, 0.75]), np.array([0.0, 1.0]), 0.0, 0.1,
+                                           np.zeros(2, bool))  # fmt: skip
+    (line,) = r.failures()
+    assert line == (
+        "backward: 1 of 2 points differ; greatest absolute difference 0.25 at x = 2.5 "
+        "(numpy 0.75, reference 1; up to 0.1 allowed)"
+    )
+
+
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(xs16=st.lists(finite16, min_size=1, max_size=40), xs32=st.lists(finite32, min_size=1, max_size=40))
