@@ -130,6 +130,13 @@ def _err(v):
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1e}"
 
 
+def _literal(text):
+    """``text`` shown as written by rich: a formula's "[a, b]" is not a style tag."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def _verdict(ok):
     return "[green]PASS[/]" if ok else "[bold red]FAIL[/]"
 
@@ -230,7 +237,7 @@ def _render_footer(console, r):
     for note in r.extras.get("notes", []):
         console.print(f"note: {note}", markup=False)
     for line in r.failures():
-        console.print(f"[red]{line}[/]", highlight=False)
+        console.print(f"[red]{_literal(line)}[/]", highlight=False)
     console.print(("[bold green]PASS[/]" if r.passed else "[bold red]FAIL[/]") + f" · {r.n_points} points")
 
 
@@ -261,7 +268,7 @@ def render_summary(console, results):
     console.print(table)
     for r in results:
         for line in r.failures():
-            console.print(f"[red]{r.activation} ({r.dtype}) {line}[/]", highlight=False)
+            console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
     failed = sum(not r.passed for r in results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
     console.print(f"{verdict} · {len(results)} checks")
@@ -277,14 +284,14 @@ def render_verify(console, rep):
     for r in rep.results:
         e = r.max_abs_error
         table.add_row(
-            r.name,
+            _literal(r.name),
             r.style,
-            r.reference + (f" ({r.activation})" if r.activation else ""),
+            _literal(r.reference + (f" ({r.activation})" if r.activation else "")),
             _err(e.get("forward")),
             _err(e.get("backward")),
             _err(e.get("vjp")),
             _verdict(r.passed),
-            "; ".join(r.diagnosis),
+            _literal("; ".join(r.diagnosis)),
         )
     console.print(table)
     for r in rep.results:
@@ -307,7 +314,7 @@ def render_list(console, acts):
         table.add_column(c)
     for a in acts:
         params = ", ".join(f"{k}={v}" for k, v in a.params.items())
-        table.add_row(a.name, a.kind, params, a.formula, ", ".join(a.aliases))
+        table.add_row(a.name, a.kind, params, _literal(a.formula), ", ".join(a.aliases))
     console.print(table)
 
 
