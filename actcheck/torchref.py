@@ -141,7 +141,7 @@ def _jacobian(torch, y, xt, dtype, rows, cols):
         (row,) = torch.autograd.grad(y[r], xt, retain_graph=True)
         np.take(_to_numpy(row, dtype), cols, out=jac[i])
         del row
-        if y.numel() > 65536:
+        if y.numel() > 65536:  # a short vector's passes leave little behind
             _trim_heap()
     return jac
 
@@ -157,5 +157,5 @@ def _trim_heap():
 
     try:
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc (Windows cannot even open None)
         pass
