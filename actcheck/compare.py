@@ -71,8 +71,7 @@ class Comparison:
     @property
     def max_abs_error(self):
         """Greatest absolute difference over the judged points (0 when none are judged)."""
-        err = self.err
-        return 0.0 if self.skip.all() else float(np.nanmax(err))
+        return 0.0 if self.skip.all() else float(np.nanmax(self.err))
 
     @property
     def ratio(self):
