@@ -13,7 +13,7 @@ __all__ = ["check", "check_pair", "verify", "ACTIVATIONS", "__version__"]
 def __getattr__(name):
     # lazy, so `import actcheck` (and the CLI's --help) stays cheap
     if name == "check":
-        from .compare import check
+        from .engine import check
 
         return check
     if name in ("verify", "check_pair"):
@@ -21,7 +21,7 @@ def __getattr__(name):
 
         return getattr(verification, name)
     if name == "ACTIVATIONS":
-        from .activations import ACTIVATIONS
+        from .registry import ACTIVATIONS
 
         return ACTIVATIONS
     raise AttributeError(f"module 'actcheck' has no attribute {name!r}")

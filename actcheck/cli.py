@@ -178,7 +178,7 @@ def _points(values, linspace, random, seed, range_):
 
 
 def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
-    from . import report
+    from . import report, serialize
 
     if junit:
         _write(junit, report.junit_xml(report.result_cases(results)))
@@ -186,7 +186,7 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
         pass
     elif json_out:
         kw = {"worst": worst, "all_points": all_points}
-        obj = report.result_to_dict(results[0], **kw) if single else report.results_to_dict(results, **kw)
+        obj = serialize.result_to_dict(results[0], **kw) if single else serialize.results_to_dict(results, **kw)
         print(report.dumps(obj))
     elif single:
         report.render_result(_console(), results[0], worst=worst)
@@ -196,7 +196,7 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
 
 
 def _write(path, text):
-    from .report import write_atomic
+    from .files import write_atomic
 
     try:
         write_atomic(path, text)
@@ -205,7 +205,7 @@ def _write(path, text):
 
 
 def _resolve(name):
-    from .activations import lookup, suggest
+    from .registry import lookup, suggest
 
     act = lookup(name)
     if act is None:
@@ -221,7 +221,7 @@ def _run_checks(jobs, progress_label=None, keep=None):
     With ``keep``, each result is compacted to its ``keep`` worst points as it comes, so
     memory stays that of one activation however many are checked.
     """
-    from .compare import check
+    from .engine import check
     from .errors import InputError
     from .progress import track
 
@@ -293,7 +293,7 @@ def all_cmd(
     quiet: Quiet = False,
     junit: Junit = None,
 ):
-    from .activations import ACTIVATIONS
+    from .registry import ACTIVATIONS
 
     _output_mode(json_out, quiet)
     x = _points(None, linspace, random, seed, range_)
@@ -321,8 +321,8 @@ def plot_cmd(
 ):
     import os
 
-    from .activations import ACTIVATIONS
     from .plot import FORMATS, grid_for, plot
+    from .registry import ACTIVATIONS
 
     suffix = os.path.splitext(out)[1].lower()
     if suffix not in FORMATS:
@@ -392,7 +392,7 @@ def verify_cmd(
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
 def list_cmd(json_out: Json = False):
     from . import report
-    from .activations import ACTIVATIONS
+    from .registry import ACTIVATIONS
 
     acts = list(ACTIVATIONS.values())
     if json_out:

@@ -6,7 +6,12 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["DType", "DTYPES", "get_dtype", "tolerances", "ulp"]
+__all__ = ["DType", "DTYPES", "get_dtype", "tolerances", "comparison_tolerances", "ulp", "FD_RTOL", "FD_ATOL"]
+
+# A finite difference is good to ~1e-9 relative; the NumPy derivative it checks is in the dtype:
+# against it, tolerances are at least these.
+FD_RTOL = 1e-6
+FD_ATOL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,16 @@ def tolerances(dtype, act):
         atol = 2 * float(dtype.finfo().eps)
         return dtype.rtol, atol, f"atol widened to {atol:g} in {dtype.name}: {act.stepwise}"
     return dtype.rtol, dtype.atol, None
+
+
+def comparison_tolerances(name, rtol, atol, dtype):
+    """(rtol, atol) for the comparison called ``name`` given the check's own.
+
+    Against finite differences, at least FD_RTOL and FD_ATOL. Torch's double backward is a
+    graph of ops that each round: in float16/bfloat16 its atol is at least 2 eps.
+    """
+    if name == "finite_difference":
+        return max(rtol, FD_RTOL), max(atol, FD_ATOL)
+    if name == "second" and dtype.compute != dtype.name:
+        return rtol, max(atol, 2 * float(dtype.finfo().eps))
+    return rtol, atol

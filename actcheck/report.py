@@ -1,36 +1,21 @@
-"""Rendering: JSON objects, rich tables, JUnit XML, and atomic file writes. No computation."""
+"""Rendering: JSON text, rich tables and JUnit XML. No computation."""
 
 import math
-import os
 
 import numpy as np
 
 __all__ = [
-    "jsonable",
     "dumps",
-    "result_to_dict",
-    "results_to_dict",
     "render_result",
     "render_summary",
     "render_list",
     "render_verify",
     "junit_xml",
-    "write_atomic",
+    "result_cases",
+    "verify_cases",
 ]
 
 _DIGITS = {"float64": 10, "float32": 8, "float16": 5, "bfloat16": 4}
-
-
-def jsonable(v):
-    """A float for JSON: non-finite values become the strings 'nan', 'inf', '-inf'."""
-    if v is None:
-        return None
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
 def dumps(obj):
@@ -38,80 +23,6 @@ def dumps(obj):
     import json
 
     return json.dumps(obj, allow_nan=False, indent=2)
-
-
-def _at(arr, i):
-    return None if arr is None else jsonable(arr[i])
-
-
-def _or_null(arr, i):
-    """nan means 'not evaluated' here (a kink, or a point the oracle did not sample)."""
-    return None if np.isnan(arr[i]) else jsonable(arr[i])
-
-
-def point_dict(r, i):
-    """One point's JSON object."""
-    ext = r.extras
-    fwd = {"numpy": _at(r.numpy["forward"], i), "torch": _at(r.torch["forward"], i)}
-    bwd = {"numpy": _at(r.numpy["backward"], i), "torch": _at(r.torch["backward"], i)}
-    p = {"x": jsonable(r.x[i]), "forward": fwd, "backward": bwd}
-    if "jvp" in r.numpy:  # a vector activation: forward mode is a JVP along a seeded tangent
-        p["jvp"] = {
-            "tangent": _at(r.extras["tangent"], i),
-            "numpy": _at(r.numpy["jvp"], i),
-            "torch": _at(r.torch.get("forward_ad"), i),
-        }
-    else:
-        bwd["torch_forward_ad"] = _at(r.torch.get("forward_ad"), i)
-    if r.upstream is not None:
-        p["vjp"] = {
-            "upstream": _at(r.upstream, i),
-            "numpy": _at(r.numpy["vjp"], i),
-            "torch": _at(r.torch.get("vjp"), i),
-        }
-    if "second" in r.numpy:
-        p["second"] = {"numpy": _at(r.numpy["second"], i), "torch": _at(r.torch.get("second"), i)}
-    if "finite_difference" in ext:
-        bwd["finite_difference"] = _or_null(ext["finite_difference"], i)
-    if "exact" in ext:
-        for key, exact in ext["exact"].items():
-            target = {"forward": fwd, "backward": bwd, "second": p.get("second"), "vjp": p.get("vjp")}[key]
-            if target is not None:
-                target["exact"] = _or_null(exact, i)
-        p["ulp"] = {k: {side: _or_null(v, i) for side, v in sides.items()} for k, sides in ext["ulp"].items()}
-        if ext.get("kink") is not None and ext["kink"][i]:
-            p["kink"] = True
-    p["passed"] = bool(r.ok[i])
-    return p
-
-
-def result_to_dict(r, max_points=10_000, worst=10, all_points=False):
-    """A Result as the JSON object the README documents."""
-    d = {
-        "activation": r.activation,
-        "params": r.params,
-        "dtype": r.dtype,
-        "rtol": r.rtol,
-        "atol": r.atol,
-        "passed": r.passed,
-        "n_points": r.n_points,
-        "max_abs_error": {k: jsonable(v) for k, v in r.max_abs_error.items()},
-    }
-    if "max_ulp" in r.extras:
-        d["max_ulp"] = r.extras["max_ulp"]
-    if "tolerances" in r.extras:
-        d["tolerances"] = r.extras["tolerances"]
-    d["failures"] = r.failures()
-    d["notes"] = list(r.extras.get("notes", []))
-    if all_points or r.n_points <= max_points:
-        d["points"] = [point_dict(r, i) for i in range(r.n_points)]
-    d["worst"] = [point_dict(r, int(i)) for i in r.worst(worst)]
-    return d
-
-
-def results_to_dict(results, **kw):
-    """The JSON object for several results (``actcheck all``)."""
-    return {"passed": all(r.passed for r in results), "results": [result_to_dict(r, **kw) for r in results]}
 
 
 # ---------------------------------------------------------------- rich tables
@@ -318,7 +229,7 @@ def render_list(console, acts):
     console.print(table)
 
 
-# ---------------------------------------------------------------- JUnit and files
+# ---------------------------------------------------------------- JUnit
 
 
 def junit_xml(cases, suite="actcheck"):
@@ -351,25 +262,3 @@ def verify_cases(rep):
         (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
         for r in rep.results
     ]
-
-
-def write_atomic(path, data):
-    """Write ``data`` (str or bytes) to ``path`` via a temporary file and a rename."""
-    import tempfile
-
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".actcheck-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

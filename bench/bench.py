@@ -45,12 +45,11 @@ def paired(cmd, floor, rounds):
     return t_ratio, m_ratio, med(1, 0), med(0, 0), med(1, 1), med(0, 1)
 
 
-def imports_of(args):
-    """Heavy modules that ``actcheck args`` imports (it must import none of them)."""
+def imports_of(args, heavy=("torch", "scipy", "mpmath", "matplotlib")):
+    """The modules under ``heavy`` that ``actcheck args`` imports."""
     out = subprocess.run([PY, "-X", "importtime", "-m", "actcheck", *args], capture_output=True, text=True, cwd=ROOT)
-    heavy = ("torch", "scipy", "mpmath", "matplotlib")
     names = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    return sorted(n for n in names if n.split(".")[0] in heavy)
+    return sorted(n for n in names if any(n == h or n.startswith(h + ".") for h in heavy))
 
 
 def row(label, target, t_ratio, extra=""):
@@ -67,7 +66,7 @@ def main():
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
     sys.path.insert(0, str(ROOT))
-    from actcheck.activations import ACTIVATIONS
+    from actcheck.registry import ACTIVATIONS
 
     # byte-compile actcheck as installing it would: where PYTHONDONTWRITEBYTECODE is set (as on
     # these machines) an editable checkout is otherwise recompiled at every start (~25 ms)
@@ -92,12 +91,15 @@ def startup(rounds):
         t, m, a, b, _, _ = paired([*ACTCHECK, *args_], light, max(rounds, 15))  # short runs: more pairs
         imp = "imports none of torch/scipy/mpmath/matplotlib" if not found else f"IMPORTS {', '.join(found[:4])}"
         row(f"actcheck {' '.join(args_)} vs import numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s; {imp}")
+    # torch's forward mode imports its compiler (1.35 s) if it ever adds a Python constant without a tangent
+    compiler = imports_of(["all", "-q"], heavy=("torch._dynamo",))
+    imp = "no torch._dynamo import" if not compiler else "IMPORTS torch._dynamo"
     t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], heavy, rounds)
-    row("actcheck all vs import torch, numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s")
-    # torch imports its compiler the first time forward mode meets softsign's constant `+ 1`:
-    # against a floor that imports it too, the ratio is what actcheck itself adds
-    t, m, a, b, _, _ = paired([*ACTCHECK, "all", "-q"], [*heavy[:2], heavy[2] + ", torch._dynamo"], rounds)
-    print(f"{'  the same vs import torch, torch._dynamo, numpy, ...':<52} {t:6.2f}x  {a:.2f}s vs {b:.2f}s")
+    row("actcheck all vs import torch, numpy, typer, rich", 1.3, t, f"{a:.2f}s vs {b:.2f}s; {imp}")
+    # forward mode's first make_dual imports torch's jvp decompositions (TorchScript): part of the above
+    dual = heavy[2] + "; import torch.autograd.forward_ad as f; t = torch.ones(1); f.dual_level().__enter__(); "
+    t, m, a, b, _, _ = paired([*heavy[:2], dual + "f.make_dual(t, t)"], heavy, rounds)
+    print(f"{'  of which the first make_dual (jvp decompositions)':<52} {a - b:6.2f}s  ({a:.2f}s vs {b:.2f}s)")
 
 
 def dense(names, rounds):

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import torch
 
-from actcheck.activations import ACTIVATIONS
+from actcheck.registry import ACTIVATIONS
 
 name, n = sys.argv[1], int(sys.argv[2])
 act = ACTIVATIONS[name]

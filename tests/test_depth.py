@@ -8,11 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import actcheck.activations as acts
+import actcheck.registry as acts
 from actcheck import check
 from actcheck.dtypes import DTYPES
-from actcheck.finite_diff import derivative as fd_derivative
-from actcheck.oracle import exact_values, ulp_error
+from actcheck.opinions.finite_difference import derivative as fd_derivative
+from actcheck.opinions.oracle import exact_values
+from actcheck.registry.numerics import sigmoid_d
+from actcheck.ulps import ulp_error
 
 F64 = DTYPES["float64"]
 EPS = float(np.finfo(np.float64).eps)
@@ -171,7 +173,7 @@ def test_a_wrong_derivative_fails_every_kind_of_check(swap):
 
 
 def test_a_wrong_second_derivative_fails(swap):
-    swap(_broken("sigmoid", second=lambda x: acts._sig_d(x)))
+    swap(_broken("sigmoid", second=lambda x: sigmoid_d(x)))
     r = check("sigmoid", [0.5, 1.0], order=2)
     assert any(line.startswith("second:") for line in r.failures())
 

@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actcheck import check
-from actcheck.activations import ACTIVATIONS, lookup, resolve_params, suggest
 from actcheck.dtypes import DTYPES
+from actcheck.registry import ACTIVATIONS, lookup, resolve_params, suggest
+from actcheck.registry.numerics import sigmoid
 
 NAMES = [a.name for a in ACTIVATIONS.values() if a.kind == "elementwise"]
 
@@ -134,9 +135,9 @@ def test_a_wrong_backward_is_caught():
     # deliberately break sigmoid's derivative: the comparison with torch must fail
     from dataclasses import replace
 
-    import actcheck.activations as acts
+    import actcheck.registry as acts
 
-    wrong = replace(acts.ACTIVATIONS["sigmoid"], derivative=lambda x: acts._sig(x) * (1 - acts._sig(x)) + 1e-3)
+    wrong = replace(acts.ACTIVATIONS["sigmoid"], derivative=lambda x: sigmoid(x) * (1 - sigmoid(x)) + 1e-3)
     acts._BY_KEY["sigmoid"] = wrong
     try:
         r = check("sigmoid", [0.0, 1.0])
@@ -147,7 +148,7 @@ def test_a_wrong_backward_is_caught():
 
 
 def test_a_failure_says_where_and_by_how_much():
-    from actcheck.compare import Comparison
+    from actcheck.result import Comparison
 
     c = Comparison("backward", np.array([1.0, 2.5, np.nan, 4.0]), np.array([1.0, 2.0, 3.0, 4.0]), 0.0, 0.1,
                    np.array([False, False, False, True]))  # fmt: skip
@@ -175,3 +176,40 @@ def test_agrees_with_torch_in_float16_and_bfloat16(name, xs16, xs32):
     for xs, dtype in ((xs16, "float16"), (xs32, "bfloat16")):
         r = check(name, xs, dtype=dtype)
         assert r.passed, "\n".join(r.failures())
+
+
+_SOFTSIGN_PROBE = r"""
+import sys
+import torch
+import torch.autograd.forward_ad as fwad
+from actcheck.registry import ACTIVATIONS
+
+X = [-1e300, -37.0, -2.5, -1.0, -1e-300, -0.0, 0.0, 5e-324, 1e-8, 0.3, 1.0, 7.5, 1e4, 1e300, float("inf"), float("nan")]
+BITS = {2: torch.int16, 4: torch.int32, 8: torch.int64}
+
+def dual_out(fn, dtype):
+    x = torch.tensor(X, dtype=torch.float64).to(dtype)
+    tangent = torch.linspace(-2, 2, x.numel(), dtype=torch.float64).to(dtype)
+    with fwad.dual_level():
+        out = fwad.unpack_dual(fn(torch, fwad.make_dual(x, tangent)))
+        return [t.clone().view(BITS[t.element_size()]) for t in (out.primal, out.tangent)]
+
+dtypes = [torch.float64, torch.float32, torch.float16, torch.bfloat16]
+ours = [dual_out(ACTIVATIONS["softsign"].torch, d) for d in dtypes]
+assert "torch._dynamo" not in sys.modules, "actcheck's softsign imported torch._dynamo"
+theirs = [dual_out(lambda T, t: T.nn.functional.softsign(t), d) for d in dtypes]
+for d, a, b in zip(dtypes, ours, theirs):
+    assert all(torch.equal(u, v) for u, v in zip(a, b)), d
+print("ok")
+"""
+
+
+def test_softsign_reference_is_torchs_own_composite_bit_for_bit():
+    # actcheck gives softsign's constant an explicit zero tangent so forward mode never imports
+    # torch._dynamo; the values and tangents must be torch's own softsign's, to the bit, in every dtype
+    # (a subprocess: the suite must not pay torch._dynamo's import, which F.softsign triggers)
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", _SOFTSIGN_PROBE], capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr

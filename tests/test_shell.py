@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from actcheck import check
-from actcheck.activations import ACTIVATIONS
+from actcheck.files import write_atomic
 from actcheck.grids import random_points
-from actcheck.report import write_atomic
+from actcheck.registry import ACTIVATIONS
 
 ACT = [sys.executable, "-m", "actcheck"]
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actcheck import check
-from actcheck.activations import ACTIVATIONS
 from actcheck.dtypes import DTYPES
+from actcheck.registry import ACTIVATIONS
 
 VECTORS = [a.name for a in ACTIVATIONS.values() if a.kind == "vector"]
 
@@ -79,7 +79,7 @@ def test_oracle_for_vectors(run):
 def test_a_diagonal_softmax_jacobian_is_caught(swap_vector):
     from dataclasses import replace
 
-    from actcheck.vector import _softmax
+    from actcheck.registry.vectors import _softmax
 
     act = ACTIVATIONS["softmax"]
     swap_vector(replace(act, vjp=lambda x, g: g * _softmax(x) * (1 - _softmax(x))))
@@ -90,7 +90,7 @@ def test_a_diagonal_softmax_jacobian_is_caught(swap_vector):
 
 @pytest.fixture
 def swap_vector():
-    import actcheck.activations as acts
+    import actcheck.registry as acts
 
     saved = dict(acts._BY_KEY)
     yield lambda a: acts._BY_KEY.__setitem__(acts._key(a.name), a)

@@ -3,16 +3,18 @@
 Computed in float64 whatever the dtype. Each point tries several steps, each refined by
 two levels of Richardson extrapolation (error O(h^6)), and keeps the step whose last two
 levels agree best, so tails with a short length scale (gelu at -37) get a short step.
-Points within the step of a declared kink are skipped.
+Points within the step of a declared kink are skipped. A vector activation's VJP is
+differentiated one coordinate at a time, on a sample of coordinates.
 """
 
 import numpy as np
 
-from .compare import FD_ATOL, FD_RTOL, Comparison
+from .answer import Answer
 
-__all__ = ["derivative", "add_finite_difference"]
+__all__ = ["answer", "derivative"]
 
 _STEPS = 2.0 ** -np.arange(4, 21, 4)  # relative to max(|x|, 1)
+MAX_COORDS = 64  # a vector's VJP is differentiated along at most this many coordinates
 
 
 def _richardson(f, x, h):
@@ -41,37 +43,25 @@ def derivative(f, x, kinks=(), steps=_STEPS):
     return np.where(skipped, np.nan, best), skipped
 
 
-def add_finite_difference(result, act, params):
-    """Add the finite-difference comparison (NumPy's derivative against it) to ``result``."""
-    x = result.x.astype(np.float64)
-    est, skipped = derivative(lambda t: act.forward(t, **params), x, act.kinks(**params))
-    rtol, atol = max(result.rtol, FD_RTOL), max(result.atol, FD_ATOL)
-    result.comparisons["finite_difference"] = Comparison(
-        "finite_difference", result.numpy["backward"], est, rtol, atol, skipped
-    )
-    result.extras["finite_difference"] = np.where(skipped, np.nan, est)
-    result.extras["fd_skipped"] = skipped
-    result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": rtol, "atol": atol}
+def answer(ask):
+    """The derivative (a vector activation: the VJP with ``ask.upstream``) by finite differences."""
+    x = ask.x.astype(np.float64)
+    if ask.act.kind == "vector":
+        est = _vjp(ask.act, x, ask.upstream.astype(np.float64))
+        return Answer({"vjp": est}, skipped={"vjp": np.isnan(est)})
+    est, skipped = derivative(lambda t: ask.act.forward(t, **ask.params), x, ask.act.kinks(**ask.params))
+    return Answer({"backward": est}, skipped={"backward": skipped})
 
 
-def add_vector_finite_difference(result, act, max_coords=64):
-    """Check the VJP coordinate by coordinate: d(g . f(x))/dx_k by central differences, on a sample of k."""
-    x = result.x.astype(np.float64)
-    g = result.upstream.astype(np.float64)
+def _vjp(act, x, g):
+    """d(g . f(x))/dx_k by central differences, on an even spread of coordinates k (nan elsewhere)."""
     n = x.size
     m = act.forward(x).size
-    coords = np.unique(np.linspace(0, n - 1, min(n, max_coords)).astype(int))
+    coords = np.unique(np.linspace(0, n - 1, min(n, MAX_COORDS)).astype(int))
     est = np.full(n, np.nan)
     for k in coords:
         step = np.zeros(n)
         step[k] = 1.0
         phi = lambda t, step=step: np.array([np.dot(g[:m], act.forward(x + ti * step)) for ti in np.atleast_1d(t)])  # noqa: E731
         est[k] = derivative(phi, np.array([0.0]))[0][0] if np.isfinite(x[k]) else np.nan
-    skipped = np.isnan(est)
-    rtol, atol = max(result.rtol, FD_RTOL), max(result.atol, FD_ATOL)
-    result.comparisons["finite_difference"] = Comparison(
-        "finite_difference", result.numpy["vjp"], est, rtol, atol, skipped
-    )
-    result.extras["finite_difference"] = est
-    result.extras["fd_skipped"] = skipped
-    result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": rtol, "atol": atol}
+    return est

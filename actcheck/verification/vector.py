@@ -6,11 +6,14 @@ import warnings
 
 import numpy as np
 
+from .loading import one_line
+from .outcome import PairResult
+
 __all__ = ["check_vector_pair"]
 
 
 def _vectors(act):
-    from .vector import DEFAULT_VECTOR
+    from ..registry.vectors import DEFAULT_VECTOR
 
     rng = np.random.default_rng(2024)
     vs = [np.array(DEFAULT_VECTOR), np.array([1000.0, 0.0, -1000.0, 5.0]), np.array([1.0, 2.0, 3.0, 4.0])]
@@ -20,10 +23,10 @@ def _vectors(act):
 
 def check_vector_pair(pair, adapter, act):
     """Check a vector pair on a few vectors; diagnose a backward that treats the Jacobian as diagonal."""
-    from .compare import close
-    from .dtypes import DTYPES
-    from .torchref import evaluate_vector
-    from .verification import PairResult, _one_line
+    from ..dtypes import DTYPES
+    from ..opinions import torch_reverse
+    from ..opinions.answer import Ask
+    from ..result import close
 
     errs = {"forward": 0.0, "backward": 0.0, "vjp": 0.0}
     ok, diagonal, diag = True, True, []
@@ -45,11 +48,12 @@ def check_vector_pair(pair, adapter, act):
                 "torch",
                 False,
                 {},
-                [f"your code raised {_one_line(e)}"],
+                [f"your code raised {one_line(e)}"],
                 pair.notes,
                 activation=act.name,
             )
-        ref = evaluate_vector(act.torch, x, DTYPES["float64"], g, g, None, np.array([], int))
+        ask = Ask(act, {}, x, DTYPES["float64"], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
+        ref = torch_reverse.answer(ask).values
         for key in errs:
             err, good = (
                 close(mine[key], ref[key], 1e-7, 1e-7)

@@ -1,0 +1,76 @@
+"""The hard ones: hardtanh, hardsigmoid and hardswish, piecewise linear (or quadratic) clips."""
+
+import numpy as np
+
+from .numerics import pick, zero
+from .record import Activation, ParamError, TorchDeviation
+
+__all__ = ["ENTRIES"]
+
+
+def _hardtanh_d(x, min_val=-1.0, max_val=1.0):
+    # torch: 0 at both ends
+    return pick((x > min_val) & (x < max_val), x)
+
+
+def _check_hardtanh(min_val, max_val):
+    if min_val > max_val:
+        raise ParamError(f"min_val ({min_val}) cannot be greater than max_val ({max_val})")
+
+
+HARDTANH = Activation(
+    name="hardtanh",
+    formula="min(max(x, min_val), max_val)",
+    forward=lambda x, min_val, max_val: np.clip(x, min_val, max_val),
+    derivative=_hardtanh_d,
+    second=zero,
+    torch=lambda T, x, min_val, max_val: T.nn.functional.hardtanh(x, min_val, max_val),
+    exact=lambda mp, x, min_val, max_val: min(max(x, min_val), max_val),
+    params={"min_val": -1.0, "max_val": 1.0},
+    validate=_check_hardtanh,
+    kinks=lambda min_val, max_val: (min_val, max_val),
+    span=(-3, 3),
+)
+
+HARDSIGMOID = Activation(
+    name="hardsigmoid",
+    formula="min(max(x + 3, 0), 6) / 6",
+    forward=lambda x: np.clip(x + 3, 0, 6) / 6,
+    # exact 1/6: torch's float64 kernel uses float32(1/6), off by 5e-9 (the oracle reports it)
+    derivative=lambda x: pick((x > -3) & (x < 3), x, 1 / 6),
+    second=zero,
+    torch=lambda T, x: T.nn.functional.hardsigmoid(x),
+    exact=lambda mp, x: min(max(x + 3, 0), 6) / 6,
+    kinks=lambda: (-3.0, 3.0),
+    torch_second=False,
+)
+
+
+def _hardswish(x):
+    # dividing before multiplying: torch's x * relu6(x + 3) / 6 overflows for x > max/6
+    return x * (np.clip(x + 3, 0, 6) / 6)
+
+
+def _hardswish_d(x):
+    # torch: 0 at -3, 1 at 3
+    return np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, x / 3 + 0.5)).astype(x.dtype)
+
+
+HARDSWISH = Activation(
+    name="hardswish",
+    formula="x * min(max(x + 3, 0), 6) / 6",
+    forward=_hardswish,
+    derivative=_hardswish_d,
+    second=lambda x: pick((x > -3) & (x < 3), x, 1 / 3),
+    torch=lambda T, x: T.nn.functional.hardswish(x),
+    exact=lambda mp, x: x * min(max(x + 3, 0), 6) / 6,
+    aliases=("hard_swish",),
+    kinks=lambda: (-3.0, 3.0),
+    torch_deviations=(
+        TorchDeviation(
+            "forward", lambda x, fi: x > fi.max / 6, "torch computes x * relu6(x + 3) / 6 and overflows to inf"
+        ),
+    ),
+)
+
+ENTRIES = (HARDTANH, HARDSIGMOID, HARDSWISH)

@@ -1,0 +1,216 @@
+"""Vector activations (softmax, log_softmax, softmin, glu): Jacobians, not derivatives.
+
+Each record holds the NumPy forward, its vector-Jacobian product (the backward), its
+Jacobian-vector product (what forward mode computes), rows of the Jacobian, the
+Hessian-vector product ``hvp(x, g, u)`` = d(g . J(x))/dx contracted with u (what torch's
+double backward computes), the torch reference and the exact form, side by side.
+"""
+
+import numpy as np
+
+from ..errors import InputError
+from .numerics import sigmoid, sigmoid_d, sigmoid_d2
+from .record import VectorActivation
+
+__all__ = ["ENTRIES", "DEFAULT_VECTOR"]
+
+# moderate values where the Jacobian is rich, a tail pair, and the tiny ones (even length for glu)
+DEFAULT_VECTOR = (-5.0, -3.0, -1.0, -0.5, -1e-300, 0.0, 1e-300, 0.5, 1.0, 2.0, 3.0, 4.0, -20.0, 20.0, 0.25, -0.25)
+
+
+_SAVED = "torch computes the backward from its saved, rounded output"
+
+
+def _diagonal(rows, cols):
+    """(i, j) positions of J[rows][:, cols] that lie on J's diagonal."""
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    i, j = np.nonzero(rows[:, None] == cols[None, :])
+    return i, j
+
+
+# ---------------------------------------------------------------- softmax and softmin
+
+
+def _softmax(x, sign=1):
+    """softmax(sign * x), in place on one temporary: a million elements should cost one array."""
+    e = x - np.max(x) if sign > 0 else np.min(x) - x  # max-shift: exp never overflows
+    np.exp(e, out=e)
+    e /= np.sum(e)
+    return e
+
+
+def _sm_vjp(x, g, sign=1):
+    """softmax(sign * x)'s VJP with g, times sign (so sign=-1 gives softmin's)."""
+    s = _softmax(x, sign)
+    s *= g - np.dot(s, g)
+    return s if sign > 0 else np.negative(s, out=s)
+
+
+def _sm_jvp(x, v, sign=1):
+    return _sm_vjp(x, v, sign)  # the softmax Jacobian is symmetric
+
+
+def _sm_rows(x, rows, cols, sign=1):
+    s = _softmax(x, sign)
+    out = -np.outer(s[rows], s[cols])
+    i, j = _diagonal(rows, cols)
+    out[i, j] += s[np.asarray(rows)[i]]
+    return out if sign > 0 else -out
+
+
+def _sm_hvp(x, g, u):
+    s = _softmax(x)
+    h = s * (g - np.dot(s, g))
+    return u * h - s * np.dot(u, h) - h * np.dot(u, s)
+
+
+def _mp_softmax(mp, xs):
+    m = max(xs)
+    e = [mp.exp(v - m) for v in xs]
+    total = mp.fsum(e)
+    return [v / total for v in e]
+
+
+SOFTMAX = VectorActivation(
+    name="softmax",
+    formula="exp(x_i) / sum_j exp(x_j)",
+    forward=_softmax,
+    vjp=_sm_vjp,
+    jvp=_sm_jvp,
+    jac_rows=_sm_rows,
+    hvp=_sm_hvp,
+    torch=lambda T, x: T.softmax(x, dim=-1),
+    exact=_mp_softmax,
+    stepwise=_SAVED,
+)
+
+SOFTMIN = VectorActivation(
+    name="softmin",
+    formula="softmax(-x)",
+    forward=lambda x: _softmax(x, -1),
+    vjp=lambda x, g: _sm_vjp(x, g, -1),
+    jvp=lambda x, v: _sm_jvp(x, v, -1),
+    jac_rows=lambda x, rows, cols: _sm_rows(x, rows, cols, -1),
+    hvp=lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
+    torch=lambda T, x: T.nn.functional.softmin(x, dim=-1),
+    exact=lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
+    stepwise=_SAVED,
+)
+
+
+# ---------------------------------------------------------------- log_softmax
+
+
+def _log_softmax(x):
+    z = x - np.max(x)
+    return z - np.log(np.sum(np.exp(z)))  # logsumexp
+
+
+def _lsm_vjp(x, g):
+    return g - _softmax(x) * np.sum(g)
+
+
+def _lsm_jvp(x, v):
+    return v - np.dot(_softmax(x), v)
+
+
+def _lsm_rows(x, rows, cols):
+    s = _softmax(x)
+    out = -np.tile(s[cols], (len(rows), 1))
+    i, j = _diagonal(rows, cols)
+    out[i, j] += 1
+    return out
+
+
+def _lsm_hvp(x, g, u):
+    s = _softmax(x)
+    return -np.sum(g) * s * (u - np.dot(u, s))
+
+
+def _mp_log_softmax(mp, xs):
+    m = max(xs)
+    lse = m + mp.log(mp.fsum(mp.exp(v - m) for v in xs))
+    return [v - lse for v in xs]
+
+
+LOG_SOFTMAX = VectorActivation(
+    name="log_softmax",
+    formula="x_i - log(sum_j exp(x_j))",
+    forward=_log_softmax,
+    vjp=_lsm_vjp,
+    jvp=_lsm_jvp,
+    jac_rows=_lsm_rows,
+    hvp=_lsm_hvp,
+    torch=lambda T, x: T.log_softmax(x, dim=-1),
+    exact=_mp_log_softmax,
+    aliases=("logsoftmax",),
+    stepwise=_SAVED,
+)
+
+
+# ---------------------------------------------------------------- glu
+
+
+def _halves(x):
+    n = x.shape[-1] // 2
+    return x[:n], x[n:]
+
+
+def _glu(x):
+    a, b = _halves(x)
+    return a * sigmoid(b)
+
+
+def _glu_vjp(x, g):
+    a, b = _halves(x)
+    return np.concatenate([g * sigmoid(b), g * a * sigmoid_d(b)])
+
+
+def _glu_jvp(x, v):
+    a, b = _halves(x)
+    va, vb = _halves(v)
+    return sigmoid(b) * va + a * sigmoid_d(b) * vb
+
+
+def _glu_rows(x, rows, cols):
+    a, b = _halves(x)
+    rows = np.asarray(rows)
+    out = np.zeros((len(rows), len(cols)), dtype=x.dtype)
+    i, j = _diagonal(rows, cols)  # d y_r / d a_r
+    out[i, j] = sigmoid(b[rows[i]])
+    i, j = _diagonal(rows + a.size, cols)  # d y_r / d b_r
+    out[i, j] = a[rows[i]] * sigmoid_d(b[rows[i]])
+    return out
+
+
+def _glu_hvp(x, g, u):
+    a, b = _halves(x)
+    ua, ub = _halves(u)
+    return np.concatenate([ub * g * sigmoid_d(b), ua * g * sigmoid_d(b) + ub * g * a * sigmoid_d2(b)])
+
+
+def _check_glu(x):
+    if x.shape[-1] % 2:
+        raise InputError(f"glu halves its input: it needs an even number of values, got {x.shape[-1]}")
+
+
+def _mp_glu(mp, xs):
+    n = len(xs) // 2
+    return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
+
+
+GLU = VectorActivation(
+    name="glu",
+    formula="a * sigmoid(b), where x = [a, b] (halves of the last dimension)",
+    forward=_glu,
+    vjp=_glu_vjp,
+    jvp=_glu_jvp,
+    jac_rows=_glu_rows,
+    hvp=_glu_hvp,
+    torch=lambda T, x: T.nn.functional.glu(x, dim=-1),
+    exact=_mp_glu,
+    validate_input=_check_glu,
+    stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
+)
+
+ENTRIES = (SOFTMAX, LOG_SOFTMAX, SOFTMIN, GLU)

@@ -1,0 +1,190 @@
+"""What a check found: one Comparison per kind of check, and the Result that holds them.
+
+How points compare: a point passes a comparison when |numpy - reference| <= atol +
+rtol*|reference|; nan equals nan and an infinity equals the same infinity.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["Comparison", "Result", "close"]
+
+
+def close(a, b, rtol, atol):
+    """(abs error, ok) elementwise, comparing in float64; nan==nan and inf==inf count as equal."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+        err = np.abs(a - b)  # in place from here: a million points should not cost five copies
+        err[same] = 0.0
+        err[np.isnan(err)] = np.inf
+        allowed = np.abs(b)
+        allowed *= rtol
+        allowed += atol
+        ok = same | (np.isfinite(a) & np.isfinite(b) & (err <= allowed))
+    return err, ok
+
+
+@dataclass
+class Comparison:
+    """One kind of check over all points: NumPy's value against a reference's."""
+
+    name: str  # forward, backward, vjp, torch_forward_ad, second, finite_difference
+    numpy: np.ndarray
+    reference: np.ndarray
+    rtol: float
+    atol: float
+    skip: np.ndarray  # points this comparison does not judge (kinks for FD, nan x for derivatives)
+    ok: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.ok = close(self.numpy, self.reference, self.rtol, self.atol)[1] | self.skip
+
+    @property
+    def err(self):
+        """|numpy - reference| at every point, nan where not judged."""
+        return self.errors()
+
+    def errors(self, idx=slice(None)):
+        """|numpy - reference| at ``idx``, nan where not judged (computed when asked, not held: 8 MB a million)."""
+        err = close(self.numpy[idx], self.reference[idx], self.rtol, self.atol)[0]
+        err[self.skip[idx]] = np.nan
+        return err
+
+    @property
+    def max_abs_error(self):
+        """Greatest absolute difference over the judged points (0 when none are judged)."""
+        return 0.0 if self.skip.all() else float(np.nanmax(self.err))
+
+    @property
+    def ratio(self):
+        """Each point's error as a multiple of what was allowed (inf for a nan/inf mismatch)."""
+        err = self.err
+        allowed = np.abs(np.asarray(self.reference, dtype=np.float64))  # in place: no million-point temporaries
+        allowed *= self.rtol
+        allowed += self.atol
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(err, allowed, out=err)
+        err[np.isnan(err)] = np.inf
+        err[self.skip] = 0.0
+        return err
+
+
+@dataclass
+class Result:
+    """Everything known about one activation in one dtype at a set of points."""
+
+    activation: str
+    params: dict
+    dtype: str
+    rtol: float
+    atol: float
+    x: np.ndarray
+    numpy: dict
+    torch: dict
+    comparisons: dict
+    upstream: np.ndarray | None = None
+    extras: dict = field(default_factory=dict)  # finite_difference, exact values, ulp, kink flags
+    # checks that are not one value per point: the Jacobian of a vector activation (rows x columns)
+    matrices: dict = field(default_factory=dict)
+    summary: dict | None = None  # set by compact(): the verdict and errors over every point
+
+    def compact(self, k=10):
+        """A copy holding the summary over every point but the data of only the k worst (bounded memory)."""
+        idx = np.sort(self.worst(k))
+        summary = {
+            "passed": self.passed,
+            "n_points": self.n_points,
+            "max_abs_error": self.max_abs_error,
+            "failures": self.failures(),
+        }
+        take = lambda a: a[idx] if isinstance(a, np.ndarray) and a.shape[:1] == self.x.shape else a  # noqa: E731
+        comps = {
+            n: Comparison(n, take(c.numpy), take(c.reference), c.rtol, c.atol, take(c.skip))
+            for n, c in self.comparisons.items()
+        }
+        return Result(
+            self.activation, self.params, self.dtype, self.rtol, self.atol, take(self.x),
+            {k_: take(v) for k_, v in self.numpy.items()}, {k_: take(v) for k_, v in self.torch.items()},
+            comps, take(self.upstream), _take_extras(self.extras, take), self.matrices, summary,
+        )  # fmt: skip
+
+    @property
+    def ok(self):
+        """Per point: passed every comparison."""
+        ok = np.ones(self.x.shape, dtype=bool)
+        for c in self.comparisons.values():
+            ok &= c.ok
+        return ok
+
+    @property
+    def passed(self):
+        if self.summary:
+            return self.summary["passed"]
+        return bool(self.ok.all()) and all(m.ok.all() for m in self.matrices.values())
+
+    @property
+    def n_points(self):
+        return self.summary["n_points"] if self.summary else int(self.x.size)
+
+    @property
+    def max_abs_error(self):
+        if self.summary:
+            return self.summary["max_abs_error"]
+        both = self.comparisons | self.matrices
+        return {name: c.max_abs_error for name, c in both.items()}
+
+    def badness(self):
+        """Per point, the worst error-to-allowance ratio over every comparison."""
+        worst = np.zeros(self.x.shape)
+        for c in self.comparisons.values():
+            np.maximum(worst, c.ratio, out=worst)
+        return worst
+
+    def worst(self, k=10):
+        """Indices of the k worst points, worst first (ties keep grid order)."""
+        return np.argsort(-self.badness(), kind="stable")[:k]
+
+    def failures(self):
+        """One line per failing comparison, in assert_close's words."""
+        if self.summary:
+            return self.summary["failures"]
+        lines = []
+        for m in self.matrices.values():
+            if not m.ok.all():
+                i, j = np.unravel_index(int(np.argmax(m.ratio)), m.err.shape)
+                row, col = self.extras["jacobian_rows"][i], self.extras["jacobian_columns"][j]
+                lines.append(
+                    f"{m.name}: {int((~m.ok).sum())} of {m.err.size} entries differ; greatest absolute difference "
+                    f"{m.err[i, j]:.3g} at row {row}, column {col} "
+                    f"(numpy {float(m.numpy[i, j]):.17g}, reference {float(m.reference[i, j]):.17g})"
+                )
+        for c in self.comparisons.values():
+            if c.ok.all():
+                continue
+            i = int(np.argmax(c.ratio))
+            lines.append(
+                f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; greatest absolute "
+                f"difference {c.errors([i])[0]:.3g} at x = {self.x[i]:.17g} "
+                f"(numpy {float(c.numpy[i]):.17g}, reference {float(c.reference[i]):.17g}; "
+                f"up to {c.atol + c.rtol * abs(float(c.reference[i])):.3g} allowed)"
+            )
+        return lines
+
+    def to_dict(self, max_points=10_000, worst=10, all_points=False):
+        """The JSON object (see the README); point lists are left out past ``max_points``."""
+        from .serialize import result_to_dict
+
+        return result_to_dict(self, max_points=max_points, worst=worst, all_points=all_points)
+
+
+def _take_extras(extras, take):
+    out = {}
+    for key, val in extras.items():
+        if isinstance(val, dict):
+            out[key] = {k: (_take_extras(v, take) if isinstance(v, dict) else take(v)) for k, v in val.items()}
+        else:
+            out[key] = take(val)
+    return out
