@@ -18,7 +18,7 @@ from .registry import lookup, resolve_params
 from .result import Comparison, Result
 from .ulps import closer, max_ulp, ulp_error
 
-__all__ = ["check", "UPSTREAM_SEED", "ORACLE_POINTS"]
+__all__ = ["check", "numpy_side", "UPSTREAM_SEED", "ORACLE_POINTS"]
 
 UPSTREAM_SEED = 20240824
 ORACLE_POINTS = 2000  # beyond this, the oracle sees the worst half and an even spread of the rest
@@ -107,7 +107,7 @@ def _missing(answers):
 # ---------------------------------------------------------------- elementwise
 
 
-def _numpy_side(act, x, params, dtype, upstream, order):
+def numpy_side(act, x, params, dtype, upstream, order):
     """NumPy's values, computed in the dtype's compute type and rounded once to the dtype."""
     xc = x.astype(dtype.compute, copy=False)
     out = {"forward": act.forward(xc, **params), "backward": act.derivative(xc, **params)}
@@ -124,7 +124,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
     answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked)
-    ours = _numpy_side(act, x, params, dt, upstream, order)
+    ours = numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64, copy=False)
     undefined = np.isnan(x64)  # no derivative at nan
     kink = np.isin(x64, np.asarray(act.kinks(**params), dtype=np.float64))
