@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import exact
 from .record import Activation, ParamError
 
 __all__ = ["ENTRIES", "SELU_ALPHA", "SELU_SCALE"]
@@ -24,7 +25,15 @@ def _elu_d2(x, alpha=1.0, scale=1.0, input_scale=1.0):
 
 
 def _mp_elu(mp, x, alpha=1.0, scale=1.0, input_scale=1.0):
-    return scale * x if x > 0 else alpha * scale * mp.expm1(x * input_scale)
+    return scale * x if x > 0 else alpha * scale * mp.expm1(max(x * input_scale, -exact.CLAMP))
+
+
+def _mp_elu_d(mp, x, alpha=1.0, scale=1.0, input_scale=1.0):
+    return mp.mpf(scale) if x > 0 else alpha * scale * input_scale * exact.exp(mp, x * input_scale)
+
+
+def _mp_elu_d2(mp, x, alpha=1.0, scale=1.0, input_scale=1.0):
+    return mp.mpf(0) if x > 0 else alpha * scale * input_scale**2 * exact.exp(mp, x * input_scale)
 
 
 ELU = Activation(
@@ -35,14 +44,24 @@ ELU = Activation(
     second=lambda x, alpha: _elu_d2(x, alpha),
     torch=lambda T, x, alpha: T.nn.functional.elu(x, alpha),
     exact=lambda mp, x, alpha: _mp_elu(mp, x, alpha),
+    exact_d=lambda mp, x, alpha: _mp_elu_d(mp, x, alpha),
+    exact_d2=lambda mp, x, alpha: _mp_elu_d2(mp, x, alpha),
     params={"alpha": 1.0},
     kinks=lambda alpha: (0.0,),
     extra_points=(-1e-9, -1e-5),
 )
 
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
+# The SELU paper's constants to 32 digits: NumPy uses their float64 roundings, the oracle the
+# decimals themselves (the rounded ones would put the exact selu(-inf) 1 ULP off the true one).
+_SELU_DIGITS = {"alpha": "1.6732632423543772848170429916717", "scale": "1.0507009873554804934193349852946"}
+SELU_ALPHA = float(_SELU_DIGITS["alpha"])
+SELU_SCALE = float(_SELU_DIGITS["scale"])
 _SELU = dict(alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+
+def _mp_selu(mp):
+    return {k: mp.mpf(v) for k, v in _SELU_DIGITS.items()}
+
 
 SELU = Activation(
     name="selu",
@@ -51,7 +70,9 @@ SELU = Activation(
     derivative=lambda x: _elu_d(x, **_SELU),
     second=lambda x: _elu_d2(x, **_SELU),
     torch=lambda T, x: T.nn.functional.selu(x),
-    exact=lambda mp, x: _mp_elu(mp, x, **_SELU),
+    exact=lambda mp, x: _mp_elu(mp, x, **_mp_selu(mp)),
+    exact_d=lambda mp, x: _mp_elu_d(mp, x, **_mp_selu(mp)),
+    exact_d2=lambda mp, x: _mp_elu_d2(mp, x, **_mp_selu(mp)),
     kinks=lambda: (0.0,),
     extra_points=(-1e-9, -1e-5),
 )
@@ -74,6 +95,8 @@ CELU = Activation(
     second=lambda x, alpha: _elu_d2(x, **_celu(alpha)),
     torch=lambda T, x, alpha: T.nn.functional.celu(x, alpha),
     exact=lambda mp, x, alpha: _mp_elu(mp, x, alpha, 1, 1 / mp.mpf(alpha)),
+    exact_d=lambda mp, x, alpha: _mp_elu_d(mp, x, alpha, 1, 1 / mp.mpf(alpha)),
+    exact_d2=lambda mp, x, alpha: _mp_elu_d2(mp, x, alpha, 1, 1 / mp.mpf(alpha)),
     params={"alpha": 1.0},
     kinks=lambda alpha: (0.0,),
     validate=_check_alpha,

@@ -6,8 +6,9 @@ and an exponentially small Î¦: every rounding inside exp's argument becomes |x|Â
 
 import numpy as np
 
+from . import exact
 from .numerics import EXP_M100, SQRT_2_OVER_PI, ndtr_pdf, sigmoid, two_prod, two_sum
-from .record import Activation, ParamError, TorchDeviation
+from .record import Activation, ParamError
 
 __all__ = ["ENTRIES"]
 
@@ -66,11 +67,31 @@ def _gelu_d2(x, approximate="none"):
     return (pdf * (2 - xc * xc)) * scale
 
 
+def _mp_tanh_u(mp, x):
+    """u, u', u'' for the tanh form x*sigmoid(u), u = 2 sqrt(2/pi) (x + 0.044715 x^3) (the decimal 0.044715)."""
+    k, c = 2 * mp.sqrt(2 / mp.pi), mp.mpf("0.044715")
+    return k * (x + c * x**3), k * (1 + 3 * c * x * x), 6 * k * c * x
+
+
 def _mp_gelu(mp, x, approximate="none"):
+    if approximate == "tanh":  # x/2 (1 + tanh(u/2)) = x sigmoid(u): no 1 + tanh cancellation
+        return x * exact.sigmoid(mp, _mp_tanh_u(mp, x)[0])
+    return x * exact.ndtr(mp, x)
+
+
+def _mp_gelu_d(mp, x, approximate="none"):
     if approximate == "tanh":
-        k = mp.sqrt(2 / mp.pi)
-        return x / 2 * (1 + mp.tanh(k * (x + mp.mpf("0.044715") * x**3)))  # the oracle raises precision
-    return x / 2 * mp.erfc(-x / mp.sqrt(2))
+        u, du, _ = _mp_tanh_u(mp, x)
+        return mp.fsum([exact.sigmoid(mp, u), x * exact.sigmoid_d(mp, u) * du])
+    return mp.fsum([exact.ndtr(mp, x), x * exact.npdf(mp, x)])
+
+
+def _mp_gelu_d2(mp, x, approximate="none"):
+    if approximate == "tanh":
+        u, du, ddu = _mp_tanh_u(mp, x)
+        inner = mp.fsum([-mp.tanh(u / 2) * du * du, ddu])
+        return exact.sigmoid_d(mp, u) * mp.fsum([2 * du, x * inner])
+    return exact.npdf(mp, x) * mp.fsum([2, -x * x])
 
 
 def _check_gelu(approximate):
@@ -86,31 +107,11 @@ GELU = Activation(
     second=_gelu_d2,
     torch=lambda T, x, approximate: T.nn.functional.gelu(x, approximate=approximate),
     exact=_mp_gelu,
+    exact_d=_mp_gelu_d,
+    exact_d2=_mp_gelu_d2,
     params={"approximate": "none"},
     validate=_check_gelu,
     extra_points=(-37.0, -10.0, -0.7517916, 1e-9),
-    torch_deviations=(
-        TorchDeviation(
-            "forward",
-            lambda x, fi, approximate: np.abs(x) > fi.max / 2,
-            "torch computes x * (1 + erf(x / sqrt(2))) / 2 and overflows to inf",
-        ),
-        TorchDeviation(
-            "second",
-            lambda x, fi, approximate: x * x > fi.max,
-            "torch's double backward overflows x*x and gives nan",
-        ),
-        TorchDeviation(
-            "backward",
-            lambda x, fi, approximate: (approximate == "tanh") & (x * x > fi.max),
-            "torch's tanh-GELU backward overflows x*x and gives nan",
-        ),
-        TorchDeviation(
-            "second",
-            lambda x, fi, approximate: (approximate == "tanh") & (np.abs(x) ** 3 > fi.max),
-            "torch's tanh-GELU double backward overflows x**3 and gives nan",
-        ),
-    ),
 )
 
 ENTRIES = (GELU,)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .numerics import pick, zero
-from .record import Activation, ParamError, TorchDeviation
+from .record import Activation, ParamError
 
 __all__ = ["ENTRIES"]
 
@@ -26,6 +26,8 @@ HARDTANH = Activation(
     second=zero,
     torch=lambda T, x, min_val, max_val: T.nn.functional.hardtanh(x, min_val, max_val),
     exact=lambda mp, x, min_val, max_val: min(max(x, min_val), max_val),
+    exact_d=lambda mp, x, min_val, max_val: mp.mpf(min_val < x < max_val),
+    exact_d2=lambda mp, x, min_val, max_val: mp.mpf(0),
     params={"min_val": -1.0, "max_val": 1.0},
     validate=_check_hardtanh,
     kinks=lambda min_val, max_val: (min_val, max_val),
@@ -41,6 +43,8 @@ HARDSIGMOID = Activation(
     second=zero,
     torch=lambda T, x: T.nn.functional.hardsigmoid(x),
     exact=lambda mp, x: min(max(x + 3, 0), 6) / 6,
+    exact_d=lambda mp, x: mp.mpf(1) / 6 if -3 < x < 3 else mp.mpf(0),
+    exact_d2=lambda mp, x: mp.mpf(0),
     kinks=lambda: (-3.0, 3.0),
     torch_second=False,
 )
@@ -64,13 +68,10 @@ HARDSWISH = Activation(
     second=lambda x: pick((x > -3) & (x < 3), x, 1 / 3),
     torch=lambda T, x: T.nn.functional.hardswish(x),
     exact=lambda mp, x: x * min(max(x + 3, 0), 6) / 6,
+    exact_d=lambda mp, x: mp.mpf(0) if x < -3 else (mp.mpf(1) if x > 3 else (2 * x + 3) / 6),
+    exact_d2=lambda mp, x: mp.mpf(1) / 3 if -3 < x < 3 else mp.mpf(0),
     aliases=("hard_swish",),
     kinks=lambda: (-3.0, 3.0),
-    torch_deviations=(
-        TorchDeviation(
-            "forward", lambda x, fi: x > fi.max / 6, "torch computes x * relu6(x + 3) / 6 and overflows to inf"
-        ),
-    ),
 )
 
 ENTRIES = (HARDTANH, HARDSIGMOID, HARDSWISH)

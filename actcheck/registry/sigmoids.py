@@ -6,8 +6,9 @@ equal numbers is taken in a tail: the tails are where torch's own values go wron
 
 import numpy as np
 
+from . import exact
 from .numerics import sech2, sigmoid, sigmoid_d, sigmoid_d2, xexp_tail
-from .record import Activation, ParamError, TorchDeviation, torch_constant
+from .record import Activation, ParamError, torch_constant
 
 __all__ = ["ENTRIES"]
 
@@ -16,8 +17,27 @@ _SAVED = "torch computes the backward from its saved, rounded output"
 _COMPOSED_FWD_AD = "torch's forward-mode derivative is composed of ops that each round"
 
 
-def _mp_sigmoid(mp, t):
-    return 1 / (1 + mp.exp(-t))
+def _mp_silu_d(mp, x):
+    return exact.sigmoid(mp, x) * mp.fsum([1, x * exact.sigmoid(mp, -x)])
+
+
+def _mp_silu_d2(mp, x):
+    return exact.sigmoid_d(mp, x) * mp.fsum([2, -x * mp.tanh(x / 2)])
+
+
+def _mp_mish_parts(mp, x):
+    sp = exact.softplus(mp, x)
+    return mp.tanh(sp), exact.sech2(mp, sp), exact.sigmoid(mp, x)
+
+
+def _mp_mish_d(mp, x):
+    t, s2, s = _mp_mish_parts(mp, x)
+    return mp.fsum([t, x * s * s2])
+
+
+def _mp_mish_d2(mp, x):
+    t, s2, s = _mp_mish_parts(mp, x)
+    return s * s2 * mp.fsum([2, x * exact.sigmoid(mp, -x), -2 * x * s * t])
 
 
 SIGMOID = Activation(
@@ -27,7 +47,9 @@ SIGMOID = Activation(
     derivative=sigmoid_d,
     second=sigmoid_d2,
     torch=lambda T, x: T.sigmoid(x),
-    exact=_mp_sigmoid,
+    exact=exact.sigmoid,
+    exact_d=exact.sigmoid_d,
+    exact_d2=exact.sigmoid_d2,
     aliases=("logistic", "expit"),
     extra_points=_TAILS,
     stepwise=_SAVED,
@@ -41,6 +63,8 @@ TANH = Activation(
     second=lambda x: -2 * np.tanh(x) * sech2(x),
     torch=lambda T, x: T.tanh(x),
     exact=lambda mp, x: mp.tanh(x),
+    exact_d=exact.sech2,
+    exact_d2=lambda mp, x: -2 * mp.tanh(x) * exact.sech2(mp, x),
     extra_points=(-37.0, 1e-9),
     span=(-4, 4),
     stepwise=_SAVED,
@@ -53,7 +77,9 @@ LOGSIGMOID = Activation(
     derivative=lambda x: sigmoid(-x),
     second=lambda x: -sigmoid_d(x),
     torch=lambda T, x: T.nn.functional.logsigmoid(x),
-    exact=lambda mp, x: -mp.log1p(mp.exp(-x)),
+    exact=lambda mp, x: -exact.softplus(mp, -x),
+    exact_d=lambda mp, x: exact.sigmoid(mp, -x),
+    exact_d2=lambda mp, x: -exact.sigmoid_d(mp, x),
     aliases=("log_sigmoid",),
     extra_points=_TAILS,
 )
@@ -82,7 +108,15 @@ def _softplus_d2(x, beta=1.0, threshold=20.0):
 
 
 def _mp_softplus(mp, x, beta=1.0, threshold=20.0):
-    return x if x * beta > threshold else mp.log1p(mp.exp(beta * x)) / beta
+    return x if x * beta > threshold else exact.softplus(mp, beta * x) / beta
+
+
+def _mp_softplus_d(mp, x, beta=1.0, threshold=20.0):
+    return mp.mpf(1) if x * beta > threshold else exact.sigmoid(mp, beta * x)
+
+
+def _mp_softplus_d2(mp, x, beta=1.0, threshold=20.0):
+    return mp.mpf(0) if x * beta > threshold else beta * exact.sigmoid_d(mp, beta * x)
 
 
 def _check_beta(beta, threshold):
@@ -98,6 +132,8 @@ SOFTPLUS = Activation(
     second=_softplus_d2,
     torch=lambda T, x, beta, threshold: T.nn.functional.softplus(x, beta, threshold),
     exact=_mp_softplus,
+    exact_d=_mp_softplus_d,
+    exact_d2=_mp_softplus_d2,
     params={"beta": 1.0, "threshold": 20.0},
     validate=_check_beta,
     kinks=lambda beta, threshold: (threshold / beta,),
@@ -132,6 +168,8 @@ SOFTSIGN = Activation(
     second=_softsign_d2,
     torch=_torch_softsign,
     exact=lambda mp, x: x / (1 + abs(x)),
+    exact_d=lambda mp, x: 1 / (1 + abs(x)) ** 2,
+    exact_d2=lambda mp, x: None if x == 0 else -2 * mp.sign(x) / (1 + abs(x)) ** 3,  # f'' jumps at 0
     extra_points=(1e160, -1e160),
     stepwise="torch composes it of ops that each round (1 + |x| first)",
 )
@@ -152,7 +190,9 @@ SILU = Activation(
     derivative=_silu_d,
     second=lambda x: sigmoid_d(x) * (2 + x * np.tanh(-x / 2)),
     torch=lambda T, x: T.nn.functional.silu(x),
-    exact=lambda mp, x: x * _mp_sigmoid(mp, x),
+    exact=lambda mp, x: x * exact.sigmoid(mp, x),
+    exact_d=_mp_silu_d,
+    exact_d2=_mp_silu_d2,
     aliases=("swish",),
     extra_points=(-37.0, -1.2784645),
     stepwise=_COMPOSED_FWD_AD,
@@ -202,14 +242,11 @@ MISH = Activation(
     derivative=_mish_d,
     second=_mish_d2,
     torch=lambda T, x: T.nn.functional.mish(x),
-    exact=lambda mp, x: x * mp.tanh(mp.log1p(mp.exp(x))),
+    exact=lambda mp, x: x * mp.tanh(exact.softplus(mp, x)),
+    exact_d=_mp_mish_d,
+    exact_d2=_mp_mish_d2,
     extra_points=(-37.0, -1.1924),
     stepwise=_COMPOSED_FWD_AD,
-    torch_deviations=(
-        TorchDeviation(
-            "second", lambda x, fi: x > np.log(fi.max), "torch's double backward overflows exp(x) and gives nan"
-        ),
-    ),
 )
 
 ENTRIES = (SIGMOID, TANH, LOGSIGMOID, SOFTPLUS, SOFTSIGN, SILU, MISH)
