@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .numerics import pick, zero
+from .numerics import dd_div, dd_mul, nan_safe, pick, two_sum, zero
 from .record import Activation, ParamError
 
 __all__ = ["ENTRIES"]
@@ -34,10 +34,17 @@ HARDTANH = Activation(
     span=(-3, 3),
 )
 
+
+@nan_safe
+def _hardsigmoid(x):
+    """(x + 3)/6 rounded once."""
+    return dd_div(*two_sum(np.clip(x, -3.0, 3.0), 3.0), 6.0)
+
+
 HARDSIGMOID = Activation(
     name="hardsigmoid",
     formula="min(max(x + 3, 0), 6) / 6",
-    forward=lambda x: np.clip(x + 3, 0, 6) / 6,
+    forward=_hardsigmoid,
     # exact 1/6: torch's float64 kernel uses float32(1/6), off by 5e-9 (the oracle reports it)
     derivative=lambda x: pick((x > -3) & (x < 3), x, 1 / 6),
     second=zero,
@@ -50,14 +57,23 @@ HARDSIGMOID = Activation(
 )
 
 
+@nan_safe
 def _hardswish(x):
-    # dividing before multiplying: torch's x * relu6(x + 3) / 6 overflows for x > max/6
-    return x * (np.clip(x + 3, 0, 6) / 6)
+    """x(x+3)/6 rounded once (hi + lo throughout); 0 at and below -3 (x * 0 was nan at -inf), x at and above 3.
+
+    torch's x * relu6(x + 3) / 6 overflows for x > max/6: the identity branch does not.
+    """
+    xc = np.clip(x, -3.0, 3.0)
+    mid = dd_div(*dd_mul(xc, 0.0, *two_sum(xc, 3.0)), 6.0)
+    return np.where(x <= -3, 0.0, np.where(x >= 3, x, mid))
 
 
+@nan_safe
 def _hardswish_d(x):
-    # torch: 0 at -3, 1 at 3
-    return np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, x / 3 + 0.5)).astype(x.dtype)
+    """(2x + 3)/6 rounded once; torch's 0 at -3 and 1 at 3."""
+    xc = np.clip(x, -3.0, 3.0)
+    mid = dd_div(*two_sum(2 * xc, 3.0), 6.0)
+    return np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, mid))
 
 
 HARDSWISH = Activation(
