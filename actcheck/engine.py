@@ -209,40 +209,69 @@ def _settle(result, act, params, dt, strict):
     NumPy right and torch not: a torch deviation, reported, not judged (judged with
     ``strict``); both right: not judged; NumPy off: the failure stands, its ULP error noted.
     """
-    comps, notes, deviations = result.comparisons, result.extras["notes"], result.extras["torch_deviations"]
     x64 = result.x.astype(np.float64, copy=False)
-    for name in ARBITRATED:
-        c = comps.get(name)
+    for name, idx in _disagreements(result, ARBITRATED):
+        g = None if result.upstream is None else result.upstream[idx]
+        exact, _ = arbitrate(act, params, x64[idx], dt, name, {}, g)
+        _judge(result, name, idx, exact, dt, strict, g)
+
+
+def _settle_vector(result, act, dt, strict):
+    """The same rule for a vector activation's outputs and VJPs (what the vector oracle evaluates)."""
+    from .opinions.oracle import MAX_VECTOR, vector_exact
+
+    pending = list(_disagreements(result, ("forward", "backward", "vjp")))
+    if not pending or result.x.size > MAX_VECTOR:
+        return
+    upstreams = {"forward": result.upstream, "backward": np.ones(result.x.size), "vjp": result.upstream}
+    for name, idx in pending:
+        g = np.nan_to_num(upstreams[name].astype(np.float64))  # glu's padding: the output has half the length
+        fwd, vjp = vector_exact(act, result.x, g, set(idx.tolist()))
+        exact = [(fwd if name == "forward" else vjp)[i] for i in idx]
+        _judge(result, name, idx, exact, dt, strict, None if name == "forward" else g[idx])
+
+
+def _disagreements(result, names):
+    """(comparison name, indices where it fails) for each of ``names`` that fails somewhere, capped."""
+    for name in names:
+        c = result.comparisons.get(name)
         if c is None or c.ok.all():
             continue
         idx = np.flatnonzero(~c.ok)
         if idx.size > ARBITRATE_POINTS:
-            notes.append(f"{name}: {idx.size} disagreements; the oracle settled the first {ARBITRATE_POINTS}")
-            idx = idx[:ARBITRATE_POINTS]
-        g = None if result.upstream is None else result.upstream[idx]
-        ours, theirs = c.numpy[idx], c.reference[idx]
-        exact, ulp = arbitrate(act, params, x64[idx], dt, name, {"numpy": ours, "torch": theirs}, g)
-        rounded = np.array([round_once(e, dt) for e in exact])
-        numpy_right = _numpy_right(ulp["numpy"], ours, rounded, dt, name, g)
-        torch_right = ulp["torch"] <= 1
-        deviation = numpy_right & ~torch_right
-        excused = numpy_right & (torch_right | (not strict))
-        for i in np.flatnonzero(deviation):
-            deviations.append(_deviation(name, x64[idx[i]], ours[i], theirs[i], rounded[i], ulp, i))
-        if excused.any():
-            skip = c.skip.copy()
-            skip[idx[excused]] = True
-            comps[name] = Comparison(name, c.numpy, c.reference, c.rtol, c.atol, skip)
-        both = int((numpy_right & torch_right).sum())
-        if both:
-            notes.append(f"{name}: {both} points where both sides are within 1 ULP of exact: not failures")
-        off = ~numpy_right & ~np.isnan(ulp["numpy"])
-        if off.any():
-            i = int(np.argmax(np.where(off, ulp["numpy"], -1)))
-            notes.append(
-                f"{name}: NumPy is off: {_ulps_text(ulp['numpy'][i])} from exact at x = {x64[idx[i]]:.17g} "
-                f"(torch {_ulps_text(ulp['torch'][i])})"
+            result.extras["notes"].append(
+                f"{name}: {idx.size} disagreements; the oracle settled the first {ARBITRATE_POINTS}"
             )
+            idx = idx[:ARBITRATE_POINTS]
+        yield name, idx
+
+
+def _judge(result, name, idx, exact, dt, strict, upstream):
+    """Apply the rule at ``idx`` given the exact values there: excuse, report, or let the failure stand."""
+    c, notes = result.comparisons[name], result.extras["notes"]
+    ours, theirs = c.numpy[idx], c.reference[idx]
+    ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
+    rounded = np.array([round_once(e, dt) for e in exact])
+    numpy_right = _numpy_right(ulp["numpy"], ours, rounded, dt, name, upstream)
+    torch_right = ulp["torch"] <= 1
+    x64 = result.x.astype(np.float64, copy=False)
+    for i in np.flatnonzero(numpy_right & ~torch_right):
+        result.extras["torch_deviations"].append(_deviation(name, x64[idx[i]], ours[i], theirs[i], rounded[i], ulp, i))
+    excused = numpy_right & (torch_right | (not strict))
+    if excused.any():
+        skip = c.skip.copy()
+        skip[idx[excused]] = True
+        result.comparisons[name] = Comparison(name, c.numpy, c.reference, c.rtol, c.atol, skip)
+    both = int((numpy_right & torch_right).sum())
+    if both:
+        notes.append(f"{name}: {both} points where both sides are within 1 ULP of exact: not failures")
+    off = ~numpy_right & ~np.isnan(ulp["numpy"])
+    if off.any():
+        i = int(np.argmax(np.where(off, ulp["numpy"], -1)))
+        notes.append(
+            f"{name}: NumPy is off: {_ulps_text(ulp['numpy'][i])} from exact at x = {x64[idx[i]]:.17g} "
+            f"(torch {_ulps_text(ulp['torch'][i])})"
+        )
 
 
 def _numpy_right(ulp, ours, rounded, dt, name, upstream):
@@ -381,6 +410,8 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
         result.extras["notes"].append(
             f"Jacobian compared on {rows.size} sampled rows and {cols.size} columns of {n}; the VJP in full"
         )
+    result.extras["torch_deviations"] = []
+    _settle_vector(result, act, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:

@@ -129,7 +129,7 @@ def vector_exact(act, x, upstream, coords):
     m = len(act.exact(mp, xs))
     g = [mp.mpf(float(v)) for v in np.asarray(upstream, dtype=np.float64)[:m]]
     scale = max([1.0] + [abs(float(v)) for v in xs])
-    fwd = [_converged(lambda i=i: act.exact(mp, xs)[i], scale) for i in range(m)] + [None] * (n - m)
+    fwd = _converged_all(lambda: act.exact(mp, xs), scale) + [None] * (n - m)
 
     def along(k):
         def gf(t):
@@ -140,6 +140,25 @@ def vector_exact(act, x, upstream, coords):
         return _converged(lambda: mp.diff(gf, 0), scale)
 
     return fwd, [along(k) if k in coords else None for k in range(n)]
+
+
+def _converged_all(compute, scale):
+    """A whole vector, at doubling precisions until every element has converged (one evaluation per precision)."""
+    import mpmath
+
+    mp = mpmath.mp
+    prev, dps = None, 40
+    while True:
+        with mp.workdps(dps):
+            cur = [mp.mpf(v) for v in compute()]
+            floor = scale * mp.mpf(10) ** -dps
+            tols = [max(abs(v) * mp.mpf(2) ** -70, mp.mpf(2) ** -1100) for v in cur]
+            settled = prev is not None and all(
+                abs(a - b) <= t and floor <= t for a, b, t in zip(cur, prev, tols, strict=True)
+            )
+        if settled or dps >= 5000:
+            return cur
+        prev, dps = cur, dps * 2
 
 
 def _converged(compute, scale, dps=40):
