@@ -25,7 +25,8 @@ def round_once(value, dtype):
 
     if value is None:
         return math.nan
-    value = mpmath.mpf(value)
+    if not isinstance(value, mpmath.mpf):  # mpf(an mpf) would round it to the working precision first
+        value = mpmath.mpf(value)
     if not mpmath.isfinite(value) or value == 0:
         return float(value)
     p, emin, emax = _format(dtype)
@@ -68,7 +69,7 @@ def ulp_error(values, exact, dtype):
             if e is None:
                 continue
             v = float(v)
-            e = mpmath.mpf(e)
+            e = e if isinstance(e, mpmath.mpf) else mpmath.mpf(e)
             if not (math.isfinite(v) and mpmath.isfinite(e)):
                 rounded = round_once(e, dtype)
                 same = v == rounded or (math.isnan(v) and math.isnan(rounded))
