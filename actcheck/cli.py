@@ -91,6 +91,9 @@ Junit = Annotated[str | None, typer.Option("--junit", help="Also write a JUnit X
 Fd = Annotated[bool, typer.Option("--fd", help="Also check the derivative against finite differences of the forward.")]
 Order = Annotated[int, typer.Option("--order", min=1, max=2, help="2 also checks second derivatives.")]
 Oracle = Annotated[bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side.")]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="Torch deviations (torch off, NumPy within 1 ULP of exact) fail too.")
+]
 Linspace = Annotated[
     tuple[float, float, int] | None,
     typer.Option("--linspace", metavar="START STOP N", help="N evenly spaced points."),
@@ -254,6 +257,7 @@ def check_cmd(
     fd: Fd = False,
     order: Order = 1,
     oracle: Oracle = False,
+    strict: Strict = False,
     linspace: Linspace = None,
     random: Random = None,
     seed: Seed = 0,
@@ -268,7 +272,7 @@ def check_cmd(
     _output_mode(json_out, quiet)
     act = _resolve(name)
     x = _points(values, linspace, random, seed, range_)
-    kw = dict(dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, **params)
+    kw = dict(dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, kw)])
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True)
 
@@ -283,6 +287,7 @@ def all_cmd(
     fd: Fd = False,
     order: Order = 1,
     oracle: Oracle = False,
+    strict: Strict = False,
     linspace: Linspace = None,
     random: Random = None,
     seed: Seed = 0,
@@ -297,7 +302,7 @@ def all_cmd(
 
     _output_mode(json_out, quiet)
     x = _points(None, linspace, random, seed, range_)
-    kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle)
+    kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict)
     # glu halves its input: a generated grid of odd length loses its last point there
     even = None if x is None else x[: x.size // 2 * 2]
     jobs = [

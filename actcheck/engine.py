@@ -11,14 +11,14 @@ import warnings
 
 import numpy as np
 
-from .dtypes import comparison_tolerances, get_dtype, tolerances
+from .dtypes import comparison_tolerances, get_dtype, numpy_ulps, round_to, tolerances
 from .errors import InputError
 from .opinions import OPINIONS, Ask
 from .registry import lookup, resolve_params
 from .result import Comparison, Result
-from .ulps import closer, max_ulp, ulp_error
+from .ulps import closer, max_ulp, round_once, ulp_error
 
-__all__ = ["check", "numpy_side", "UPSTREAM_SEED", "ORACLE_POINTS"]
+__all__ = ["check", "numpy_side", "arbitrate", "UPSTREAM_SEED", "ORACLE_POINTS", "ARBITRATE_POINTS"]
 
 UPSTREAM_SEED = 20240824
 ORACLE_POINTS = 2000  # beyond this, the oracle sees the worst half and an even spread of the rest
@@ -27,8 +27,13 @@ JACOBIAN_ROWS = 16
 JACOBIAN_COLUMNS = 4096
 
 
-def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, **params):
+def check(
+    name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, strict=False, **params
+):
     """Check activation ``name`` at ``values`` (default grid if None); return a Result.
+
+    Where NumPy and torch disagree the oracle says who is off; torch's deviations are
+    reported, and judged only when ``strict``.
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
@@ -47,7 +52,7 @@ def check(name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
-        result = evaluate(act, x, params, dt, rtol, atol, order, asked)
+        result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
     if widened and atol == default_atol:
         result.extras["notes"].append(widened)
     return result
@@ -108,19 +113,17 @@ def _missing(answers):
 
 
 def numpy_side(act, x, params, dtype, upstream, order):
-    """NumPy's values, computed in the dtype's compute type and rounded once to the dtype."""
-    xc = x.astype(dtype.compute, copy=False)
-    out = {"forward": act.forward(xc, **params), "backward": act.derivative(xc, **params)}
+    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64)."""
+    x64 = x.astype(np.float64, copy=False)
+    out = {"forward": act.forward(x64, **params), "backward": act.derivative(x64, **params)}
     if order >= 2:
-        out["second"] = act.second(xc, **params)
-    out = {k: np.asarray(v, dtype=dtype.compute).astype(dtype.numpy, copy=False) for k, v in out.items()}
+        out["second"] = act.second(x64, **params)
     if upstream is not None:
-        prod = upstream.astype(dtype.compute, copy=False) * out["backward"].astype(dtype.compute, copy=False)
-        out["vjp"] = prod.astype(dtype.numpy, copy=False)
-    return out
+        out["vjp"] = upstream.astype(np.float64) * out["backward"]
+    return {k: round_to(v, dtype) for k, v in out.items()}
 
 
-def _evaluate(act, x, params, dt, rtol, atol, order, asked):
+def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
     answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked)
@@ -137,10 +140,9 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked):
     theirs = dict(answers["torch"].values)
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
     notes = _missing(answers) + _mode_notes(x64, kink, theirs)
-    for dev in act.torch_deviations:
-        _excuse(comps, dev, x64, dt, params, notes)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
-    result.extras.update(kink=kink, notes=notes)
+    result.extras.update(kink=kink, notes=notes, torch_deviations=[])
+    _settle(result, act, params, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
@@ -167,26 +169,136 @@ def _mode_notes(x, kink, theirs):
     return notes
 
 
-_COVERS = {"forward": ("forward",), "backward": ("backward", "vjp", "torch_forward_ad"), "second": ("second",)}
+# ---------------------------------------------------------------- who is wrong
+
+ARBITRATED = ("forward", "backward", "vjp", "torch_forward_ad", "second")
+ARBITRATE_POINTS = 10_000  # disagreements the oracle settles per comparison; beyond, they stay failures
+_EXACT_OF = {"forward": "forward", "backward": "backward", "vjp": "backward", "torch_forward_ad": "backward"}
 
 
-def _excuse(comps, dev, x, dt, params, notes):
-    """Stop judging points where torch is known to overflow (non-finite torch, finite NumPy)."""
-    region = np.asarray(dev.region(x, dt.finfo(), **params), dtype=bool)
-    excused = []
-    for name in _COVERS[dev.quantity]:
-        c = comps.get(name)
-        if c is None:
+def arbitrate(act, params, x, dtype, quantity, sides, upstream=None):
+    """The exact values of ``quantity`` at ``x`` and each side's distance from them in ULP of ``dtype``.
+
+    ``quantity`` is forward, backward, torch_forward_ad (f'), second, or vjp (then the exact
+    value is ``upstream``·f'); ``sides`` maps a name ("numpy", "torch", a user's) to its
+    values at ``x``. Returns (exact values as mpf or None, {side: ULP errors}); an elementwise
+    activation only. ``dtypes.numpy_ulps`` says how close NumPy's values are claimed to be;
+    any other side is right when within 1 ULP (``ulps.within_ulps``).
+    """
+    from .opinions.oracle import exact_values
+
+    x64 = np.asarray(x, dtype=np.float64)
+    key = _EXACT_OF.get(quantity, quantity)
+    exact = exact_values(act, params, x64, order=2 if key == "second" else 1)[key]
+    if quantity == "vjp":
+        exact = [None if e is None else _times(e, g) for e, g in zip(exact, np.asarray(upstream), strict=True)]
+    return exact, {side: ulp_error(np.asarray(v), exact, dtype) for side, v in sides.items()}
+
+
+def _times(e, g):
+    """e·g exactly enough (e is the oracle's mpf, g a float)."""
+    import mpmath
+
+    with mpmath.mp.workprec(256):
+        return e * mpmath.mpf(float(g))
+
+
+def _settle(result, act, params, dt, strict):
+    """Where NumPy and torch disagree, ask the oracle who is off (see the README, "Who is wrong").
+
+    NumPy right and torch not: a torch deviation, reported, not judged (judged with
+    ``strict``); both right: not judged; NumPy off: the failure stands, its ULP error noted.
+    """
+    x64 = result.x.astype(np.float64, copy=False)
+    for name, idx in _disagreements(result, ARBITRATED):
+        g = None if result.upstream is None else result.upstream[idx]
+        exact, _ = arbitrate(act, params, x64[idx], dt, name, {}, g)
+        _judge(result, name, idx, exact, dt, strict, g)
+
+
+def _settle_vector(result, act, dt, strict):
+    """The same rule for a vector activation's outputs and VJPs (what the vector oracle evaluates)."""
+    from .opinions.oracle import MAX_VECTOR, vector_exact
+
+    pending = list(_disagreements(result, ("forward", "backward", "vjp")))
+    if not pending or result.x.size > MAX_VECTOR:
+        return
+    upstreams = {"forward": result.upstream, "backward": np.ones(result.x.size), "vjp": result.upstream}
+    for name, idx in pending:
+        g = np.nan_to_num(upstreams[name].astype(np.float64))  # glu's padding: the output has half the length
+        fwd, vjp = vector_exact(act, result.x, g, set(idx.tolist()))
+        exact = [(fwd if name == "forward" else vjp)[i] for i in idx]
+        _judge(result, name, idx, exact, dt, strict, None if name == "forward" else g[idx])
+
+
+def _disagreements(result, names):
+    """(comparison name, indices where it fails) for each of ``names`` that fails somewhere, capped."""
+    for name in names:
+        c = result.comparisons.get(name)
+        if c is None or c.ok.all():
             continue
-        ref = np.asarray(c.reference, dtype=np.float64)
-        mine = np.asarray(c.numpy, dtype=np.float64)
-        hit = region & ~np.isfinite(ref) & np.isfinite(mine) & ~c.skip
-        if hit.any():
-            comps[name] = Comparison(name, c.numpy, c.reference, c.rtol, c.atol, c.skip | hit)
-            excused.extend(x[hit])
-    if excused:
-        where = ", ".join(f"{v:g}" for v in sorted(set(excused))[:5])
-        notes.append(f"known torch deviation, not judged: {dev.reason} (at x = {where})")
+        idx = np.flatnonzero(~c.ok)
+        if idx.size > ARBITRATE_POINTS:
+            result.extras["notes"].append(
+                f"{name}: {idx.size} disagreements; the oracle settled the first {ARBITRATE_POINTS}"
+            )
+            idx = idx[:ARBITRATE_POINTS]
+        yield name, idx
+
+
+def _judge(result, name, idx, exact, dt, strict, upstream):
+    """Apply the rule at ``idx`` given the exact values there: excuse, report, or let the failure stand."""
+    c, notes = result.comparisons[name], result.extras["notes"]
+    ours, theirs = c.numpy[idx], c.reference[idx]
+    ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
+    rounded = np.array([round_once(e, dt) for e in exact])
+    numpy_right = _numpy_right(ulp["numpy"], ours, rounded, dt, name, upstream)
+    torch_right = ulp["torch"] <= 1
+    x64 = result.x.astype(np.float64, copy=False)
+    for i in np.flatnonzero(numpy_right & ~torch_right):
+        result.extras["torch_deviations"].append(_deviation(name, x64[idx[i]], ours[i], theirs[i], rounded[i], ulp, i))
+    excused = numpy_right & (torch_right | (not strict))
+    if excused.any():
+        skip = c.skip.copy()
+        skip[idx[excused]] = True
+        result.comparisons[name] = Comparison(name, c.numpy, c.reference, c.rtol, c.atol, skip)
+    both = int((numpy_right & torch_right).sum())
+    if both:
+        notes.append(f"{name}: {both} points where both sides are within 1 ULP of exact: not failures")
+    off = ~numpy_right & ~np.isnan(ulp["numpy"])
+    if off.any():
+        i = int(np.argmax(np.where(off, ulp["numpy"], -1)))
+        notes.append(
+            f"{name}: NumPy is off: {_ulps_text(ulp['numpy'][i])} from exact at x = {x64[idx[i]]:.17g} "
+            f"(torch {_ulps_text(ulp['torch'][i])})"
+        )
+
+
+def _numpy_right(ulp, ours, rounded, dt, name, upstream):
+    """NumPy within its claimed ULP of exact (in float64, a derivative also within that many ULP of 1, absolutely)."""
+    bound = numpy_ulps(dt, name)
+    right = ulp <= bound
+    if dt.name == "float64" and name != "forward":  # near a zero of f' its terms cancel (the README's allowance)
+        scale = 1.0 if upstream is None or name != "vjp" else np.maximum(1.0, np.abs(upstream.astype(np.float64)))
+        with np.errstate(invalid="ignore"):
+            right |= np.abs(ours.astype(np.float64) - rounded) <= bound * float(np.finfo(np.float64).eps) * scale
+    return right
+
+
+def _ulps_text(u):
+    return "inf ULP" if not np.isfinite(u) else f"{u:.3g} ULP"
+
+
+def _deviation(name, x, ours, theirs, exact, ulp, i):
+    """One torch deviation as plain data (the JSON ``torch_deviations`` entry)."""
+    return {
+        "quantity": name,
+        "x": float(x),
+        "numpy": float(ours),
+        "torch": float(theirs),
+        "exact": float(exact),
+        "ulp": {"numpy": float(ulp["numpy"][i]), "torch": float(ulp["torch"][i])},
+    }
 
 
 def _keep_finite_difference(result, answers):
@@ -258,9 +370,9 @@ def _pad(a, n):
     return a if a is None or a.size == n else np.concatenate([a, np.full(n - a.size, np.nan, dtype=a.dtype)])
 
 
-def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked):
+def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
     n = x.size
-    xc = x.astype(dt.compute, copy=False)
+    xc = x.astype(np.float64, copy=False)
     g, v = _upstream(n, dt), _upstream(n, dt, UPSTREAM_SEED + 1)
     u = _upstream(n, dt, UPSTREAM_SEED + 2) if order >= 2 else None
     rows = _jacobian_rows(x)
@@ -277,15 +389,15 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked):
     ours = {
         "forward": y,
         "backward": act.vjp(xc, np.ones_like(y)),
-        "vjp": act.vjp(xc, g.astype(dt.compute, copy=False)[:m]),
-        "jvp": act.jvp(xc, v.astype(dt.compute, copy=False)),
+        "vjp": act.vjp(xc, g.astype(np.float64, copy=False)[:m]),
+        "jvp": act.jvp(xc, v.astype(np.float64, copy=False)),
         "jacobian": act.jac_rows(xc, rows[rows < m], cols),
     }
     if order >= 2:
-        ours["second"] = act.hvp(xc, g.astype(dt.compute, copy=False)[:m], u.astype(dt.compute, copy=False))
-    jac_ours = ours.pop("jacobian").astype(dt.numpy, copy=False)
-    # one value per input element (glu's halved outputs padded with nan), each array made once
-    ours = {k: _pad(np.asarray(val, dtype=dt.compute).astype(dt.numpy, copy=False), n) for k, val in ours.items()}
+        ours["second"] = act.hvp(xc, g.astype(np.float64, copy=False)[:m], u.astype(np.float64, copy=False))
+    jac_ours = round_to(ours.pop("jacobian"), dt)
+    # one value per input element (glu's halved outputs padded with nan), each array rounded once
+    ours = {k: _pad(round_to(val, dt), n) for k, val in ours.items()}
     answers = {k: _padded(ans, n) for k, ans in answers.items()}
     comps = _compare(ours, answers, asked, lambda q, op, t: np.isnan(np.asarray(t, np.float64)), rtol, atol, dt)
     jac = Comparison("jacobian", jac_ours, jac_theirs, rtol, atol, np.zeros(jac_ours.shape, bool))
@@ -298,6 +410,8 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked):
         result.extras["notes"].append(
             f"Jacobian compared on {rows.size} sampled rows and {cols.size} columns of {n}; the VJP in full"
         )
+    result.extras["torch_deviations"] = []
+    _settle_vector(result, act, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:

@@ -145,6 +145,7 @@ def _render_footer(console, r):
             "max ULP from exact: "
             + "  ".join(f"{k} numpy {_ulp_str(_f(v['numpy']))} torch {_ulp_str(_f(v['torch']))}" for k, v in mu.items())
         )
+    _render_deviations(console, r)
     for note in r.extras.get("notes", []):
         console.print(f"note: {note}", markup=False)
     for line in r.failures():
@@ -156,12 +157,53 @@ def _f(v):
     return float("nan") if v is None else float(v)  # float("inf") reads the JSON string back
 
 
+_SHOWN_DEVIATIONS = 10
+
+
+def _render_deviations(console, r):
+    """The points where the oracle found torch off and NumPy right: a small table and what they mean."""
+    from rich import box
+    from rich.table import Table
+
+    devs = r.extras.get("torch_deviations") or []
+    if not devs:
+        return
+    digits = _DIGITS[r.dtype]
+    worst = sorted(devs, key=lambda d: -d["ulp"]["torch"])[:_SHOWN_DEVIATIONS]
+    title = f"torch deviations: {len(devs)} (torch off, NumPy within {_claim(r.dtype)} of exact)"
+    if len(devs) > len(worst):
+        title += f" · the {len(worst)} worst"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for c in ("quantity", "x", "NumPy", "torch", "exact", "ULP np/torch"):
+        table.add_column(c, justify="left" if c == "quantity" else "right", no_wrap=True)
+    for d in worst:
+        ulps = f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"
+        cells = [_fmt(d[k], digits) for k in ("x", "numpy", "torch", "exact")]
+        table.add_row(d["quantity"], *cells, ulps)
+    console.print(table)
+    verdict = "failures (--strict)" if not r.passed and _strict_failed(r) else "not failures (--strict makes them so)"
+    console.print(f"torch deviations are {verdict}", markup=False)
+
+
+def _claim(dtype):
+    return "4 ULP" if dtype == "float64" else "1 ULP"
+
+
+def _strict_failed(r):
+    """Whether some deviation point still fails (the check ran with strict)."""
+    return any(
+        not r.comparisons[d["quantity"]].ok.all()
+        for d in r.extras["torch_deviations"]
+        if d["quantity"] in r.comparisons
+    )
+
+
 def render_summary(console, results):
     """Print one row per result (``actcheck all``) and the overall verdict."""
     from rich.table import Table
 
     table = Table(title="actcheck all", title_justify="left")
-    for c in ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "verdict"):
+    for c in ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "torch dev.", "verdict"):
         table.add_column(c, justify="left" if c in ("activation", "dtype", "verdict") else "right")
     for r in results:
         errs = r.max_abs_error
@@ -174,12 +216,16 @@ def render_summary(console, results):
             _err(errs["forward"]),
             _err(errs.get("backward")),
             worst_x,
+            str(len(r.extras.get("torch_deviations") or [])),
             _verdict(r.passed),
         )
     console.print(table)
     for r in results:
         for line in r.failures():
             console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
+    deviations = sum(len(r.extras.get("torch_deviations") or []) for r in results)
+    if deviations:
+        console.print(f"torch deviations (torch off, NumPy right, by the oracle): {deviations} points", markup=False)
     failed = sum(not r.passed for r in results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
     console.print(f"{verdict} · {len(results)} checks")

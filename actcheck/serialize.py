@@ -82,10 +82,18 @@ def result_to_dict(r, max_points=10_000, worst=10, all_points=False):
         d["tolerances"] = r.extras["tolerances"]
     d["failures"] = r.failures()
     d["notes"] = list(r.extras.get("notes", []))
+    if "torch_deviations" in r.extras:  # where the oracle found torch off and NumPy right
+        d["torch_deviations"] = [_deviation_dict(dev) for dev in r.extras["torch_deviations"]]
     if all_points or r.n_points <= max_points:
         d["points"] = [point_dict(r, i) for i in range(r.n_points)]
     d["worst"] = [point_dict(r, int(i)) for i in r.worst(worst)]
     return d
+
+
+def _deviation_dict(dev):
+    """A torch deviation with its numbers JSON-safe."""
+    out = {k: jsonable(v) if isinstance(v, float) else v for k, v in dev.items() if k != "ulp"}
+    return out | {"ulp": {side: jsonable(v) for side, v in dev["ulp"].items()}}
 
 
 def results_to_dict(results, **kw):

@@ -62,6 +62,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="3 rounds, a few activations")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--startup", action="store_true", help="only --help, list and all (no dense grids)")
+    ap.add_argument("--oracle", action="store_true", help="only the oracle's speed row")
     ap.add_argument("names", nargs="*", help="only these activations' dense rows (no start-up rows)")
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
@@ -75,11 +76,14 @@ def main():
     print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
     if args.names:
         return dense(args.names, rounds)
+    if args.oracle:
+        return oracle(rounds)
     startup(rounds)
     if args.startup:
         return
     dense(["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS), rounds)
     million()
+    oracle(rounds)
 
 
 def startup(rounds):
@@ -112,6 +116,13 @@ def dense(names, rounds):
         row(f"{name} --linspace -20 20 1000000 -q vs by hand", 2.0, t,
             f"{a:.2f}s vs {b:.2f}s; memory {m:.2f}x ({ma:.0f} vs {mb:.0f} MiB, target 1.5x)")  # fmt: skip
     print(f"{'worst over activations':<52} {worst_t:6.2f}x time, {worst_m:.2f}x memory")
+
+
+def oracle(rounds):
+    """The exact oracle at its heaviest (GELU's tails, second derivatives) against the same run without it."""
+    cmd = [*ACTCHECK, "gelu", "--linspace", "-40", "40", "100000", "--order", "2", "-q"]
+    t, _, a, b, _, _ = paired([*cmd, "--oracle"], cmd, rounds)
+    row("gelu --linspace -40 40 100000 --order 2: --oracle vs not", 10.0, t, f"{a:.2f}s vs {b:.2f}s")
 
 
 def million():

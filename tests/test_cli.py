@@ -54,8 +54,8 @@ def test_all_takes_several_dtypes(run):
 
 
 def test_a_failing_check_exits_one(run):
-    # sigmoid'(2) differs from torch's by one rounding: zero tolerance fails it
-    r = run("sigmoid", "2", "--rtol", "0", "--atol", "0")
+    # torch's float64 hardsigmoid' uses a float32 1/6: with zero tolerance and --strict its deviation fails
+    r = run("hardsigmoid", "1", "--rtol", "0", "--atol", "0", "--strict")
     assert r.exit_code == 1
     assert "FAIL" in r.stdout
 

@@ -31,7 +31,7 @@ def test_junit_report_has_one_passing_testcase_per_activation(run, tmp_path):
 
 def test_junit_failure_names_the_worst_point_and_both_values(run, tmp_path):
     path = tmp_path / "r.xml"
-    r = run("sigmoid", "2", "-1", "--rtol", "0", "--atol", "0", "--junit", path, "-q")
+    r = run("hardsigmoid", "2", "-1", "--rtol", "0", "--atol", "0", "--strict", "--junit", path, "-q")
     assert r.exit_code == 1
     failure = ET.parse(path).getroot().find("testsuite/testcase/failure")
     assert "at x = " in failure.get("message") and "numpy" in failure.text and "reference" in failure.text

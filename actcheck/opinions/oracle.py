@@ -1,22 +1,42 @@
-"""The exact opinion: mpmath at 40 significant digits and more, to say who is right when two disagree.
+"""The exact opinion: closed forms in mpmath, at a precision that provably suffices, to say who is right.
 
-Derivatives of the exact form come from mpmath's own differentiation at that precision;
-on one side of the nearest kink, they use one-sided steps so the step never crosses it.
-At a kink itself the exact derivative is undefined (None). Values are mpf, not rounded:
-the engine measures each side's distance from them in ULP.
+f, f' and f'' are the registry's closed forms (``exact``, ``exact_d``, ``exact_d2``): no
+numerical differentiation. At a kink the exact derivative is undefined (None); at x = nan
+everything is None; at x = ±inf each value is the one at ±2**2000, snapped to its limit
+(beyond 2**1100 in size: ±inf; below 2**-1100: 0): every activation here is that close to
+its limit long before.
+
+How precise: a closed form is a few dozen mpmath operations, each correct to about an ULP
+of the working precision, and the arguments of exp, erfc and tanh are at most 2**16 in
+size (registry/exact.py clamps beyond, where the terms are negligible), so their condition
+numbers cost at most 17 bits. Only a sum whose terms cancel can lose more, and every such
+sum goes through ``mp.fsum``, which here records the bits it lost (log2 of its largest term
+over the result). So at ``p`` bits a value is within 2**-(p - 24 - loss) relative of the true
+one; it is accepted once that is 2**-72 or better (``BASE`` bits when nothing cancels, more
+only where a sum did), which decides the rounding to float64 except within 2**-19 ULP of a
+midpoint. Values are mpf, not rounded: the engine measures each side's distance from them
+in ULP (ulps.round_once rounds them once, subnormals included). Each value is cached.
 """
 
+import functools
 import math
 
 import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "DPS", "MAX_VECTOR"]
+__all__ = ["answer", "exact_values", "exact_at", "BASE", "MAX_VECTOR", "WANTED_BITS"]
 
-DPS = 40
+WANTED_BITS = 72  # relative accuracy of every value
+_SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
+BASE = WANTED_BITS + _SPARE + 16  # working precision when no sum cancels
+MAX_PREC = 8192  # a sum still cancelling here is exactly 0
+INF_STANDIN = 2**2000  # an int: mpf takes it exactly
+SNAP = 1100  # at ±inf: values beyond 2**SNAP are ±inf, below 2**-SNAP are 0
 MAX_VECTOR = 2000  # longer vectors are not evaluated
 MAX_COORDS = 32  # a vector's exact VJP is computed at most at this many coordinates
+_FORMS = ("exact", "exact_d", "exact_d2")
+_KEYS = ("forward", "backward", "second")
 
 
 def answer(ask):
@@ -28,45 +48,125 @@ def answer(ask):
 
 def exact_values(act, params, x, order=1):
     """{'forward': [...], 'backward': [...], ('second')} as lists of mpf or None, at float64 ``x``."""
+    kinks = {float(k) for k in act.kinks(**params)}
+    frozen = tuple(sorted(params.items()))
+    out = {}
+    for n, key in enumerate(_KEYS[: order + 1]):
+        form = getattr(act, _FORMS[n])
+        out[key] = [None if n and float(v) in kinks else exact_at(form, float(v), frozen) for v in np.asarray(x)]
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def exact_at(form, v, frozen_params=()):
+    """``form(mp, x, **params)`` at the float ``v``: an mpf within 2**-72 relative, ±inf, or None."""
     import mpmath
 
-    mp = mpmath.mp
-    kinks = [mp.mpf(k) for k in act.kinks(**params)]
-    keys = ["forward", "backward", "second"][: order + 1]
-    out = {k: [] for k in keys}
-    f = lambda t: act.exact(mpmath, t, **params)  # noqa: E731
-    for v in np.asarray(x, dtype=np.float64):
-        for key, value in _exact_at(mp, f, float(v), kinks, keys).items():
-            out[key].append(value)
-    return out
+    if math.isnan(v):
+        return None
+    params = dict(frozen_params)
+    x = (INF_STANDIN if v > 0 else -INF_STANDIN) if math.isinf(v) else v
+    ctx = _Tracked(mpmath.mp)
+    prec = BASE
+    while True:
+        with mpmath.mp.workprec(prec):
+            ctx.loss = 0
+            value = form(ctx, mpmath.mpf(x), **params)
+        need = WANTED_BITS + _SPARE + ctx.loss
+        if value is None or need <= prec or prec >= MAX_PREC:
+            break
+        prec = min(MAX_PREC, need + 16)
+    if value is None or not math.isinf(v):
+        return value
+    if abs(value) > mpmath.mpf(2) ** SNAP:
+        return mpmath.inf if value > 0 else -mpmath.inf
+    return mpmath.mpf(0) if abs(value) < mpmath.mpf(2) ** -SNAP else value
 
 
-def _exact_at(mp, f, v, kinks, keys):
-    """The exact values at one float ``v``: None where undefined (non-finite x, a kink)."""
-    if not math.isfinite(v):
-        return dict.fromkeys(keys)
-    t = mp.mpf(v)
-    fx = converged(lambda: f(t), max(1, abs(v)))
-    side = _side(t, kinks)
-    scale = max(1, abs(v), abs(fx))
-    out = {"forward": fx}
-    for n, key in enumerate(keys[1:], 1):
-        out[key] = None if side is None else converged(lambda n=n: mp.diff(f, t, n, direction=side), scale)
-    return out
+class _Tracked:
+    """mpmath's context, with an ``fsum`` that records how many bits the sum lost to cancellation."""
+
+    def __init__(self, mp):
+        self._mp = mp
+        self.loss = 0
+
+    def __getattr__(self, name):
+        return getattr(self._mp, name)
+
+    def fsum(self, terms):
+        terms = list(terms)
+        total = self._mp.fsum(terms)
+        big = max(abs(t) for t in terms)
+        if big:
+            lost = self._mp.mag(big) - self._mp.mag(total) + 1 if total else MAX_PREC
+            self.loss = max(self.loss, lost)
+        return total
 
 
-def converged(compute, scale):
-    """Evaluate at 40, 80, 160... digits until two agree and the noise floor is below the answer.
+def _vector(ask):
+    """Exact forward and VJP (with ``ask.upstream``) of a vector activation, the VJP on a sample of elements."""
+    act, n = ask.act, ask.x.size
+    if n > MAX_VECTOR:
+        reason = f"oracle skipped: vectors longer than {MAX_VECTOR} elements"
+        return Answer({}, {"forward": reason, "vjp": reason}, notes=[reason])
+    coords = set(np.unique(np.linspace(0, n - 1, min(n, MAX_COORDS)).astype(int)).tolist())
+    fwd, vjp = vector_exact(act, ask.x, ask.upstream, coords)
+    notes = [f"oracle: exact VJP at {len(coords)} of {n} elements"] if len(coords) < n else []
+    return Answer({"forward": fwd, "vjp": vjp}, notes=notes)
 
-    Naive exact forms cancel (1 + tanh(z) in GELU's tail, x - tanh(x) near 0) and numerical
-    differentiation loses about log10(|f|/|f'|) digits; an answer counts once two precisions
-    agree to 2**-70 relative (or 2**-1100 absolute, far below float64's least subnormal) and
-    ``scale`` (the size of the intermediates) times 10**-dps is below that too.
+
+def vector_exact(act, x, upstream, coords):
+    """A vector activation's exact outputs (all) and VJP with ``upstream`` at ``coords`` (None elsewhere).
+
+    The VJP is mpmath's derivative of g . f(x + t e_k) at t = 0, at precisions doubled until
+    two agree (vectors have no closed-form records).
     """
     import mpmath
 
     mp = mpmath.mp
-    dps, prev = DPS, None
+    n = x.size
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    m = len(act.exact(mp, xs))
+    g = [mp.mpf(float(v)) for v in np.asarray(upstream, dtype=np.float64)[:m]]
+    scale = max([1.0] + [abs(float(v)) for v in xs])
+    fwd = _converged_all(lambda: act.exact(mp, xs), scale) + [None] * (n - m)
+
+    def along(k):
+        def gf(t):
+            xt = list(xs)
+            xt[k] = xt[k] + t
+            return mp.fsum(gi * yi for gi, yi in zip(g, act.exact(mp, xt), strict=True))
+
+        return _converged(lambda: mp.diff(gf, 0), scale)
+
+    return fwd, [along(k) if k in coords else None for k in range(n)]
+
+
+def _converged_all(compute, scale):
+    """A whole vector, at doubling precisions until every element has converged (one evaluation per precision)."""
+    import mpmath
+
+    mp = mpmath.mp
+    prev, dps = None, 40
+    while True:
+        with mp.workdps(dps):
+            cur = [mp.mpf(v) for v in compute()]
+            floor = scale * mp.mpf(10) ** -dps
+            tols = [max(abs(v) * mp.mpf(2) ** -70, mp.mpf(2) ** -1100) for v in cur]
+            settled = prev is not None and all(
+                abs(a - b) <= t and floor <= t for a, b, t in zip(cur, prev, tols, strict=True)
+            )
+        if settled or dps >= 5000:
+            return cur
+        prev, dps = cur, dps * 2
+
+
+def _converged(compute, scale, dps=40):
+    """Evaluate at 40, 80, 160... digits until two agree to 2**-70 relative and ``scale``*10**-dps is below that."""
+    import mpmath
+
+    mp = mpmath.mp
+    prev = None
     while True:
         with mp.workdps(dps):
             cur = mp.mpf(compute())
@@ -75,47 +175,3 @@ def converged(compute, scale):
         if settled or dps >= 5000:
             return cur
         prev, dps = cur, dps * 2
-
-
-def _side(t, kinks):
-    """Which one-sided step keeps mpmath's differentiation off the nearest kink.
-
-    0 (central) away from kinks, +1/-1 right beside one, None exactly at one.
-    """
-    if not kinks:
-        return 0
-    nearest = min(kinks, key=lambda k: abs(t - k))
-    if t == nearest:
-        return None
-    if abs(t - nearest) > 1e-6 * max(1, abs(t)):
-        return 0
-    return 1 if t > nearest else -1
-
-
-def _vector(ask):
-    """Exact forward and VJP (with ``ask.upstream``) of a vector activation, the VJP on a sample of elements."""
-    import mpmath
-
-    mp = mpmath.mp
-    act, n = ask.act, ask.x.size
-    if n > MAX_VECTOR:
-        reason = f"oracle skipped: vectors longer than {MAX_VECTOR} elements"
-        return Answer({}, {"forward": reason, "vjp": reason}, notes=[reason])
-    x = [mp.mpf(float(v)) for v in ask.x.astype(np.float64)]
-    m = len(act.exact(mp, x))
-    g = [mp.mpf(float(v)) for v in ask.upstream.astype(np.float64)[:m]]
-    scale = max([1.0] + [abs(float(v)) for v in x])
-    fwd = [converged(lambda i=i: act.exact(mp, x)[i], scale) for i in range(m)] + [None] * (n - m)
-    coords = set(np.unique(np.linspace(0, n - 1, min(n, MAX_COORDS)).astype(int)).tolist())
-
-    def along(k):
-        def gf(t):
-            xt = list(x)
-            xt[k] = xt[k] + t
-            return mp.fsum(gi * yi for gi, yi in zip(g, act.exact(mp, xt), strict=True))
-
-        return converged(lambda: mp.diff(gf, 0), scale)
-
-    vjp = [along(k) if k in coords else None for k in range(n)]
-    notes = [f"oracle: exact VJP at {len(coords)} of {n} elements"] if len(coords) < n else []
-    return Answer({"forward": fwd, "vjp": vjp}, notes=notes)

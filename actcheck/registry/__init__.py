@@ -15,13 +15,12 @@ exact form beside the record that names them:
 import numpy as np
 
 from . import exponential, gelu, hard, rectifiers, shrinks, sigmoids, vectors
-from .record import Activation, ParamError, TorchDeviation, VectorActivation
+from .record import Activation, ParamError, VectorActivation
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
     "VectorActivation",
-    "TorchDeviation",
     "ParamError",
     "lookup",
     "suggest",

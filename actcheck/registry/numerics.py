@@ -1,4 +1,4 @@
-"""Numerical helpers both registries share: a stable sigmoid, sech², Φ and φ, exact products.
+"""Numerical helpers the families share: a stable sigmoid, sech², exact products and double-double pieces.
 
 A product like x*x or x/sqrt(2) rounds to within half an ULP, but exp(-x*x) or
 erfc(x/sqrt(2)) turns that into a relative error of about x*x ULP at |x| = 37.
@@ -14,24 +14,27 @@ __all__ = [
     "sigmoid_d",
     "sigmoid_d2",
     "sech2",
-    "ndtr_pdf",
-    "xexp_tail",
     "pick",
     "zero",
     "two_prod",
     "two_sum",
-    "EXP_M100",
-    "SQRT1_2",
+    "dd_mul",
+    "dd_add",
+    "dd_div",
+    "exp2k",
+    "one_plus",
+    "ldexp_once",
+    "nan_safe",
+    "near_zero",
+    "sigmoid_dd",
+    "sigmoid_d_dd",
     "SQRT_2_OVER_PI",
     "RSQRT_2PI",
 ]
 
 # Constants as (hi, lo) with hi + lo correct to about 2**-106, from mpmath at 50 digits.
-SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
 SQRT_2_OVER_PI = (0.7978845608028654, -4.98465440455546e-17)
 RSQRT_2PI = (0.3989422804014327, -2.49232720227773e-17)
-SQRT_PI = 1.7724538509055159
-EXP_M100 = np.exp(-100.0)
 
 
 def _split(a):
@@ -84,58 +87,6 @@ def sech2(x):
     return 4 * e / (1 + e) ** 2
 
 
-def ndtr_pdf(x):
-    """Phi(x), phi(x) and a scale: the true values are the first two times the third.
-
-    scipy's erfc and erfcx are 4-10 ULP off for arguments in [0.5, 2] (erfc also rounds
-    u*u inside exp: hundreds of ULP in [20, 27]), so: Phi = (1 + erf(|u|))/2 on the right,
-    (1 - erf(u))/2 just left of 0, and below x = -0.5 Laplace's continued fraction
-    erfc(u) = exp(-u*u) / (sqrt(pi) K(u)), whose terms are all positive, with
-    exp(-x*x/2) taken from x*x carried as hi + lo (u = -x/sqrt(2)). Where exp(-x*x/2)
-    would be subnormal (and keep few bits) both are returned times e^100, the scale
-    being e^-100: callers multiply by it last.
-    """
-    from scipy.special import erf
-
-    xc = np.clip(x, -60.0, 60.0)  # beyond this Phi is 0 or 1; keeps the exact products finite
-    sq, sql = two_prod(xc, xc)
-    deep = (x < 0) & (-0.5 * sq < -700)
-    gauss = np.exp(-0.5 * sq + np.where(deep, 100.0, 0.0)) * (1 - 0.5 * sql)  # x*x's rounding carried
-    u = -xc * SQRT1_2[0]
-    left = 0.5 * gauss / (SQRT_PI * _laplace_cf(np.maximum(u, 0.35)))
-    near = 0.5 * (1 - erf(u))
-    right = 0.5 * (1 + erf(-u))
-    cdf = np.where(x >= 0, right, np.where(x > -0.5, near, left))
-    cdf = np.where(x > 60, 1.0, np.where(x < -60, 0.0, cdf))
-    return cdf, np.where(np.abs(x) > 60, 0.0, gauss * RSQRT_2PI[0]), np.where(deep, EXP_M100, 1.0)
-
-
-def _laplace_cf(u):
-    """K(u) = u + (1/2)/(u + 1/(u + (3/2)/(u + ...))), so that erfc(u) = exp(-u*u)/(sqrt(pi) K(u)).
-
-    Depth by u: 2000 terms reach 2**-53 at u = 0.35, 100 suffice beyond u = 2.
-    """
-    k_out = np.array(u, copy=True)
-    for lo, hi, depth in ((0.0, 1.1, 2000), (1.1, 2.0, 400), (2.0, np.inf, 100)):
-        band = (u >= lo) & (u < hi)
-        if band.any():
-            ub = u[band]
-            k = ub.copy()
-            for n in range(depth, 0, -1):
-                k = ub + (n / 2) / k
-            k_out[band] = k
-    return k_out
-
-
-def xexp_tail(x):
-    """x*e^x and (1+x)*e^x, what silu and mish (and their derivatives) are below x = -700.
-
-    e^x is subnormal there and keeps few bits; e^(x+100) is not (x + 100 is exact).
-    """
-    e = np.exp(np.clip(x, -800.0, -600.0) + 100.0)
-    return (x * e) * EXP_M100, ((1 + x) * e) * EXP_M100
-
-
 def zero(x, **_):
     """0 in x's dtype, nan where x is nan (the derivative of a piecewise-linear function's pieces)."""
     return np.where(np.isnan(x), x, 0).astype(x.dtype)
@@ -144,3 +95,102 @@ def zero(x, **_):
 def pick(cond, x, a=1.0, b=0.0):
     """a where cond else b, in x's dtype, nan where x is nan."""
     return np.where(np.isnan(x), x, np.where(cond, a, b)).astype(x.dtype)
+
+
+# ---------------------------------------------------------------- double-double pieces
+#
+# The accurate forms carry every quantity as hi + lo (an unevaluated sum) and scale
+# e**u as (e + el) * 2**k, applying the power of two last, so that the only roundings
+# left are exp's own and the final one, and a result in the subnormal range is rounded
+# once. NumPy has no fused multiply-add: products go through two_prod.
+
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # LN2_HI has 32 bits
+_INV_LN2 = 1.4426950408889634
+
+
+def dd_mul(ah, al, bh, bl=0.0):
+    """(a * b) as hi + lo."""
+    p, e = two_prod(ah, bh)
+    return p, e + (ah * bl + al * bh)
+
+
+def dd_add(ah, al, bh, bl=0.0):
+    """(a + b) as hi + lo."""
+    s, e = two_sum(ah, bh)
+    return s, e + (al + bl)
+
+
+def dd_div(nh, nl, dh, dl=0.0):
+    """(nh + nl) / (dh + dl), rounded about once."""
+    q = nh / dh
+    p, e = two_prod(q, dh)
+    return q + (((nh - p) - e) + nl - q * dl) / dh
+
+
+def exp2k(h, lo=0.0):
+    """exp(h + lo) = (e + el) * 2**k with e = exp(r), r in (-ln 2, 0]; |h| < 2**20."""
+    k = np.ceil(h * _INV_LN2)
+    r, re = two_sum(h, -k * _LN2_HI)  # k * LN2_HI is exact
+    r, re2 = two_sum(r, -k * _LN2_LO)
+    e = np.exp(r)
+    return e, e * (re + re2 + lo), k.astype(np.int32)
+
+
+def one_plus(e, el, k):
+    """1 + (e + el) * 2**k as hi + lo, and (e + el) * 2**k as a plain float."""
+    big = np.ldexp(e, k)
+    a, al = two_sum(1.0, big)
+    return a, al + np.ldexp(el, k), big
+
+
+def ldexp_once(m, ml, k):
+    """(m + ml) * 2**k, rounded once (also into the subnormals)."""
+    return np.ldexp(m + ml, k)
+
+
+def nan_safe(fn):
+    """nan in, nan out; the accurate forms themselves only see finite or infinite values."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(x, *args, **kw):
+        x = np.asarray(x, dtype=np.float64)
+        nan = np.isnan(x)
+        with np.errstate(all="ignore"):
+            out = fn(np.where(nan, 0.0, x), *args, **kw)
+        return np.where(nan, np.nan, out)
+
+    return wrapper
+
+
+def near_zero(x, y, key):
+    """y, but f' from its Taylor polynomial about its zero z where |x - z| < window (there f' cancels)."""
+    from .tables import TAYLOR
+
+    z_hi, z_lo, window, c = TAYLOR[key]
+    near = np.abs(x - z_hi) < window
+    if not near.any():
+        return y
+    d = (x[near] - z_hi) - z_lo  # x - z_hi is exact (Sterbenz)
+    v = np.full_like(d, c[-1])
+    for ck in c[-2::-1]:
+        v = v * d + ck
+    y = np.array(y, copy=True)
+    y[near] = v * d
+    return y
+
+
+def sigmoid_dd(u, ul=0.0):
+    """sigmoid(u + ul) for u in [-800, 800], rounded about once (subnormal results too)."""
+    neg = u < 0
+    e, el, k = exp2k(-np.abs(u), np.where(neg, ul, -ul))
+    a, al, _ = one_plus(e, el, k)
+    q = dd_div(np.where(neg, e, 1.0), np.where(neg, el, 0.0), a, al)
+    return np.where(neg, np.ldexp(q, k), q)
+
+
+def sigmoid_d_dd(u, ul=0.0, scale=1.0):
+    """scale * sigmoid'(u + ul) = scale * E/(1+E)**2, E = exp(-|u|), rounded about once."""
+    e, el, k = exp2k(-np.abs(u), np.where(u < 0, ul, -ul))
+    a, al, _ = one_plus(e, el, k)
+    return np.ldexp(dd_div(*dd_mul(e, el, scale), *dd_mul(a, al, a, al)), k)

@@ -2,8 +2,9 @@
 
 ``forward``, ``derivative`` and ``second`` take a NumPy array (float32 or float64,
 computed in that dtype) and the parameters as keywords; ``torch`` takes the torch
-module, a tensor and the parameters; ``exact`` takes the mpmath module, an mpf and the
-parameters. Nothing here imports torch, scipy or mpmath at module level, so
+module, a tensor and the parameters; ``exact``, ``exact_d`` and ``exact_d2`` (f, f', f'' in
+closed form) take an mpmath context, an mpf and the parameters (see registry/exact.py).
+Nothing here imports torch, scipy or mpmath at module level, so
 ``actcheck list`` stays fast.
 """
 
@@ -12,24 +13,11 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 
-__all__ = ["Activation", "VectorActivation", "TorchDeviation", "ParamError", "torch_constant"]
+__all__ = ["Activation", "VectorActivation", "ParamError", "torch_constant"]
 
 
 class ParamError(InputError):
     """A parameter value the activation (or torch) rejects."""
-
-
-@dataclass(frozen=True)
-class TorchDeviation:
-    """Where torch is known to overflow: there a non-finite torch value is reported, not judged.
-
-    ``region(x, finfo, **params)`` bounds where it happens; only points where torch's value
-    is non-finite and NumPy's is finite are excused, so a loose bound hides nothing else.
-    """
-
-    quantity: str  # "forward", "backward" (also the VJP and forward mode) or "second"
-    region: Callable
-    reason: str
 
 
 def _no_kinks(**params):
@@ -51,6 +39,8 @@ class Activation:
     second: Callable
     torch: Callable
     exact: Callable
+    exact_d: Callable  # f' in closed form; the oracle returns None for it at a kink
+    exact_d2: Callable  # f'' in closed form (None where it does not exist)
     params: dict = field(default_factory=dict)
     aliases: tuple = ()
     kinks: Callable = _no_kinks
@@ -60,7 +50,6 @@ class Activation:
     torch_second: bool = True  # torch implements double backward
     # why torch rounds to float16/bfloat16 part-way (then atol there is the dtype's epsilon)
     stepwise: str = ""
-    torch_deviations: tuple = ()
     kind: str = "elementwise"
 
 

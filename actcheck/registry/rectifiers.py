@@ -25,6 +25,14 @@ def _mp_leaky(x, slope):
     return x if x > 0 else slope * x
 
 
+def _mp_leaky_d(mp, x, slope):
+    return mp.mpf(1) if x > 0 else mp.mpf(slope)
+
+
+def _mp_zero(mp, x, **_):
+    return mp.mpf(0)
+
+
 RELU = Activation(
     name="relu",
     formula="max(0, x)",
@@ -33,6 +41,8 @@ RELU = Activation(
     second=zero,
     torch=lambda T, x: T.relu(x),
     exact=lambda mp, x: max(x, 0),
+    exact_d=lambda mp, x: mp.mpf(x > 0),
+    exact_d2=_mp_zero,
     kinks=lambda: (0.0,),
     span=(-3, 3),
 )
@@ -51,6 +61,8 @@ RELU6 = Activation(
     second=zero,
     torch=lambda T, x: T.nn.functional.relu6(x),
     exact=lambda mp, x: min(max(x, 0), 6),
+    exact_d=lambda mp, x: mp.mpf(0 < x < 6),
+    exact_d2=_mp_zero,
     kinks=lambda: (0.0, 6.0),
     span=(-2, 8),
 )
@@ -63,6 +75,8 @@ LEAKY_RELU = Activation(
     second=zero,
     torch=lambda T, x, negative_slope: T.nn.functional.leaky_relu(x, negative_slope),
     exact=lambda mp, x, negative_slope: _mp_leaky(x, negative_slope),
+    exact_d=lambda mp, x, negative_slope: _mp_leaky_d(mp, x, negative_slope),
+    exact_d2=_mp_zero,
     params={"negative_slope": 0.01},
     aliases=("leakyrelu", "lrelu"),
     kinks=lambda negative_slope: (0.0,),
@@ -87,6 +101,8 @@ RRELU = Activation(
     second=zero,
     torch=lambda T, x, lower, upper: T.nn.functional.rrelu(x, lower, upper, training=False),
     exact=lambda mp, x, lower, upper: _mp_leaky(x, (mp.mpf(lower) + upper) / 2),
+    exact_d=lambda mp, x, lower, upper: _mp_leaky_d(mp, x, (mp.mpf(lower) + upper) / 2),
+    exact_d2=_mp_zero,
     params={"lower": 1 / 8, "upper": 1 / 3},
     validate=_check_rrelu,
     kinks=lambda lower, upper: (0.0,),
@@ -102,6 +118,8 @@ PRELU = Activation(
     # the weight as a zero-tangent dual in forward mode keeps torch on its own prelu kernel
     torch=lambda T, x, weight: T.nn.functional.prelu(x, torch_constant(T, x, [weight])),
     exact=lambda mp, x, weight: _mp_leaky(x, weight),
+    exact_d=lambda mp, x, weight: _mp_leaky_d(mp, x, weight),
+    exact_d2=_mp_zero,
     params={"weight": 0.25},
     kinks=lambda weight: (0.0,),
     span=(-3, 3),
@@ -115,6 +133,8 @@ THRESHOLD = Activation(
     second=zero,
     torch=lambda T, x, threshold, value: T.nn.functional.threshold(x, threshold, value),
     exact=lambda mp, x, threshold, value: x if x > threshold else mp.mpf(value),
+    exact_d=lambda mp, x, threshold, value: mp.mpf(x > threshold),
+    exact_d2=_mp_zero,
     # torch has no defaults here; these are the ones from torch's docs example
     params={"threshold": 0.1, "value": 20.0},
     kinks=lambda threshold, value: (threshold,),

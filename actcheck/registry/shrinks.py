@@ -5,6 +5,7 @@ torch zeroes hardshrink's and softshrink's gradient on the closed interval [-lam
 
 import numpy as np
 
+from . import exact
 from .numerics import pick, sech2, zero
 from .record import Activation, ParamError
 
@@ -32,6 +33,8 @@ HARDSHRINK = Activation(
     second=zero,
     torch=lambda T, x, lambd: T.nn.functional.hardshrink(x, lambd),
     exact=lambda mp, x, lambd: x if abs(x) > lambd else mp.mpf(0),
+    exact_d=lambda mp, x, lambd: mp.mpf(abs(x) > lambd),
+    exact_d2=lambda mp, x, lambd: mp.mpf(0),
     params={"lambd": 0.5},
     validate=_check_lambd,
     kinks=lambda lambd: (-lambd, lambd),
@@ -51,6 +54,8 @@ SOFTSHRINK = Activation(
     second=zero,
     torch=lambda T, x, lambd: T.nn.functional.softshrink(x, lambd),
     exact=lambda mp, x, lambd: x - lambd if x > lambd else (x + lambd if x < -lambd else mp.mpf(0)),
+    exact_d=lambda mp, x, lambd: mp.mpf(abs(x) > lambd),
+    exact_d2=lambda mp, x, lambd: mp.mpf(0),
     params={"lambd": 0.5},
     validate=_check_lambd,
     kinks=lambda lambd: (-lambd, lambd),
@@ -78,7 +83,9 @@ TANHSHRINK = Activation(
     derivative=lambda x: np.tanh(x) ** 2,
     second=lambda x: 2 * np.tanh(x) * sech2(x),
     torch=lambda T, x: T.nn.functional.tanhshrink(x),
-    exact=lambda mp, x: x - mp.tanh(x),
+    exact=lambda mp, x: mp.fsum([x, -mp.tanh(x)]),  # cancels near 0: the oracle raises precision
+    exact_d=lambda mp, x: mp.tanh(x) ** 2,
+    exact_d2=lambda mp, x: 2 * mp.tanh(x) * exact.sech2(mp, x),
     extra_points=(1e-9, 1e-3, -1e-3, 1.4999),
     stepwise="torch composes it of ops that each round (tanh(x) first, then the subtraction cancels)",
 )

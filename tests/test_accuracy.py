@@ -1,0 +1,266 @@
+"""NumPy's accuracy, judged against the independent reference (tests/reference.py), never actcheck's own oracle.
+
+float64: f and f' within 4 ULP of exact for every smooth activation and parameter variant,
+on seeded points over the whole line (tails, subnormals, ±inf, the places issue 13 names),
+except near a zero of f' (4 ULP of 1 absolutely); f'' within 8 ULP except near a zero of
+f'' (8 ULP of 1) and subnormal results. float32, float16, bfloat16: forward, derivative
+and VJP are the exact value rounded once, except within 2**-40 of a rounding midpoint.
+"""
+
+import math
+
+import ml_dtypes
+import numpy as np
+import pytest
+import reference as R
+import scipy.special as sc
+from mpmath import mp, mpf
+
+import actcheck.registry as acts
+from actcheck.dtypes import DTYPES, round_to
+from actcheck.engine import numpy_side
+
+SMOOTH = [
+    ("sigmoid", {}),
+    ("tanh", {}),
+    ("silu", {}),
+    ("mish", {}),
+    ("softplus", {}),
+    ("softplus", {"beta": 0.3}),
+    ("softplus", {"beta": 3.0}),
+    ("softplus", {"threshold": 5.0}),
+    ("softsign", {}),
+    ("logsigmoid", {}),
+    ("gelu", {}),
+    ("gelu", {"approximate": "tanh"}),
+    ("elu", {}),
+    ("elu", {"alpha": 0.3}),
+    ("elu", {"alpha": 3.0}),
+    ("selu", {}),
+    ("celu", {}),
+    ("celu", {"alpha": 0.3}),
+    ("celu", {"alpha": 3.0}),
+    ("tanhshrink", {}),
+]
+# The places issue 13 names (and the tails, subnormals and infinities around them).
+NAMED = [
+    -29.731034754345306,
+    -4.834173284416195,
+    -1.5663277617834197,
+    -100.0,
+    -1940.57,
+    -1868.6,
+    -1e300,
+    -6.7e23,
+    -1e24,
+    -745.0,
+    -700.0,
+    -37.0,
+    37.0,
+    750.0,
+    1e4,
+    -1e4,
+    1e300,
+    0.0,
+    5e-324,
+    -5e-324,
+    1e-310,
+    -1e-310,
+    np.inf,
+    -np.inf,
+]
+ZEROS_OF_D1 = (-1.2784645427610737, -1.1924312145154952, -0.7517915246935645, -0.7524614220710163)
+EPS = 2.0**-52
+
+
+def _ids(variants):
+    return [f"{n}{p or ''}" for n, p in variants]
+
+
+def _line(scale, n=120, seed=13):
+    rng = np.random.default_rng(seed)
+    mags = np.exp(rng.uniform(math.log(1e-310), math.log(1e300), n))
+    dense = rng.uniform(-40, 40, n // 2) * scale
+    return np.concatenate([mags, -mags, dense, np.asarray(ZEROS_OF_D1) + 1e-3, NAMED])
+
+
+def _scale(name, p):
+    return 1 / p["beta"] if name == "softplus" else (p["alpha"] if name == "celu" else 1.0)
+
+
+def _ulps(got, exact, dtype="float64"):
+    return np.array([R.ulp_error(g, e, dtype) for g, e in zip(got, exact, strict=True)])
+
+
+@pytest.mark.parametrize(("name", "params"), SMOOTH, ids=_ids(SMOOTH))
+def test_float64_within_4_ulp_across_the_line(name, params):
+    act = acts.ACTIVATIONS[name]
+    p = acts.resolve_params(act, params)
+    xs = _line(_scale(name, p))
+    for n, fn, bound in ((0, act.forward, 4), (1, act.derivative, 4), (2, act.second, 8)):
+        exact = [R.exact(name, x, n, verify=False, **p) for x in xs]
+        with np.errstate(all="ignore"):
+            got = fn(xs.copy(), **p)
+        ulps = _ulps(got, exact)
+        e = np.array([np.nan if v is None else float(v) for v in exact])
+        with np.errstate(invalid="ignore"):
+            absolute = np.abs(got - e) <= bound * EPS
+        near_zero = absolute & (np.abs(xs) < 8 * _scale(name, p)) & (n > 0)  # a zero of f' or f'' cancels
+        subnormal = (np.abs(e) < 2.0**-1022) & (n == 2)
+        bad = (ulps > bound) & ~near_zero & ~subnormal
+        worst = np.nanargmax(np.where(bad, ulps, -1))
+        assert not bad.any(), f"f^({n}): {ulps[worst]:.3g} ULP at x = {xs[worst]!r}"
+
+
+# ---------------------------------------------------------------- every float16 and bfloat16 value
+
+LOW = [("silu", {}), ("mish", {}), ("gelu", {}), ("gelu", {"approximate": "tanh"}), ("softplus", {"beta": 0.3})]
+LOW += [("celu", {"alpha": 3.0}), ("elu", {"alpha": 0.3})]
+LOW += [(n, {}) for n in acts.ACTIVATIONS if acts.ACTIVATIONS[n].kind == "elementwise"]
+
+
+def _witness(name, x, p):
+    """f and f' in long double by the textbook formulas: independent of actcheck, good to far below 2**-24."""
+    L = np.longdouble
+    x = x.astype(L)
+    ex, th, one = np.exp, np.tanh, L(1)
+    sig = lambda t: one / (one + ex(-t))  # noqa: E731
+    sp = np.logaddexp(L(0), x)
+    table = {
+        "sigmoid": lambda: (sig(x), sig(x) * sig(-x)),
+        "tanh": lambda: (th(x), one / np.cosh(x) ** 2),
+        "silu": lambda: (x * sig(x), sig(x) * (one + x * sig(-x))),
+        "mish": lambda: (x * th(sp), th(sp) + x * sig(x) / np.cosh(sp) ** 2),
+        "softsign": lambda: (x / (one + abs(x)), one / (one + abs(x)) ** 2),
+        "logsigmoid": lambda: (-np.logaddexp(0, -x), sig(-x)),
+        "tanhshrink": lambda: (x - th(x), th(x) ** 2),
+        "relu": lambda: (np.maximum(x, 0), (x > 0).astype(L)),
+        "relu6": lambda: (np.clip(x, 0, 6), ((x > 0) & (x < 6)).astype(L)),
+        "hardtanh": lambda: (np.clip(x, -1, 1), (abs(x) < 1).astype(L)),
+        "hardsigmoid": lambda: (np.clip(x + 3, 0, 6) / 6, np.where(abs(x) < 3, one / 6, 0)),
+        "hardswish": lambda: (
+            np.where(x <= -3, 0, np.where(x >= 3, x, x * (x + 3) / 6)),
+            np.clip((2 * x + 3) / 6, 0, 1),
+        ),
+        "hardshrink": lambda: (np.where(abs(x) > 0.5, x, 0), (abs(x) > 0.5).astype(L)),
+        "softshrink": lambda: (np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0)), (abs(x) > 0.5).astype(L)),
+        "threshold": lambda: (np.where(x > L("0.1"), x, 20), (x > L(0.1)).astype(L)),
+    }
+    if name in table:
+        return table[name]()
+    if name in ("leaky_relu", "prelu", "rrelu"):
+        k = {"leaky_relu": 0.01, "prelu": 0.25, "rrelu": (L(1) / 8 + L(1) / 3) / 2}[name]
+        return np.where(x > 0, x, k * x), np.where(x > 0, one, k)
+    if name == "softplus":
+        bx = x * L(p["beta"])
+        lin = bx > p["threshold"]
+        return np.where(lin, x, np.logaddexp(0, bx) / L(p["beta"])), np.where(lin, one, sig(bx))
+    if name in ("elu", "celu", "selu"):
+        a = L(p.get("alpha", 1.6732632423543772848170429916717))
+        s = L(1.0507009873554804934193349852946) if name == "selu" else one
+        u = x / a if name == "celu" else x
+        d = a * s * ex(u) / (a if name == "celu" else 1)
+        return np.where(x > 0, s * x, a * s * np.expm1(u)), np.where(x > 0, s, d)
+    if p["approximate"] == "tanh":  # gelu
+        k, c = np.sqrt(L(2) / L(np.pi)), L("0.044715")
+        u = 2 * k * (x + c * x**3)
+        return x * sig(u), sig(u) + x * sig(u) * sig(-u) * 2 * k * (1 + 3 * c * x * x)
+    x64 = x.astype(np.float64)  # scipy has no long double Phi: float64's ndtr is good to ~1e-15 here
+    return (x * sc.ndtr(x64), sc.ndtr(x64) + x * np.exp(-x * x / 2) / np.sqrt(2 * L(np.pi)))
+
+
+def _near_tie(w, dtype):
+    """Where the long double witness is within 2**-24 (relative) of a midpoint between two dtype values."""
+    lo = np.asarray(w, dtype=np.float64)
+    t = DTYPES[dtype].numpy
+    with np.errstate(all="ignore"):
+        a = lo.astype(np.float32).astype(t)
+        up = np.nextafter(a, np.asarray(np.inf, dtype=t)).astype(np.float64)
+        dn = np.nextafter(a, np.asarray(-np.inf, dtype=t)).astype(np.float64)
+        a = a.astype(np.float64)
+        mids = np.stack([(a + up) / 2, (a + dn) / 2])
+        return np.any(np.abs(lo - mids) <= np.abs(lo) * 2.0**-24, axis=0)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize(("name", "params"), LOW, ids=_ids(LOW))
+def test_every_low_precision_value_is_the_exact_value_rounded_once(name, params, dtype):
+    """Every float16/bfloat16 x: forward, derivative and VJP against the exact value rounded once.
+
+    How the exact rounding is known at 65,536 points: a long double witness (textbook formulas,
+    independent of actcheck, good to far better than 2**-24 relative) is rounded to the dtype;
+    where that disagrees with NumPy's value, or lies within 2**-24 of a rounding midpoint (so
+    that a witness error could flip it), or is not finite, the independent mpmath reference
+    decides. Elsewhere two independent computations round to the same value, away from a tie.
+    """
+    act = acts.ACTIVATIONS[name]
+    p = acts.resolve_params(act, params)
+    dt = DTYPES[dtype]
+    x = np.arange(1 << 16, dtype=np.uint16).view(dt.numpy)
+    x = x[~np.isnan(x.astype(np.float32))]
+    x64 = x.astype(np.float64)
+    g = np.random.default_rng(5).uniform(-2, 2, x.size).astype(np.float32).astype(dt.numpy)
+    with np.errstate(all="ignore"):
+        ours = numpy_side(act, x, p, dt, g, order=1)
+        wf, wd = _witness(name, x64, p)
+        witness = {"forward": wf, "backward": wd, "vjp": wd * g.astype(np.longdouble)}
+    kinks = np.isin(x64, np.asarray(act.kinks(**p), dtype=np.float64))
+    for key, n in (("forward", 0), ("backward", 1), ("vjp", 1)):
+        w = np.asarray(witness[key])
+        w_rounded = round_to(w.astype(np.float64), dt).astype(np.float64)
+        mine = ours[key].astype(np.float64)
+        check = ~((mine == w_rounded) | (np.isnan(mine) & np.isnan(w_rounded)))
+        check |= _near_tie(w, dtype) | ~np.isfinite(w_rounded)
+        check &= ~(kinks & (n > 0))
+        for i in np.flatnonzero(check):
+            e = R.exact(name, x64[i], n, verify=False, **p)
+            if e is None:
+                continue
+            if key == "vjp":
+                with mp.workprec(300):
+                    e = e * mpf(float(g[i]))
+            want = float(R.round_once(e, dtype))
+            if mine[i] == want or (math.isnan(mine[i]) and math.isnan(want)):
+                continue
+            tie = math.isfinite(want) and R.rounding_info(e, dtype)[3]
+            assert tie, f"{key} at x = {x64[i]!r}: NumPy {mine[i]!r}, exact rounds to {want!r}"
+
+
+# ---------------------------------------------------------------- float32, a stratified sample
+
+F32 = [(n, {}) for n in ("sigmoid", "tanh", "silu", "mish", "softplus", "logsigmoid", "gelu", "selu", "tanhshrink")]
+F32 += [("gelu", {"approximate": "tanh"}), ("softplus", {"beta": 0.3}), ("celu", {"alpha": 3.0})]
+
+
+@pytest.mark.parametrize(("name", "params"), F32, ids=_ids(F32))
+def test_float32_is_the_exact_value_rounded_once(name, params):
+    """float32 values in every eighth binade from 2**-149 to 2**127, both signs, and beside the zeros of f'."""
+    act = acts.ACTIVATIONS[name]
+    p = acts.resolve_params(act, params)
+    rng = np.random.default_rng(17)
+    binades = np.arange(-149, 128, 8)
+    mags = np.ldexp(rng.uniform(1, 2, binades.size), binades)
+    near = np.concatenate([np.asarray(ZEROS_OF_D1) + d for d in (-1e-4, -1e-7, 1e-7, 1e-4)])
+    x = np.concatenate([mags, -mags, rng.uniform(-30, 30, 40), near]).astype(np.float32)
+    dt = DTYPES["float32"]
+    g = rng.uniform(-2, 2, x.size).astype(np.float32)
+    ours = numpy_side(act, x, p, dt, g, order=1)
+    for key, n in (("forward", 0), ("backward", 1), ("vjp", 1)):
+        for i, xi in enumerate(x.astype(np.float64)):
+            e = R.exact(name, xi, n, verify=False, **p)
+            if e is None:
+                continue
+            if key == "vjp":
+                with mp.workprec(300):
+                    e = e * mpf(float(g[i]))
+            want = float(R.round_once(e, "float32"))
+            got = float(ours[key][i])
+            assert got == want or R.rounding_info(e, "float32")[3], f"{key} at x = {xi!r}: {got!r} != {want!r}"
+
+
+def test_bfloat16_rounding_is_once_not_through_float32():
+    # 1 + 2**-8 + 2**-30 is just above the midpoint between bfloat16's 1 and 1 + 2**-7: rounds up once;
+    # through float32 it first becomes the midpoint itself, and then rounds to even (down)
+    v = 1 + 2.0**-8 + 2.0**-30
+    assert float(round_to(np.array([v]), DTYPES["bfloat16"])[0]) == 1 + 2.0**-7
+    assert float(np.float32(v).astype(ml_dtypes.bfloat16)) == 1.0
