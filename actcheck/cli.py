@@ -217,7 +217,31 @@ Rtol = Annotated[float | None, typer.Option(help="Relative tolerance (default: t
 Atol = Annotated[float | None, typer.Option(help="Absolute tolerance (default: torch.testing's for the dtype).")]
 Json = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on stdout; the exit code says it all.")]
-Junit = Annotated[str | None, typer.Option("--junit", help="Also write a JUnit XML report to this path.")]
+
+
+def _path_problem(path):
+    """Why ``path`` cannot be an output file (empty, a directory, in no directory), or None."""
+    if not path:
+        return "a file path is needed, not ''"
+    if os.path.isdir(path):
+        return f"{path!r} is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"no such directory {parent!r}"
+    return None
+
+
+def _junit_path(value: str | None):
+    """Refuse, before any work, a --junit path that cannot be a file."""
+    problem = None if value is None else _path_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
+    return value
+
+
+Junit = Annotated[
+    str | None, typer.Option("--junit", callback=_junit_path, help="Also write a JUnit XML report to this path.")
+]
 Fd = Annotated[bool, typer.Option("--fd", help="Also check the derivative against finite differences of the forward.")]
 Order = Annotated[int, typer.Option("--order", min=1, max=2, help="2 also checks second derivatives.")]
 Oracle = Annotated[bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side.")]
@@ -308,20 +332,6 @@ def _tolerances(rtol, atol):
         return inputs.tolerance("--rtol", rtol), inputs.tolerance("--atol", atol)
     except InputError as e:
         raise UsageFailure(str(e)) from None
-
-
-def _out_path(path, option):
-    """Refuse, before any work, an output path that cannot be a file: empty, a directory, in no directory."""
-    if path is None:
-        return None
-    if not path:
-        raise UsageFailure(f"{option} needs a file path, got ''")
-    if os.path.isdir(path):
-        raise UsageFailure(f"cannot write {path!r}: it is a directory")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise UsageFailure(f"cannot write {path!r}: no such directory {parent!r}")
-    return path
 
 
 def _points(values, linspace, random, seed, range_, dtypes):
@@ -477,7 +487,6 @@ def check_cmd(
     act = _resolve(name)
     dtypes = _dtypes(dtype)
     rtol, atol = _tolerances(rtol, atol)
-    junit = _out_path(junit, "--junit")
     x = _points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
@@ -510,7 +519,6 @@ def all_cmd(
     _output_mode(json_out, quiet)
     dtypes = _dtypes(dtype)
     rtol, atol = _tolerances(rtol, atol)
-    junit = _out_path(junit, "--junit")
     x = _points(None, linspace, random, seed, range_, dtypes)
     if x is not None and x.size < 2:
         raise UsageFailure(f"glu needs an even number of points, at least 2: a grid of {x.size} cannot check it")
@@ -546,7 +554,8 @@ def plot_cmd(
     suffix = os.path.splitext(out)[1].lower()
     if suffix not in FORMATS:
         raise UsageFailure(f"--out must end in {', '.join(FORMATS)} (got {out!r})")
-    out = _out_path(out, "--out")
+    if _path_problem(out):
+        raise UsageFailure(f"Invalid value for '--out': {_path_problem(out)}")
     (dt,) = _dtypes([dtype])
     if range_:
         try:

@@ -23,6 +23,7 @@ __all__ = [
 # a dense grid must fit in the memory available at that rate.
 BYTES_PER_POINT = 512
 FALLBACK_MAX_POINTS = 10**8  # where the available memory cannot be read
+_F64_MAX = float(np.finfo(np.float64).max)
 
 # 0, moderate values, the tails and tiny values; each activation adds its kinks and extras
 _COMMON = (0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0, 750.0, 1e4)
@@ -131,7 +132,7 @@ def parse_values(tokens, source="argument"):
             raise ValueParseError(f"{where}not a number: {tok!r}{hint}") from None
         if math.isinf(v) and tok.strip().lstrip("+-").lower() not in ("inf", "infinity"):
             raise ValueParseError(
-                f"{where}{tok} is beyond float64's range (largest finite 1.797693e+308); write inf for infinity"
+                f"{where}{tok} is beyond float64's range (largest finite {_F64_MAX:g}); use inf for infinity"
             )
         values.append(v)
     if not values:

@@ -11,6 +11,8 @@ import numpy as np
 
 from .errors import InputError
 
+_F64_MAX = float(np.finfo(np.float64).max)
+
 __all__ = ["activation_name", "dtype_name", "tolerance", "order", "params", "values", "in_dtype", "bounds"]
 
 
@@ -88,6 +90,13 @@ def _plain(values):
     return values
 
 
+def _number(v):
+    """One element of an object array as a float: None or text is not a number (NumPy would make None nan)."""
+    if v is None or isinstance(v, (str, bytes)):
+        raise TypeError(f"{v!r} is not a number")
+    return float(v)
+
+
 def values(given):
     """``given`` (a number, list, tuple, NumPy array or torch tensor, any shape) as a flat float64 array.
 
@@ -110,9 +119,16 @@ def values(given):
     if arr.dtype.kind in "USmMc":
         raise InputError(f"values must be real numbers, got an array of {arr.dtype}")
     try:
-        x = arr.astype(np.float64, copy=False).ravel()
+        flat = arr.ravel()
+        x = (
+            np.fromiter(map(_number, flat), np.float64, flat.size)
+            if arr.dtype.kind == "O"
+            else flat.astype(np.float64, copy=False)
+        )
     except OverflowError:
-        raise InputError("a value is beyond float64's range (largest finite 1.797693e+308); use inf") from None
+        raise InputError(
+            f"a value is beyond float64's range (largest finite {_F64_MAX:g}); use inf for infinity"
+        ) from None
     except (TypeError, ValueError) as e:
         raise InputError(f"values must be real numbers: {e}") from None
     if x.size == 0:
