@@ -29,6 +29,8 @@ from actcheck.files import write_atomic
 from actcheck.registry import ACTIVATIONS
 
 ACT = [sys.executable, "-m", "actcheck"]
+# a check that fails: torch's float64 hardsigmoid' uses a float32 1/6, a deviation --strict judges
+FAILING = ["hardsigmoid", "1", "--rtol", "0", "--atol", "0", "--strict"]
 
 
 def _one_line_exit_two(r, message):
@@ -194,14 +196,14 @@ class TestOutputThatCannotBeWritten:
         assert ET.parse(tmp_path / "r.xml").getroot().find("testsuite").get("tests") == "1"
 
     @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-    @pytest.mark.parametrize("args", [["list", "--json"], ["sigmoid", "2", "--atol", "0", "--rtol", "0"]])
+    @pytest.mark.parametrize("args", [["list", "--json"], FAILING])
     def test_stdout_on_a_full_disk_is_exit_74(self, args):
         # the second fails its check: a lost table is 74, never the 1 of a failed check
         p = _shell(">/dev/full", *args)
         assert p.returncode == 74
         assert p.stderr.decode().strip() == "actcheck: error: cannot write to standard output: No space left on device"
 
-    @pytest.mark.parametrize("args", [["list", "--json"], ["sigmoid", "2", "--atol", "0", "--rtol", "0"]])
+    @pytest.mark.parametrize("args", [["list", "--json"], FAILING])
     def test_a_pipe_closed_early_ends_quietly_with_141(self, args):
         p = subprocess.Popen([*ACT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         p.stdout.close()  # the reader goes away before anything is written, as `| head -c 0` would
@@ -210,7 +212,7 @@ class TestOutputThatCannotBeWritten:
 
     def test_a_pipe_closed_after_ten_bytes_loses_the_json_and_says_141(self):
         p = subprocess.Popen(
-            [*ACT, "relu", "--linspace", "-1", "1", "30000", "--json", "--all-points"],
+            [*ACT, "relu", "--linspace", "-1", "1", "3000", "--json"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -223,10 +225,9 @@ class TestOutputThatCannotBeWritten:
         ("env", "args"),
         [
             ({"PYTHONIOENCODING": "ascii"}, ["tanhshrink", "1e-3", "--oracle"]),
-            (_C_LOCALE, ["all"]),
             (_C_LOCALE, ["list"]),
         ],
-        ids=["ascii-check", "C-locale-all", "C-locale-list"],
+        ids=["ascii-check", "C-locale-list"],
     )
     def test_a_stdout_encoding_without_the_table_characters(self, env, args):
         p = subprocess.run([*ACT, *args], capture_output=True, env=os.environ | env)
@@ -495,9 +496,7 @@ class TestSmaller:
 
     def test_no_color_wins_over_force_color(self):
         env = os.environ | {"FORCE_COLOR": "1", "NO_COLOR": "1"}
-        p = subprocess.run(
-            [*ACT, "sigmoid", "2", "--rtol", "0", "--atol", "0"], capture_output=True, text=True, env=env
-        )
+        p = subprocess.run([*ACT, *FAILING], capture_output=True, text=True, env=env)
         assert p.returncode == 1 and "FAIL" in p.stdout and "\x1b[" not in p.stdout  # not even bold
 
     def test_a_twenty_column_terminal_still_shows_every_verdict(self):
