@@ -577,7 +577,9 @@ def plot_cmd(
     results = _run_checks(jobs, "plotting")
     _write(out, plot(list(zip(results, acts, strict=True)), suffix, compact=every or len(acts) > 4))
     if not quiet:
-        print(f"wrote {out} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dt.name})")
+        from .report import printable
+
+        print(f"wrote {printable(out)} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dt.name})")
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 

@@ -9,11 +9,12 @@ import numbers
 
 import numpy as np
 
+from .dtypes import round_to
 from .errors import InputError
 
-_F64_MAX = float(np.finfo(np.float64).max)
-
 __all__ = ["activation_name", "dtype_name", "tolerance", "order", "params", "values", "in_dtype", "bounds"]
+
+_F64_MAX = float(np.finfo(np.float64).max)
 
 
 def _brief(value):
@@ -136,16 +137,9 @@ def values(given):
     return x
 
 
-def _round(x, dt):
-    with np.errstate(over="ignore"):
-        if dt.name == "bfloat16":  # NumPy cannot round float64 to bfloat16 directly
-            return x.astype(np.float32).astype(dt.numpy)
-        return x.astype(dt.numpy)
-
-
 def in_dtype(x, dt, what="value"):
     """``x`` (float64) rounded to ``dt``; InputError where a finite value would overflow to infinity there."""
-    y = _round(x, dt)
+    y = round_to(x, dt)
     over = np.isfinite(x) & np.isinf(y)
     if over.any():
         v = float(x[np.argmax(over)])

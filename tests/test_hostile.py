@@ -494,6 +494,27 @@ class TestSmaller:
             gc.collect()  # an unclosed file warns when it is collected
         assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
 
+    def test_ctrl_c_during_a_run_is_exit_130_without_a_traceback(self, tmp_path):
+        args = [
+            "all",
+            "--oracle",
+            "--order",
+            "2",
+            "--linspace",
+            "-5",
+            "5",
+            "5000",
+            "-q",
+            "--junit",
+            str(tmp_path / "r.xml"),
+        ]
+        p = subprocess.Popen([*ACT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 130 and out == b"" and b"Traceback" not in err
+        assert list(tmp_path.iterdir()) == []  # no report, and no temporary file
+
     def test_no_color_wins_over_force_color(self):
         env = os.environ | {"FORCE_COLOR": "1", "NO_COLOR": "1"}
         p = subprocess.run([*ACT, *FAILING], capture_output=True, text=True, env=env)
