@@ -467,6 +467,20 @@ def _re(text):
 # ---------------------------------------------------------------- smaller
 
 
+def _wait_until_checking(p, timeout=60):
+    """Wait until the command runs: torch, imported only inside a command, is loaded (Linux's /proc)."""
+    maps = f"/proc/{p.pid}/maps"
+    if not os.path.exists(maps):
+        pytest.skip("needs /proc")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and p.poll() is None:
+        with open(maps) as f:
+            if "libtorch" in f.read():
+                return
+        time.sleep(0.1)
+    pytest.fail("the run never reached torch")
+
+
 class TestSmaller:
     def test_bare_actcheck_prints_a_short_usage(self, run):
         r = run()
@@ -509,7 +523,7 @@ class TestSmaller:
             str(tmp_path / "r.xml"),
         ]
         p = subprocess.Popen([*ACT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(3)
+        _wait_until_checking(p)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
         assert p.returncode == 130 and out == b"" and b"Traceback" not in err
