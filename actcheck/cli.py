@@ -1,7 +1,9 @@
 """The command line: parse, call the core, render, exit. No numerics here."""
 
+import contextlib
 import functools
 import inspect
+import os
 import sys
 from typing import Annotated
 
@@ -11,20 +13,126 @@ from typer.core import TyperGroup
 from . import __version__
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OUTPUT = 74  # sysexits' EX_IOERR: standard output or a report file could not be written
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a tool whose reader closed the pipe
 
 EPILOG = (
-    "Exit codes: 0 every check passed · 1 a check failed · 2 bad usage or bad input. "
+    "Exit codes: 0 every check passed · 1 a check failed · 2 bad usage or bad input · "
+    "74 output could not be written · 130 interrupted · 141 the reader closed the pipe. "
     "Negative numbers are values, not options: actcheck sigmoid -5 0 2. "
     "Shell completion: actcheck --install-completion."
+)
+SHORT_USAGE = (
+    "Usage: actcheck NAME [VALUES]... [OPTIONS]  ·  actcheck all | list | plot NAME... --out FILE | verify FILE\n"
+    "Try 'actcheck --help' for help."
 )
 
 
 class UsageFailure(Exception):
-    """Bad input: reported as one line on stderr, exit 2."""
+    """Bad input (or a report that cannot be written): one line on stderr and ``code``, 2 unless said."""
+
+    def __init__(self, message, code=EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+class OutputLost(Exception):
+    """Standard output could not be written: closed (``error`` None), a closed pipe, a full disk.
+
+    Not an OSError, so click's own handling (exit 1 on a broken pipe) never sees it.
+    """
+
+    def __init__(self, error=None):
+        super().__init__(error)
+        self.error = error
+
+
+# characters the tables use, spelled in ASCII for a stdout whose encoding lacks them
+_ASCII = str.maketrans({"Δ": "d", "·": "|", "—": "-", "–": "-", "′": "'", "−": "-", "…": "...", "×": "x", "≤": "<="})
+
+
+class _Stdout:
+    """sys.stdout, guarded: a failed write raises OutputLost, and what its encoding lacks is spelled in ASCII.
+
+    It has no ``buffer``, so click writes through it too rather than round it.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        if self._stream is None:
+            raise OutputLost()
+        try:
+            try:
+                return self._stream.write(text)
+            except UnicodeEncodeError:
+                enc = self.encoding
+                return self._stream.write(text.translate(_ASCII).encode(enc, "replace").decode(enc))
+        except OSError as e:
+            raise OutputLost(e) from None
+        except ValueError as e:  # written after being closed
+            raise OutputLost(OSError(str(e))) from None
+
+    def flush(self):
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except OSError as e:
+            raise OutputLost(e) from None
+        except ValueError:
+            pass
+
+    def isatty(self):
+        return self._stream is not None and self._stream.isatty()
+
+    @property
+    def encoding(self):
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def __getattr__(self, name):
+        if name == "buffer" or self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _open_std_fds():
+    """Give closed descriptors 0-2 /dev/null, so no file this run opens becomes its stdout by accident.
+
+    sys.stdin/stdout/stderr stay None for a descriptor that was closed: writing there is still an error.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+
+
+def _silence_stdout(stream):
+    """After a lost write, send fd 1 to /dev/null so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+def _lost(e, stream):
+    """Exit code for output that could not be written: quiet for a closed pipe, one line otherwise."""
+    import errno
+
+    _silence_stdout(stream)
+    if e.error is not None and e.error.errno == errno.EPIPE:
+        return EXIT_PIPE
+    why = "it is closed" if e.error is None else e.error.strerror or str(e.error)
+    _err(f"actcheck: error: cannot write to standard output: {why}")
+    return EXIT_OUTPUT
 
 
 class _Group(TyperGroup):
-    """Routes ``actcheck NAME ...`` to the check command and turns usage errors into one line."""
+    """Routes ``actcheck NAME ...`` to check; usage errors become one line, lost output an exit code."""
 
     def resolve_command(self, ctx, args):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
@@ -32,32 +140,51 @@ class _Group(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
+        args = sys.argv[1:] if args is None else list(args)
+        _open_std_fds()
+        stdout = sys.stdout
+        sys.stdout = _Stdout(stdout)
         try:
-            code = super().main(args=args, prog_name=prog_name or "actcheck", standalone_mode=False, **extra)
-        except (typer.TyperException, UsageFailure) as e:
-            msg = e.format_message() if hasattr(e, "format_message") else str(e)
-            # bare `actcheck`: the help, as a usage error
-            _err(msg if type(e).__name__ == "NoArgsIsHelpError" else f"actcheck: error: {msg}")
-            code = getattr(e, "exit_code", EXIT_USAGE) if isinstance(e, typer.TyperException) else EXIT_USAGE
-        except typer.Abort:
-            code = 130
-        code = code if isinstance(code, int) else 0
+            code = self._run(args, prog_name, extra, stdout)
+        finally:
+            sys.stdout = stdout
         if standalone_mode:
             sys.exit(code)
         return code
 
+    def _run(self, args, prog_name, extra, stdout):
+        try:
+            if not args:
+                _err(SHORT_USAGE)
+                return EXIT_USAGE
+            code = super().main(args=args, prog_name=prog_name or "actcheck", standalone_mode=False, **extra)
+            sys.stdout.flush()
+        except (typer.TyperException, UsageFailure) as e:
+            msg = e.format_message() if hasattr(e, "format_message") else str(e)
+            _err(msg if type(e).__name__ == "NoArgsIsHelpError" else f"actcheck: error: {msg}")
+            code = e.code if isinstance(e, UsageFailure) else EXIT_USAGE
+        except OutputLost as e:
+            code = _lost(e, stdout)
+        except (typer.Abort, KeyboardInterrupt):
+            code = EXIT_INTERRUPTED
+        return code if isinstance(code, int) else 0
+
 
 def _err(msg):
-    from rich.console import Console
+    """One message on stderr, control characters shown as escapes; nothing if stderr cannot be written."""
+    from .report import printable
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(msg, markup=False)
+    if sys.stderr is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(printable(msg) + "\n")
+        sys.stderr.flush()
 
 
 app = typer.Typer(
     cls=_Group,
     help="Gradient verification for activation functions: NumPy against PyTorch autograd.",
     epilog=EPILOG,
-    no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -83,11 +210,38 @@ def _root(
 # ---------------------------------------------------------------- options declared once
 
 Dtype = Annotated[str, typer.Option("--dtype", help="float64, float32, float16 or bfloat16.")]
+Dtypes = Annotated[
+    list[str] | None, typer.Option("--dtype", help="float64 (default), float32, float16, bfloat16; repeatable.")
+]
 Rtol = Annotated[float | None, typer.Option(help="Relative tolerance (default: torch.testing's for the dtype).")]
 Atol = Annotated[float | None, typer.Option(help="Absolute tolerance (default: torch.testing's for the dtype).")]
 Json = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on stdout; the exit code says it all.")]
-Junit = Annotated[str | None, typer.Option("--junit", help="Also write a JUnit XML report to this path.")]
+
+
+def _path_problem(path):
+    """Why ``path`` cannot be an output file (empty, a directory, in no directory), or None."""
+    if not path:
+        return "a file path is needed, not ''"
+    if os.path.isdir(path):
+        return f"{path!r} is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"no such directory {parent!r}"
+    return None
+
+
+def _junit_path(value: str | None):
+    """Refuse, before any work, a --junit path that cannot be a file."""
+    problem = None if value is None else _path_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
+    return value
+
+
+Junit = Annotated[
+    str | None, typer.Option("--junit", callback=_junit_path, help="Also write a JUnit XML report to this path.")
+]
 Fd = Annotated[bool, typer.Option("--fd", help="Also check the derivative against finite differences of the forward.")]
 Order = Annotated[int, typer.Option("--order", min=1, max=2, help="2 also checks second derivatives.")]
 Oracle = Annotated[bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side.")]
@@ -101,7 +255,7 @@ Linspace = Annotated[
 Random = Annotated[
     int | None, typer.Option("--random", metavar="N", help="N random points, log-uniform in |x|, both signs.")
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Seed for --random.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed for --random (>= 0).")]
 Range = Annotated[
     tuple[float, float] | None, typer.Option("--range", metavar="LO HI", help="Range for --random (or plot).")
 ]
@@ -146,38 +300,88 @@ def _output_mode(json_out, quiet):
 def _console():
     from rich.console import Console
 
+    # NO_COLOR wins over FORCE_COLOR: no styles at all, bold included
+    plain = os.environ.get("NO_COLOR", "") != ""
     # piped output is not cut to 80 columns: a table row stays one line
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    return Console(
+        highlight=False,
+        width=None if sys.stdout.isatty() else 200,
+        color_system=None if plain else "auto",
+        force_terminal=False if plain else None,
+    )
 
 
-def _points(values, linspace, random, seed, range_):
-    """The x values asked for: given, from stdin ('-'), --linspace, --random, or None (default grid)."""
-    from .grids import ValueParseError, parse_values, random_points, stdin_tokens
-    from .grids import linspace as lin
+def _dtypes(names):
+    """The DTypes asked for (float64 if none), each once, all checked before any work."""
+    from . import inputs
+    from .dtypes import get_dtype
+    from .errors import InputError
+
+    try:
+        found = [get_dtype(inputs.dtype_name(n)) for n in names or ["float64"]]
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    return list(dict.fromkeys(found))
+
+
+def _tolerances(rtol, atol):
+    from . import inputs
+    from .errors import InputError
+
+    try:
+        return inputs.tolerance("--rtol", rtol), inputs.tolerance("--atol", atol)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+
+
+def _points(values, linspace, random, seed, range_, dtypes):
+    """The x values asked for: given, from stdin ('-'), --linspace, --random, or None (default grid).
+
+    Each is finite where it must be, fits in memory and is representable in every dtype asked for.
+    """
+    from . import grids, inputs
+    from .errors import InputError
 
     sources = sum(bool(s) for s in (values, linspace, random is not None))
     if sources > 1:
         raise UsageFailure("give values, --linspace or --random, not more than one")
+    if range_ and random is None:
+        raise UsageFailure("--range goes with --random")
     try:
         if values == ["-"]:
-            return parse_values(stdin_tokens(sys.stdin), source="standard input")
-        if values:
-            return parse_values(values)
-    except ValueParseError as e:
+            x = _stdin_values()
+        elif values:
+            x = grids.parse_values(values)
+        elif linspace:
+            start, stop, n = linspace
+            inputs.bounds(start, stop, "--linspace", dtypes)
+            x = grids.linspace(start, stop, grids.point_count(n, "--linspace"))
+        elif random is not None:
+            lo, hi = range_ if range_ else (None, None)
+            if range_:
+                inputs.bounds(lo, hi, "--range", dtypes)
+                if lo > hi:
+                    raise UsageFailure("--range needs LO <= HI")
+            x = grids.random_points(grids.point_count(random, "--random"), seed, lo, hi)
+        else:
+            return None
+        for dt in dtypes:
+            inputs.in_dtype(x, dt)
+    except (grids.ValueParseError, InputError) as e:
         raise UsageFailure(str(e)) from None
-    if linspace:
-        start, stop, n = linspace
-        if n < 1:
-            raise UsageFailure("--linspace needs N >= 1")
-        return lin(start, stop, n)
-    if random is not None:
-        if random < 1:
-            raise UsageFailure("--random needs N >= 1")
-        lo, hi = range_ if range_ else (None, None)
-        if range_ and lo > hi:
-            raise UsageFailure("--range needs LO <= HI")
-        return random_points(random, seed, lo, hi)
-    return None
+    return x
+
+
+def _stdin_values():
+    """Values from standard input, read as bytes: numbers are ASCII, and other bytes are an error, not a crash."""
+    from .grids import parse_values, stdin_tokens
+
+    if sys.stdin is None:
+        raise UsageFailure("'-' reads standard input, but it is closed")
+    try:
+        return parse_values(stdin_tokens(getattr(sys.stdin, "buffer", sys.stdin)), source="standard input")
+    except OSError as e:
+        raise UsageFailure(f"cannot read standard input: {e.strerror or e}") from None
 
 
 def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
@@ -189,22 +393,30 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
         pass
     elif json_out:
         kw = {"worst": worst, "all_points": all_points}
-        obj = serialize.result_to_dict(results[0], **kw) if single else serialize.results_to_dict(results, **kw)
+        one = single and len(results) == 1
+        obj = serialize.result_to_dict(results[0], **kw) if one else serialize.results_to_dict(results, **kw)
         print(report.dumps(obj))
     elif single:
-        report.render_result(_console(), results[0], worst=worst)
+        for r in results:
+            report.render_result(_console(), r, worst=worst)
     else:
         report.render_summary(_console(), results)
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 
 def _write(path, text):
+    """Write a report or picture file: exit 2 for a path that cannot be one, 74 for a failed write."""
+    import errno
+
     from .files import write_atomic
 
     try:
         write_atomic(path, text)
     except OSError as e:
-        raise UsageFailure(f"cannot write {path}: {e.strerror or e}") from None
+        io_error = e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+        raise UsageFailure(
+            f"cannot write {path!r}: {e.strerror or e}", EXIT_OUTPUT if io_error else EXIT_USAGE
+        ) from None
 
 
 def _resolve(name):
@@ -235,6 +447,8 @@ def _run_checks(jobs, progress_label=None, keep=None):
             results.append(r.compact(keep) if keep else r)
     except InputError as e:
         raise UsageFailure(str(e)) from None
+    except MemoryError:
+        raise UsageFailure(f"not enough memory to check {name} here: give fewer points") from None
     return results
 
 
@@ -251,7 +465,7 @@ def check_cmd(
     values: Annotated[
         list[str] | None, typer.Argument(help="Input values; '-' reads stdin.", show_default=False)
     ] = None,
-    dtype: Dtype = "float64",
+    dtype: Dtypes = None,
     rtol: Rtol = None,
     atol: Atol = None,
     fd: Fd = False,
@@ -271,9 +485,11 @@ def check_cmd(
 ):
     _output_mode(json_out, quiet)
     act = _resolve(name)
-    x = _points(values, linspace, random, seed, range_)
-    kw = dict(dtype=dtype, rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
-    results = _run_checks([(act.name, x, kw)])
+    dtypes = _dtypes(dtype)
+    rtol, atol = _tolerances(rtol, atol)
+    x = _points(values, linspace, random, seed, range_, dtypes)
+    kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
+    results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True)
 
 
@@ -281,7 +497,7 @@ def check_cmd(
     "all", help="Check every activation on its default grid (or a dense one); exit 1 if any fails.", epilog=EPILOG
 )
 def all_cmd(
-    dtype: Annotated[list[str] | None, typer.Option("--dtype", help="Repeat to check several dtypes.")] = None,
+    dtype: Dtypes = None,
     rtol: Rtol = None,
     atol: Atol = None,
     fd: Fd = False,
@@ -301,16 +517,22 @@ def all_cmd(
     from .registry import ACTIVATIONS
 
     _output_mode(json_out, quiet)
-    x = _points(None, linspace, random, seed, range_)
+    dtypes = _dtypes(dtype)
+    rtol, atol = _tolerances(rtol, atol)
+    x = _points(None, linspace, random, seed, range_, dtypes)
+    if x is not None and x.size < 2:
+        raise UsageFailure(f"glu needs an even number of points, at least 2: a grid of {x.size} cannot check it")
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict)
-    # glu halves its input: a generated grid of odd length loses its last point there
+    # glu halves its input: a generated grid of odd length loses its last point there (and says so)
     even = None if x is None else x[: x.size // 2 * 2]
-    jobs = [
-        (name, even if name == "glu" else x, dict(kw, dtype=d)) for d in (dtype or ["float64"]) for name in ACTIVATIONS
-    ]
+    jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in ACTIVATIONS]
     slow = oracle or order > 1 or (x is not None and x.size > 100_000)
     dense = x is not None and x.size > 10_000 and not all_points
     results = _run_checks(jobs, "checking" if slow else None, keep=worst if dense else None)
+    if x is not None and even.size < x.size:
+        for r in results:
+            if r.activation == "glu":
+                r.extras["notes"].append(f"glu checked on the first {even.size} of {x.size} points (an even count)")
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False)
 
 
@@ -324,16 +546,24 @@ def plot_cmd(
     quiet: Quiet = False,
     params: dict | None = None,
 ):
-    import os
-
+    from . import inputs
+    from .errors import InputError
     from .plot import FORMATS, grid_for, plot
     from .registry import ACTIVATIONS
 
     suffix = os.path.splitext(out)[1].lower()
     if suffix not in FORMATS:
         raise UsageFailure(f"--out must end in {', '.join(FORMATS)} (got {out!r})")
-    if range_ and not range_[0] < range_[1]:
-        raise UsageFailure("--range needs LO < HI")
+    if _path_problem(out):
+        raise UsageFailure(f"Invalid value for '--out': {_path_problem(out)}")
+    (dt,) = _dtypes([dtype])
+    if range_:
+        try:
+            inputs.bounds(*range_, "--range", [dt])
+        except InputError as e:
+            raise UsageFailure(str(e)) from None
+        if not range_[0] < range_[1]:
+            raise UsageFailure("--range needs LO < HI")
     every = [n.lower() for n in names] == ["all"]
     acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"] if every else [_resolve(n) for n in names]
     given = params
@@ -343,11 +573,13 @@ def plot_cmd(
     jobs = []
     for a in acts:
         p = {k: v for k, v in given.items() if k in a.params}
-        jobs.append((a.name, grid_for(a, dict(a.params) | p, range_), dict(dtype=dtype, **p)))
+        jobs.append((a.name, grid_for(a, dict(a.params) | p, range_), dict(dtype=dt.name, **p)))
     results = _run_checks(jobs, "plotting")
     _write(out, plot(list(zip(results, acts, strict=True)), suffix, compact=every or len(acts) > 4))
     if not quiet:
-        print(f"wrote {out} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dtype})")
+        from .report import printable
+
+        print(f"wrote {printable(out)} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dt.name})")
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from . import inputs
 from .dtypes import comparison_tolerances, get_dtype, numpy_ulps, round_to, tolerances
 from .errors import InputError
 from .opinions import OPINIONS, Ask
@@ -37,16 +38,16 @@ def check(
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
-    act = lookup(name)
+    act = lookup(inputs.activation_name(name))
     if act is None:
         raise InputError(f"unknown activation {name!r}")
-    params = resolve_params(act, params)
-    dt = get_dtype(dtype)
+    params = resolve_params(act, inputs.params(params))
+    dt = get_dtype(inputs.dtype_name(dtype))
+    order = inputs.order(order)
     default_rtol, default_atol, widened = tolerances(dt, act)
+    rtol, atol = inputs.tolerance("rtol", rtol), inputs.tolerance("atol", atol)
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
-    if rtol < 0 or atol < 0:
-        raise InputError("tolerances must be non-negative")
     x = _points(act, values, params, dt)
     asked = [op for op in OPINIONS if op.asked_by is None or {"fd": fd, "oracle": oracle}[op.asked_by]]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -61,17 +62,15 @@ def check(
 def _points(act, values, params, dt):
     from .grids import default_grid
 
+    raw = inputs.values(values)
     if act.kind == "vector":
         from .registry.vectors import DEFAULT_VECTOR
 
-        raw = np.asarray(DEFAULT_VECTOR if values is None else values, dtype=np.float64).ravel()
+        raw = np.asarray(DEFAULT_VECTOR, dtype=np.float64) if raw is None else raw
         act.validate_input(raw)
-    else:
-        raw = default_grid(act, params, dt) if values is None else np.asarray(values, dtype=np.float64).ravel()
-    if dt.name == "bfloat16":
-        return raw.astype(np.float32).astype(dt.numpy)
-    with np.errstate(over="ignore"):
-        return raw.astype(dt.numpy)
+    elif raw is None:
+        raw = default_grid(act, params, dt)
+    return inputs.in_dtype(raw, dt)
 
 
 def _upstream(n, dtype, seed=UPSTREAM_SEED):

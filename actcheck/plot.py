@@ -1,6 +1,7 @@
 """Pictures: f and f' with NumPy and torch overlaid, and their differences on a log scale."""
 
 import io
+import math
 
 import numpy as np
 
@@ -12,22 +13,42 @@ _N = 2001
 _NP, _TORCH, _DERIV, _DTORCH = "#0072B2", "#E69F00", "#009E73", "#CC79A7"
 
 
+_HUGE = 1e300  # matplotlib's tick arithmetic overflows for axes beyond about 1e307: such axes are drawn scaled
+
+
 def _span(act, lo_hi):
+    from .grids import linspace
+
     lo, hi = lo_hi if lo_hi else act.span
-    return np.linspace(lo, hi, _N)
+    return linspace(lo, hi, _N)
+
+
+def _scale(*arrays):
+    """(divisor, label suffix): a power of ten that brings values beyond _HUGE within matplotlib's reach."""
+    tops = [np.max(np.abs(a[np.isfinite(a)]), initial=0.0) for a in arrays]
+    top = max(tops, default=0.0)
+    if top <= _HUGE:
+        return 1.0, ""
+    k = math.floor(math.log10(top))
+    return 10.0**k, f" / 1e{k}"
 
 
 def _panel(ax_f, ax_err, result, act, compact):
     x = result.x.astype(np.float64)
     num, tor = result.numpy, result.torch
-    ax_f.plot(x, num["forward"].astype(float), color=_NP, lw=2.2, label="NumPy f")
-    ax_f.plot(x, tor["forward"].astype(float), color=_TORCH, lw=1.2, ls="--", label="torch f")
-    ax_f.plot(x, num["backward"].astype(float), color=_DERIV, lw=2.2, label="NumPy f'")
-    ax_f.plot(x, tor["backward"].astype(float), color=_DTORCH, lw=1.2, ls="--", label="torch f'")
+    curves = [a.astype(np.float64) for a in (num["forward"], tor["forward"], num["backward"], tor["backward"])]
+    sx, x_unit = _scale(x)
+    sy, y_unit = _scale(*curves)
+    styles = [(_NP, 2.2, "-", "NumPy f"), (_TORCH, 1.2, "--", "torch f")]
+    styles += [(_DERIV, 2.2, "-", "NumPy f'"), (_DTORCH, 1.2, "--", "torch f'")]
+    for y, (color, lw, ls, label) in zip(curves, styles, strict=True):
+        ax_f.plot(x / sx, y / sy, color=color, lw=lw, ls=ls, label=label)
+    if y_unit:
+        ax_f.set_ylabel(f"f, f'{y_unit}", fontsize=9)
     for k in act.kinks(**result.params):
         if x[0] <= k <= x[-1]:
             for ax in (ax_f, ax_err) if ax_err is not None else (ax_f,):
-                ax.axvline(k, color="0.5", lw=0.8, ls=":")
+                ax.axvline(k / sx, color="0.5", lw=0.8, ls=":")
     errs = result.max_abs_error
     params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.params.items())
     title = f"{act.name}({params}) · {result.dtype}"
@@ -38,18 +59,20 @@ def _panel(ax_f, ax_err, result, act, compact):
     ax_f.set_title(title, fontsize=9 if compact else 11)
     ax_f.grid(True, color="0.85", lw=0.6)
     if ax_err is None:
+        if x_unit:
+            ax_f.set_xlabel(f"x{x_unit}", fontsize=8)
         return
     shown = False
     for key, color, label in (("forward", _NP, "|Δf|"), ("backward", _DERIV, "|Δf'|")):
         err = result.comparisons[key].err
         nz = np.isfinite(err) & (err > 0)  # exact agreement has no place on a log scale
         if nz.any():
-            ax_err.semilogy(x[nz], err[nz], ".", color=color, ms=2.5, alpha=0.6, label=label)
+            ax_err.semilogy(x[nz] / sx, err[nz], ".", color=color, ms=2.5, alpha=0.6, label=label)
             shown = True
     if not shown:
         ax_err.text(0.5, 0.5, "NumPy and torch agree exactly", ha="center", va="center", transform=ax_err.transAxes)
     ax_err.set_ylabel("|NumPy − torch| (0 not shown)", fontsize=9)
-    ax_err.set_xlabel("x")
+    ax_err.set_xlabel(f"x{x_unit}")
     ax_err.grid(True, color="0.85", lw=0.6)
     if shown:
         ax_err.legend(loc="upper right", fontsize=8, frameon=True, markerscale=4)

@@ -1,11 +1,13 @@
 """Rendering: JSON text, rich tables and JUnit XML. No computation."""
 
 import math
+import re
 
 import numpy as np
 
 __all__ = [
     "dumps",
+    "printable",
     "render_result",
     "render_summary",
     "render_list",
@@ -16,6 +18,16 @@ __all__ = [
 ]
 
 _DIGITS = {"float64": 10, "float32": 8, "float16": 5, "bfloat16": 4}
+
+
+# C0 controls but tab and newline, DEL, C1 controls, lone surrogates and XML's two non-characters:
+# in a terminal they are escape sequences, and XML 1.0 forbids most of them
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text):
+    """``text`` with control characters, lone surrogates and non-characters shown as escapes (\\x1b, \\udc80)."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
 
 
 def dumps(obj):
@@ -199,12 +211,31 @@ def _strict_failed(r):
 
 
 def render_summary(console, results):
-    """Print one row per result (``actcheck all``) and the overall verdict."""
+    """Print one row per result (``actcheck all``) and the overall verdict; a line each on a narrow terminal."""
+    from rich.measure import Measurement
     from rich.table import Table
 
     table = Table(title="actcheck all", title_justify="left")
     for c in ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "torch dev.", "verdict"):
         table.add_column(c, justify="left" if c in ("activation", "dtype", "verdict") else "right")
+    _summary_rows(table, results)
+    if Measurement.get(console, console.options.update_width(10_000), table).maximum <= console.width:
+        console.print(table)
+    else:  # squeezed, a table would cut names and verdicts short
+        for r in results:
+            console.print(f"{_verdict(r.passed)} {r.activation} {r.dtype}", highlight=False)
+    for r in results:
+        for line in r.failures():
+            console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
+    deviations = sum(len(r.extras.get("torch_deviations") or []) for r in results)
+    if deviations:
+        console.print(f"torch deviations (torch off, NumPy right, by the oracle): {deviations} points", markup=False)
+    failed = sum(not r.passed for r in results)
+    verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
+    console.print(f"{verdict} · {len(results)} checks")
+
+
+def _summary_rows(table, results):
     for r in results:
         errs = r.max_abs_error
         worst = r.worst(1)
@@ -219,16 +250,6 @@ def render_summary(console, results):
             str(len(r.extras.get("torch_deviations") or [])),
             _verdict(r.passed),
         )
-    console.print(table)
-    for r in results:
-        for line in r.failures():
-            console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
-    deviations = sum(len(r.extras.get("torch_deviations") or []) for r in results)
-    if deviations:
-        console.print(f"torch deviations (torch off, NumPy right, by the oracle): {deviations} points", markup=False)
-    failed = sum(not r.passed for r in results)
-    verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
-    console.print(f"{verdict} · {len(results)} checks")
 
 
 def render_verify(console, rep):
@@ -279,15 +300,20 @@ def render_list(console, acts):
 
 
 def junit_xml(cases, suite="actcheck"):
-    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None)."""
+    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None).
+
+    Characters XML 1.0 forbids (and other control characters) are written as escapes, so the report parses.
+    """
     from xml.etree import ElementTree as ET
 
     failures = sum(1 for c in cases if c[3] is not None)
+    suite = printable(suite)
     root = ET.Element("testsuites", name=suite, tests=str(len(cases)), failures=str(failures))
     ts = ET.SubElement(root, "testsuite", name=suite, tests=str(len(cases)), failures=str(failures), errors="0")
     for name, classname, seconds, failure in cases:
-        tc = ET.SubElement(ts, "testcase", name=name, classname=classname, time=f"{seconds:.3f}")
+        tc = ET.SubElement(ts, "testcase", name=printable(name), classname=printable(classname), time=f"{seconds:.3f}")
         if failure is not None:
+            failure = printable(failure)
             first = failure.splitlines()[0] if failure else "failed"
             ET.SubElement(tc, "failure", message=first).text = failure
     ET.indent(root)

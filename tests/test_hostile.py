@@ -1,0 +1,559 @@
+"""A hostile world: nonsense never passes, nothing dies with a traceback, output is never silently lost.
+
+One class per section of issue 14: numbers and grids that mean nothing, extreme points, output
+that cannot be written, report files, the Python API, and the smaller things. Subprocesses where
+the real process matters (closed descriptors, pipes, signals, encodings); CliRunner elsewhere.
+"""
+
+import json
+import math
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pytest
+
+import actcheck
+from actcheck import grids, report, serialize
+from actcheck.dtypes import DTYPES
+from actcheck.errors import InputError
+from actcheck.files import write_atomic
+from actcheck.registry import ACTIVATIONS
+
+ACT = [sys.executable, "-m", "actcheck"]
+# a check that fails: torch's float64 hardsigmoid' uses a float32 1/6, a deviation --strict judges
+FAILING = ["hardsigmoid", "1", "--rtol", "0", "--atol", "0", "--strict"]
+
+
+def _one_line_exit_two(r, message):
+    assert r.exit_code == 2, r.output
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], r.stderr
+
+
+# ---------------------------------------------------------------- numbers and grids that mean nothing
+
+
+class TestNumbersAndGridsThatMeanNothing:
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["relu", "--linspace", "nan", "nan", "5"], "--linspace needs finite bounds"),
+            (["relu", "--random", "5", "--range", "nan", "1"], "--range needs finite bounds"),
+            (["relu", "--linspace", "-inf", "inf", "5"], "--linspace needs finite bounds"),
+            (["relu", "--linspace", "-1", "1", "0"], "--linspace needs N >= 1"),
+            (["relu", "--random", "0"], "--random needs N >= 1"),
+            (["relu", "--linspace", "-1", "1", "1000000000000"], "points cannot fit: at most"),
+            (["relu", "--random", "10000000000"], "points cannot fit: at most"),
+            (["relu", "--random", "5", "--seed", "-1"], "--seed"),
+            (["relu", "--random", "5", "--range", "-inf", "inf"], "--range needs finite bounds"),
+            (["relu", "--random", "5", "--range", "0", "inf"], "--range needs finite bounds"),
+            (["relu", "--random", "5", "--range", "2", "1"], "--range needs LO <= HI"),
+            (["relu", "--range", "0", "1", "1"], "--range goes with --random"),
+            (["relu", "1", "--rtol", "nan", "--json"], "--rtol must be finite and non-negative"),
+            (["relu", "1", "--atol", "nan", "--json"], "--atol must be finite and non-negative"),
+            (["relu", "1", "--rtol", "inf"], "--rtol must be finite and non-negative"),
+            (["relu", "1", "--atol", "-1e-9"], "--atol must be finite and non-negative"),
+            (["relu", "1e400"], "1e400 is beyond float64's range (largest finite 1.79769e+308)"),
+            (["relu", "--dtype", "float16", "70000"], "70000 is beyond float16's range (largest finite 65504)"),
+            (["relu", "--dtype", "bfloat16", "1e39"], "beyond bfloat16's range (largest finite 3.38953e+38)"),
+            (["relu", "--dtype", "float16", "--linspace", "0", "1e5", "3"], "largest finite 65504"),
+            (["relu", "--dtype", "float16", "--random", "3", "--range", "-1e5", "0"], "largest finite 65504"),
+            (["all", "--linspace", "-1", "1", "1"], "glu needs an even number of points, at least 2"),
+            (["all", "--random", "1"], "glu needs an even number of points, at least 2"),
+            (["relu", "1", "--junit", ""], "a file path is needed"),
+            (["relu", "--dtype", "float32", "--dtype", "float8", "1"], "unknown dtype 'float8'"),
+        ],
+    )
+    def test_nonsense_is_one_line_and_exit_two(self, run, args, message):
+        _one_line_exit_two(run(*args), message)
+
+    @pytest.mark.parametrize("text", ["1e400\n", "1 -1e999 2\n"])
+    def test_stdin_values_beyond_float64_are_refused(self, run, text):
+        _one_line_exit_two(run("tanh", "-", input=text), "beyond float64's range")
+
+    @pytest.mark.filterwarnings("error")
+    def test_a_span_beyond_float64_is_spaced_without_overflow(self, run):
+        r = run("relu", "--linspace", "-1.7e308", "1.7e308", "5", "--json")
+        assert r.exit_code == 0, r.output
+        xs = np.array([p["x"] for p in json.loads(r.stdout)["points"]])
+        assert xs[0] == -1.7e308 and xs[-1] == 1.7e308 and xs[2] == 0.0
+        assert np.allclose(np.diff(xs / 1e308), 0.85, rtol=1e-14, atol=0)
+
+    def test_an_unknown_dtype_is_refused_before_any_work(self, run, monkeypatch):
+        calls = []
+        monkeypatch.setattr("actcheck.engine.check", lambda *a, **k: calls.append(a))
+        _one_line_exit_two(run("all", "--dtype", "float64", "--dtype", "float80"), "unknown dtype 'float80'")
+        assert calls == []
+
+    def test_dtype_given_twice_on_one_activation_checks_both(self, run):
+        r = run("sigmoid", "1", "--dtype", "float32", "--dtype", "float16", "--json")
+        assert r.exit_code == 0, r.output
+        d = json.loads(r.stdout)
+        assert d["passed"] and [res["dtype"] for res in d["results"]] == ["float32", "float16"]
+        table = run("sigmoid", "1", "--dtype", "float32", "--dtype", "float16").stdout
+        assert "sigmoid() · float32" in table and "sigmoid() · float16" in table
+
+    def test_the_size_limit_follows_available_memory(self, run, monkeypatch):
+        monkeypatch.setattr(grids, "available_memory", lambda: 2**30)
+        assert grids.max_points() == 2**30 // grids.BYTES_PER_POINT == 2_097_152
+        _one_line_exit_two(run("relu", "--linspace", "0", "1", "2097153"), "at most 2,097,152 here")
+
+    def test_odd_grids_check_glu_on_an_even_count_and_say_so(self, run):
+        d = json.loads(run("all", "--linspace", "-1", "1", "3", "--json").stdout)
+        glu = next(res for res in d["results"] if res["activation"] == "glu")
+        assert glu["n_points"] == 2 and any("first 2 of 3 points" in n for n in glu["notes"])
+
+
+# ---------------------------------------------------------------- extreme points
+
+EXTREMES = [1e308, -1e308, 1e154, -1e154, 1e20, -1e20, 1e-320, -1e-320, math.inf, -math.inf, math.nan]
+
+
+def _within(values, dt):
+    """The extremes, those beyond the dtype's range replaced by its largest finite value."""
+    top = float(dt.finfo().max)
+    return [v if not math.isfinite(v) else max(-top, min(top, v)) for v in values]
+
+
+class TestExtremePoints:
+    @pytest.mark.parametrize("dtype", list(DTYPES))
+    def test_every_activation_with_the_oracle_at_order_two_at_the_extremes(self, dtype):
+        dt = DTYPES[dtype]
+        for name in ACTIVATIONS:
+            x = _within(EXTREMES, dt)
+            x = x[:10] if name == "glu" else x  # glu halves an even length
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                r = actcheck.check(name, x, dtype=dtype, order=2, oracle=True)
+                text = report.dumps(serialize.result_to_dict(r))
+            assert caught == [], (name, [str(w.message) for w in caught])
+            assert json.loads(text)["n_points"] == len(x), name
+
+    @pytest.mark.parametrize("dtype", list(DTYPES))
+    def test_values_beyond_the_dtype_are_refused_with_its_largest_value(self, dtype):
+        top = float(DTYPES[dtype].finfo().max)
+        with pytest.raises(InputError, match=_re(f"beyond {dtype}'s range (largest finite {top:g})")):
+            actcheck.check("relu", [1.0, -2 * top if dtype != "float64" else -(10**400)], dtype=dtype)
+
+    def test_gelu_oracle_far_in_the_negative_tail(self, run):
+        r = run("gelu", "--oracle", "--json", "--", "-1e200", "-1e300")
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["passed"] is True
+
+    @pytest.mark.filterwarnings("error")
+    def test_plot_over_the_whole_float64_line(self, run, tmp_path):
+        out = tmp_path / "h.png"
+        r = run("plot", "sigmoid", "relu", "--out", out, "--range", "-1e308", "1e308")
+        assert r.exit_code == 0, r.output
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--range", "-inf", "inf"], "--range needs finite bounds"),
+            (["--range", "nan", "1"], "--range needs finite bounds"),
+            (["--range", "-1e5", "1e5", "--dtype", "float16"], "largest finite 65504"),
+            (["--range", "1", "1"], "--range needs LO < HI"),
+            (["--dtype", "float8"], "unknown dtype"),
+        ],
+    )
+    def test_plot_ranges_that_mean_nothing_are_refused(self, run, tmp_path, args, message):
+        _one_line_exit_two(run("plot", "sigmoid", "--out", tmp_path / "p.png", *args), message)
+        assert not (tmp_path / "p.png").exists()
+
+
+# ---------------------------------------------------------------- output that cannot be written
+
+
+def _shell(redirect, *args, **kw):
+    """Run actcheck with a shell redirection applied first (closing a descriptor, /dev/full)."""
+    return subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", *ACT, *args], capture_output=True, **kw)
+
+
+_C_LOCALE = {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}
+
+
+class TestOutputThatCannotBeWritten:
+    @pytest.mark.parametrize("args", [["list", "--json"], ["list"], ["--version"]])
+    def test_closed_stdout_is_exit_74_with_one_line(self, args):
+        p = _shell(">&-", *args)
+        assert p.returncode == 74
+        assert p.stderr.decode().strip() == "actcheck: error: cannot write to standard output: it is closed"
+
+    def test_closed_stdout_is_fine_when_nothing_is_written(self, tmp_path):
+        p = _shell(">&-", "relu", "1", "-q", "--junit", str(tmp_path / "r.xml"))
+        assert p.returncode == 0 and p.stderr == b""
+        assert ET.parse(tmp_path / "r.xml").getroot().find("testsuite").get("tests") == "1"
+
+    @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+    @pytest.mark.parametrize("args", [["list", "--json"], FAILING])
+    def test_stdout_on_a_full_disk_is_exit_74(self, args):
+        # the second fails its check: a lost table is 74, never the 1 of a failed check
+        p = _shell(">/dev/full", *args)
+        assert p.returncode == 74
+        assert p.stderr.decode().strip() == "actcheck: error: cannot write to standard output: No space left on device"
+
+    @pytest.mark.parametrize("args", [["list", "--json"], FAILING])
+    def test_a_pipe_closed_early_ends_quietly_with_141(self, args):
+        p = subprocess.Popen([*ACT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.close()  # the reader goes away before anything is written, as `| head -c 0` would
+        err = p.stderr.read()
+        assert p.wait() == 141 and err == b""
+
+    def test_a_pipe_closed_after_ten_bytes_loses_the_json_and_says_141(self):
+        p = subprocess.Popen(
+            [*ACT, "relu", "--linspace", "-1", "1", "3000", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert len(p.stdout.read(10)) == 10  # `| head -c 10`
+        p.stdout.close()
+        err = p.stderr.read()
+        assert p.wait() == 141 and err == b""
+
+    @pytest.mark.parametrize(
+        ("env", "args"),
+        [
+            ({"PYTHONIOENCODING": "ascii"}, ["tanhshrink", "1e-3", "--oracle"]),
+            (_C_LOCALE, ["list"]),
+        ],
+        ids=["ascii-check", "C-locale-list"],
+    )
+    def test_a_stdout_encoding_without_the_table_characters(self, env, args):
+        p = subprocess.run([*ACT, *args], capture_output=True, env=os.environ | env)
+        assert p.returncode == 0 and p.stderr == b""
+        text = p.stdout.decode("ascii")  # every byte ASCII: nothing unencodable slipped through
+        assert "PASS" in text or args == ["list"]
+        assert "|" in text and ("max |d" in text or args != ["tanhshrink", "1e-3", "--oracle"])
+
+    def test_stdin_bytes_that_are_not_utf8(self):
+        p = subprocess.run([*ACT, "tanh", "-"], input=b"1 \xff\xfe 2\n", capture_output=True)
+        assert p.returncode == 2 and p.stdout == b""
+        assert p.stderr.decode().strip() == r"actcheck: error: line 1: not a number (nor UTF-8 text): b'\xff\xfe'"
+
+    def test_closed_stdin(self):
+        p = _shell("<&-", "tanh", "-")
+        assert p.returncode == 2 and b"standard input" in p.stderr and b"Traceback" not in p.stderr
+
+    @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+    def test_a_report_file_on_a_full_disk_is_exit_74(self, run):
+        r = run("relu", "1", "-q", "--junit", "/dev/full")
+        assert (
+            r.exit_code == 74
+            and r.stderr.strip() == "actcheck: error: cannot write '/dev/full': No space left on device"
+        )
+
+
+# ---------------------------------------------------------------- report files
+
+
+class TestReportFiles:
+    def test_a_symlink_is_written_through_and_stays_a_link(self, run, tmp_path):
+        target = tmp_path / "real.xml"
+        target.write_text("old")
+        link = tmp_path / "link.xml"
+        link.symlink_to(target)
+        assert run("relu", "1", "-q", "--junit", link).exit_code == 0
+        assert link.is_symlink() and os.readlink(link) == str(target)
+        assert ET.parse(target).getroot().tag == "testsuites"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["link.xml", "real.xml"]
+
+    def test_a_dangling_symlink_creates_its_target(self, tmp_path):
+        link = tmp_path / "link.png"
+        link.symlink_to(tmp_path / "new.png")
+        write_atomic(link, b"png")
+        assert link.is_symlink() and (tmp_path / "new.png").read_bytes() == b"png"
+
+    @pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+    def test_an_existing_file_keeps_its_permissions(self, tmp_path, mode):
+        path = tmp_path / "r.xml"
+        path.write_text("old")
+        path.chmod(mode)
+        write_atomic(path, "new")
+        assert path.read_text() == "new" and stat.S_IMODE(path.stat().st_mode) == mode
+
+    def test_a_new_file_follows_the_umask(self, tmp_path):
+        old = os.umask(0o027)
+        try:
+            write_atomic(tmp_path / "r.xml", "new")
+        finally:
+            os.umask(old)
+        assert stat.S_IMODE((tmp_path / "r.xml").stat().st_mode) == 0o640
+
+    def test_a_fifo_is_written_directly_and_stays_a_fifo(self, run, tmp_path):
+        fifo = tmp_path / "report.fifo"
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+        reader.start()
+        r = run("relu", "1", "-q", "--junit", fifo)
+        reader.join(10)
+        assert r.exit_code == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert ET.fromstring(got[0]).tag == "testsuites"
+        assert [p.name for p in tmp_path.iterdir()] == ["report.fifo"]
+
+    def test_a_character_device_is_written_directly(self, monkeypatch):
+        def no_rename(*a):
+            raise AssertionError("a device must never be replaced by a rename")
+
+        monkeypatch.setattr(os, "replace", no_rename)
+        write_atomic(os.devnull, "discarded")
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+    @pytest.mark.parametrize("path", ["", "."])
+    def test_an_empty_path_or_a_directory_is_an_error(self, path):
+        with pytest.raises(OSError):
+            write_atomic(path, "x")
+
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+    def test_a_signal_during_the_write_removes_the_temporary_file(self, tmp_path, sig):
+        target = tmp_path / "r.xml"
+        target.write_text("old")
+        script = textwrap.dedent(
+            """
+            import os, sys, time
+            from actcheck import files
+            def slow(fd):
+                print("writing", flush=True)
+                time.sleep(30)
+            os.fsync = slow
+            files.write_atomic(sys.argv[1], "new")
+            """
+        )
+        p = subprocess.Popen(
+            [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert p.stdout.readline() == b"writing\n"
+        assert len(list(tmp_path.iterdir())) == 2  # the temporary file is there
+        time.sleep(0.1)
+        p.send_signal(sig)
+        code = p.wait(20)
+        assert code == -sig  # ended by the signal, as without actcheck (SIGINT via KeyboardInterrupt)
+        assert [f.name for f in tmp_path.iterdir()] == ["r.xml"] and target.read_text() == "old"
+
+    def test_junit_escapes_what_xml_forbids(self):
+        nasty = "boom \x00\x1b[31m red\x07 \udc80 \ufffe end"
+        xml = report.junit_xml([("case\x00\x1b", "cls\x07", 0.0, nasty + "\nsecond line")], suite="s\x01")
+        root = ET.fromstring(xml.encode("utf-8"))
+        failure = root.find("testsuite/testcase/failure")
+        assert failure.get("message") == r"boom \x00\x1b[31m red\x07 \udc80 \ufffe end"
+        assert root.find("testsuite/testcase").get("name") == r"case\x00\x1b"
+
+    def test_verify_junit_parses_when_user_code_raises_control_characters(self, run, tmp_path):
+        user = tmp_path / "acts.py"
+        user.write_text(
+            "import numpy as np\n"
+            "def relu_forward(x):\n    return np.maximum(0, x)\n"
+            "def relu_backward(x):\n    raise ValueError('bad \\x00\\x1b[31m\\x07 \\udc80 news')\n"
+        )
+        xml = tmp_path / "v.xml"
+        r = run("verify", user, "-q", "--junit", xml)
+        assert r.exit_code == 1, r.output
+        failure = ET.parse(xml).getroot().find("testsuite/testcase/failure")
+        assert r"\x1b[31m" in failure.text and "\x1b" not in failure.text
+
+
+# ---------------------------------------------------------------- the Python API
+
+
+class TestPythonAPI:
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "message"),
+        [
+            ((None, [1.0]), {}, "activation name must be a string"),
+            (("relu", [1.0]), {"dtype": None}, "dtype must be"),
+            (("relu", [1.0]), {"dtype": "int8"}, "unknown dtype 'int8'"),
+            (("relu", [1.0]), {"dtype": np.int32}, "unknown dtype 'int32'"),
+            (("relu", [1.0]), {"rtol": "a"}, "rtol must be a number"),
+            (("relu", [1.0]), {"atol": float("nan")}, "atol must be finite and non-negative"),
+            (("relu", [1.0]), {"rtol": float("inf")}, "rtol must be finite and non-negative"),
+            (("relu", [1.0]), {"rtol": 10**400}, "rtol must be finite and non-negative"),
+            (("elu", [1.0]), {"alpha": 10**400}, "alpha must be a finite number"),
+            (("elu", [1.0]), {"alpha": float("nan")}, "alpha must be finite"),
+            (("relu", [1.0]), {"order": 0}, "order must be 1 or 2"),
+            (("relu", [1.0]), {"order": 3}, "order must be 1 or 2"),
+            (("relu", [1.0]), {"order": 1.5}, "order must be 1 or 2"),
+            (("relu", []), {}, "no values to check"),
+            (("softmax", []), {}, "no values to check"),
+            (("relu", np.zeros((0, 3))), {}, "no values to check"),
+            (("relu", "1 2"), {}, "values must be numbers"),
+            (("relu", [1j]), {}, "real numbers"),
+            (("relu", [[1.0, 2.0], [3.0]]), {}, "values must be"),
+            (("relu", [1.0, None]), {}, "values must be real numbers"),
+            (("relu", [10**400]), {}, "beyond float64's range"),
+            (("relu", [70000.0]), {"dtype": "float16"}, "70000 is beyond float16's range (largest finite 65504)"),
+            (("glu", [1.0]), {}, "even number"),
+        ],
+    )
+    def test_bad_input_raises_input_error(self, args, kwargs, message):
+        with pytest.raises(InputError, match=_re(message)):
+            actcheck.check(*args, **kwargs)
+
+    @pytest.mark.parametrize("dtype", ["float32", "FLOAT32", np.float32, np.dtype("float32"), "torch.float32"])
+    def test_dtypes_by_name_numpy_or_torch(self, dtype):
+        if dtype == "torch.float32":
+            import torch
+
+            dtype = torch.float32
+        assert actcheck.check("sigmoid", [1.0], dtype=dtype).dtype == "float32"
+
+    def test_bfloat16_by_torch_and_ml_dtypes(self):
+        import ml_dtypes
+        import torch
+
+        assert actcheck.check("relu", [1.0], dtype=torch.bfloat16).dtype == "bfloat16"
+        assert actcheck.check("relu", [1.0], dtype=ml_dtypes.bfloat16).dtype == "bfloat16"
+
+    def test_a_numpy_dtype_does_not_import_torch(self):
+        code = (
+            "import sys, numpy\nfrom actcheck.inputs import dtype_name\n"
+            "assert dtype_name(numpy.float32) == dtype_name('float32') == 'float32'\n"
+            "assert 'torch' not in sys.modules\n"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
+
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda torch: [0.5, -1.0],
+            lambda torch: (0.5, -1.0),
+            lambda torch: np.array([0.5, -1.0]),
+            lambda torch: np.array([[0.5], [-1.0]], dtype=np.float32),
+            lambda torch: torch.tensor([0.5, -1.0], requires_grad=True),
+            lambda torch: torch.tensor([0.5, -1.0], dtype=torch.bfloat16),
+            lambda torch: [torch.tensor(0.5, requires_grad=True), torch.tensor(-1.0, requires_grad=True)],
+        ],
+        ids=["list", "tuple", "array", "2d-float32", "requires-grad", "bfloat16-tensor", "list-of-tensors"],
+    )
+    def test_inputs_of_every_kind(self, make):
+        import torch
+
+        r = actcheck.check("silu", make(torch))
+        assert r.passed and r.x.tolist() == [0.5, -1.0]
+
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda torch: 0.5,
+            lambda torch: np.float64(0.5),
+            lambda torch: np.array(0.5),
+            lambda torch: torch.tensor(0.5),
+        ],
+        ids=["float", "numpy-scalar", "0-d-array", "0-d-tensor"],
+    )
+    def test_zero_dimensional_inputs(self, make):
+        import torch
+
+        r = actcheck.check("tanh", make(torch))
+        assert r.passed and r.x.tolist() == [0.5]
+
+
+def _re(text):
+    import re
+
+    return re.escape(text)
+
+
+# ---------------------------------------------------------------- smaller
+
+
+def _wait_until_checking(p, timeout=60):
+    """Wait until the command runs: torch, imported only inside a command, is loaded (Linux's /proc)."""
+    maps = f"/proc/{p.pid}/maps"
+    if not os.path.exists(maps):
+        pytest.skip("needs /proc")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and p.poll() is None:
+        with open(maps) as f:
+            if "libtorch" in f.read():
+                return
+        time.sleep(0.1)
+    pytest.fail("the run never reached torch")
+
+
+class TestSmaller:
+    def test_bare_actcheck_prints_a_short_usage(self, run):
+        r = run()
+        assert r.exit_code == 2 and r.stdout == ""
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 2 and lines[0].startswith("Usage: actcheck NAME") and "--help" in lines[1]
+
+    def test_no_resource_warning_from_our_files(self, tmp_path):
+        env = os.environ | {"PYTHONWARNINGS": "default"}
+        args = ["relu", "-", "--json", "--junit", str(tmp_path / "r.xml")]
+        p = subprocess.run([*ACT, *args], input=b"1 2 3\n", capture_output=True, env=env)
+        assert p.returncode == 0 and p.stderr == b""  # not a ResourceWarning, nor any other
+
+    @pytest.mark.parametrize(
+        "args",
+        [["all", "-q", "--junit", "{tmp}/a.xml"], ["plot", "sigmoid", "tanh", "--out", "{tmp}/p.svg"]],
+        ids=["all", "plot"],
+    )
+    def test_no_resource_warning_in_process(self, run, tmp_path, args):
+        import gc
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert run(*[a.format(tmp=tmp_path) for a in args]).exit_code == 0
+            gc.collect()  # an unclosed file warns when it is collected
+        assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+    def test_ctrl_c_during_a_run_is_exit_130_without_a_traceback(self, tmp_path):
+        args = [
+            "all",
+            "--oracle",
+            "--order",
+            "2",
+            "--linspace",
+            "-5",
+            "5",
+            "5000",
+            "-q",
+            "--junit",
+            str(tmp_path / "r.xml"),
+        ]
+        p = subprocess.Popen([*ACT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait_until_checking(p)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 130 and out == b"" and b"Traceback" not in err
+        assert list(tmp_path.iterdir()) == []  # no report, and no temporary file
+
+    def test_no_color_wins_over_force_color(self):
+        env = os.environ | {"FORCE_COLOR": "1", "NO_COLOR": "1"}
+        p = subprocess.run([*ACT, *FAILING], capture_output=True, text=True, env=env)
+        assert p.returncode == 1 and "FAIL" in p.stdout and "\x1b[" not in p.stdout  # not even bold
+
+    def test_a_twenty_column_terminal_still_shows_every_verdict(self):
+        import pty
+
+        master, slave = pty.openpty()
+        env = os.environ | {"COLUMNS": "20", "LINES": "200", "NO_COLOR": "1"}
+        env.pop("FORCE_COLOR", None)
+        p = subprocess.Popen([*ACT, "all"], stdout=slave, stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the pty closes when the process ends
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(master)
+        assert p.wait(60) == 0
+        lines = out.decode().splitlines()
+        verdicts = [ln for ln in lines if ln.startswith(("PASS ", "FAIL ")) and "·" not in ln]
+        assert {ln.split()[1] for ln in verdicts} == set(ACTIVATIONS)
+        assert max(len(ln) for ln in lines) <= 20
