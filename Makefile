@@ -19,13 +19,13 @@ run: $(BIN)/actcheck
 	$(BIN)/actcheck all
 
 test: $(BIN)/actcheck
-	$(BIN)/ruff check actcheck tests bench
-	$(BIN)/ruff format --check actcheck tests bench
+	$(BIN)/ruff check actcheck tests bench tools
+	$(BIN)/ruff format --check actcheck tests bench tools
 	$(BIN)/python -m pytest
 
 format: $(BIN)/actcheck
-	$(BIN)/ruff format actcheck tests bench
-	$(BIN)/ruff check --fix actcheck tests bench
+	$(BIN)/ruff format actcheck tests bench tools
+	$(BIN)/ruff check --fix actcheck tests bench tools
 
 bench: $(BIN)/actcheck
 	$(BIN)/python bench/bench.py
