@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import actcheck
-from actcheck.verification import discover, load_module
+from actcheck.verification import *  # noqa
 
 DATA = Path(__file__).parent / "data"
 
