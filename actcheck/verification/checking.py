@@ -115,7 +115,7 @@ def _check(code, overrides, progress, where, reference=None):
         act = reference or activation_for(p["name"])
         cand = Candidate(p["id"], p["name"], _label(p["name"], p["cells"]), act, {}, {}, {}, set(),
                          {k: v for k, v in p["cells"].items() if v is not None} or None)  # fmt: skip
-        cand.kw = user_kw(act, p["accepts"], overrides)
+        cand.kw, cand.guess = user_kw(act, p["accepts"], overrides), p["style"]
         try:
             reply = code.inspect(p["id"], cand.kw, act is not None and act.kind == "vector")
         except Died as e:
@@ -141,7 +141,9 @@ def _check(code, overrides, progress, where, reference=None):
     for cand in progress(ready) if progress else ready:
         done[cand.id] = _judge(code, cand)
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
-    return VerifyReport(where, results, skipped, list(code.notes()))
+    notes = list(code.notes())
+    code.finish()
+    return VerifyReport(where, results, skipped, notes)
 
 
 def _judge(code, cand):

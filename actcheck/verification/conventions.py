@@ -154,7 +154,7 @@ class _Pair:
             in_modes(run, {"x": _PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: forward raises NotImplementedError") from None
-        except Exception:
+        except (Exception, SystemExit):
             pass  # judged, with its message, when the pair is checked
         self.returns = seen[-1] if seen else None
         self.cache = isinstance(self.returns, tuple) and len(self.returns) == 2
@@ -238,6 +238,10 @@ class FunctionPair(_Pair):
     def call(self):
         return f"{getattr(self.g, '__name__', 'backward')}({', '.join(required(self.g))})"
 
+    def style(self):
+        """The convention its signatures suggest, before anything runs."""
+        return "upstream" if len(required(self.g)) >= 2 else "derivative"
+
     def label(self, quantity):
         return getattr(self.f if quantity == "forward" else self.g, "__name__", quantity)
 
@@ -274,6 +278,9 @@ class FlagPair(_Pair):
 
     def call(self):
         return f"{getattr(self.f, '__name__', 'f')}(x, {self.flag}=True)"
+
+    def style(self):
+        return "flag"
 
     def label(self, quantity):
         name = getattr(self.f, "__name__", "f")
@@ -341,7 +348,7 @@ class ObjectPair(_Pair):
                 out = getattr(obj, self.fwd)(x)
             except NotImplementedError:
                 raise Skip("abstract: forward raises NotImplementedError") from None
-            except Exception:
+            except (Exception, SystemExit):
                 continue
             if out is not None:
                 return
@@ -359,7 +366,7 @@ class ObjectPair(_Pair):
             a = self._call_backward(self.make(kw), _PROBE.copy(), [v.copy()])
             b = self._call_backward(self.make(kw), _PROBE[::-1].copy(), [v.copy()])
             return not np.allclose(np.asarray(a, float), np.asarray(b, float), equal_nan=True)
-        except Exception:
+        except (Exception, SystemExit):
             return True
 
     def _probe_backward(self, kw):
@@ -367,7 +374,7 @@ class ObjectPair(_Pair):
             in_modes(self.compute("derivative", kw), {"x": _PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: backward raises NotImplementedError") from None
-        except Exception:
+        except (Exception, SystemExit):
             pass  # judged, with its message, when the pair is checked
 
     def _forward_obj(self, obj, x):
@@ -405,6 +412,14 @@ class ObjectPair(_Pair):
     def label(self, quantity):
         return f"{self.cls.__name__}.{self.fwd if quantity == 'forward' else self.bwd}"
 
+    def style(self):
+        names = required(getattr(self.cls, self.bwd))
+        names = names if isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names[1:]
+        kinds = [role(n) for n in names]
+        if UPSTREAM in kinds:
+            return "layer" if len(names) == 1 else "upstream"
+        return "derivative"
+
     def accepts(self):
         methods = (getattr(self.cls, m) for m in (self.fwd, self.bwd))
         return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)})
@@ -436,7 +451,7 @@ def _linear_slot(g, n):
         double = [a * 2 if i == slot else a for i, a in enumerate(base)]
         try:
             one, two = (np.asarray(g(args), dtype=float) for args in (base, double))
-        except Exception:
+        except (Exception, SystemExit):
             continue
         if one.shape == two.shape and np.any(one != 0) and np.allclose(two, 2 * one, rtol=1e-9, atol=1e-12):
             return slot

@@ -117,7 +117,7 @@ class Child:
                 raise TimeLimit(f"did not finish within the time limit of {self.timeout:g} s (--timeout SECONDS)")
 
         try:
-            return receive(self.from_child, wait)
+            reply = receive(self.from_child, wait)
         except Closed:
             try:
                 status = self.proc.wait(timeout=1.0)
@@ -127,6 +127,9 @@ class Child:
             raise Died(status) from None
         finally:
             self.remaining -= time.monotonic() - self.sent
+        if "fault" in reply:
+            raise RuntimeError(f"actcheck's worker failed: {reply['fault']}")
+        return reply
 
     def request(self, msg):
         """One request; a child that died before is started again first."""
@@ -152,6 +155,18 @@ class Child:
 
     def evaluate(self, pid, kw, x, upstream, quantities):
         return self.request({"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities})
+
+    def finish(self):
+        """End as `python file.py` would: threads the code started must end, within the time limit."""
+        if self.proc is None:
+            return
+        threads = self.request({"op": "finish"})["threads"]
+        if threads:
+            try:
+                self._receive()
+            except TimeLimit as e:
+                names = ", ".join(threads)
+                raise TimeLimit(f"{e}: threads it started are still running ({names})") from None
 
     def close(self):
         """Stop the child and everything it started; release the pipes and the log."""
@@ -191,6 +206,9 @@ class InProcess:
 
     def notes(self):
         return []
+
+    def finish(self):
+        return None
 
     def inspect(self, pid, kw, vector=False):
         return self.code.inspect(pid, kw, vector)

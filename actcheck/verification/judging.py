@@ -38,9 +38,11 @@ class Candidate:
     notes: list = field(default_factory=list)
     accepts: set = field(default_factory=set)  # the code's own parameter names
 
+    guess: str = "derivative"  # the convention the signatures suggest, before anything runs
+
     @property
     def style(self):
-        return self.info.get("convention") or "derivative"
+        return self.info.get("convention") or self.guess
 
 
 class Answers:
@@ -272,13 +274,14 @@ def _finite_differences(code, cand, x, u, notes):
 
 
 def _worst_points(x, u, mine, ref, bad, k=5):
-    """The points where the code is furthest from the reference, non-finite mismatches first, each quantity named."""
+    """The points where the code is furthest from the reference (non-finite mismatches first), each naming its
+    quantity: the forward's and the derivative's; the VJP's only when those two are right."""
     from ..result import close
     from ..serialize import jsonable
 
     rows = []
     for key, word in (("forward", "forward"), ("backward", "derivative"), ("vjp", "vjp")):
-        if key not in bad or not bad[key].any():
+        if key not in bad or not bad[key].any() or (key == "vjp" and rows):
             continue
         err = close(mine[key], ref[key], 0, 0)[0]
         scale = 1e-7 + 1e-7 * np.nan_to_num(np.abs(ref[key]), nan=0.0, posinf=0.0)

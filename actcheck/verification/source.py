@@ -39,7 +39,7 @@ def python_units(path):
         code = compile(data, path, "exec", dont_inherit=True)
     except SyntaxError as e:
         line = f" (line {e.lineno})" if e.lineno else ""
-        raise SourceError(f"is not valid Python: {e.msg}{line}") from None
+        raise SourceError(f"is not valid Python: {e.msg}{line}: a syntax error") from None
     except ValueError as e:  # null bytes
         raise SourceError(f"is not valid Python: {e}") from None
     return [Unit(None, [code])]
@@ -116,8 +116,9 @@ def _constant(node, modules):
     if isinstance(node, ast.Starred):
         return _constant(node.value, modules)
     children = list(ast.iter_child_nodes(node))
-    allowed = (ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Subscript)
+    allowed = (ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Subscript,
+               ast.Slice)  # fmt: skip
     operators = (ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context)
-    if isinstance(node, allowed | ast.Slice):
+    if isinstance(node, allowed):
         return all(isinstance(c, operators) or _constant(c, modules) for c in children)
     return False

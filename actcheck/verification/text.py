@@ -6,15 +6,16 @@ import traceback
 
 __all__ = ["printable", "one_line", "first_lines"]
 
-# C0 and C1 control characters and DEL; tabs and newlines are folded into spaces by one_line
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters, DEL, lone surrogates and XML's non-characters (tabs and newlines are folded
+# into spaces): in a terminal they are escape sequences, XML 1.0 forbids most of them, UTF-8 cannot hold surrogates
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 LIMIT = 2000  # an exception message is shown whole, unless it is a megabyte of text
 
 
 def printable(text, limit=LIMIT):
     """``text`` on one line with control characters written as escapes (\\x1b), cut at ``limit`` characters."""
-    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+    text = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(text))
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -57,7 +57,10 @@ class UserCode:
 
     def describe(self):
         """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
-        pairs = [{"id": i, "name": p.name, "cells": p.cells, "accepts": p.accepts()} for i, p in self.pairs.items()]
+        pairs = [
+            {"id": i, "name": p.name, "cells": p.cells, "accepts": p.accepts(), "style": p.style()}
+            for i, p in self.pairs.items()
+        ]
         return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
 
     def _error(self, e, pair=None):

@@ -94,6 +94,7 @@ def _run(code, module, cell, notes, mine):
 
 
 def _serve(requests, replies):
+    from .text import one_line
     from .wire import Closed, receive, send
 
     code = None
@@ -105,17 +106,30 @@ def _serve(requests, replies):
         op = msg["op"]
         if op == "quit":
             return
+        if op == "finish":  # as at the end of `python file.py`: threads the code started must end
+            live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+            send(replies, {"threads": [t.name for t in live]})
+            for t in live:
+                t.join()
+            send(replies, {"done": True})
+            return
         if op == "load":
             try:
                 code, notes = load(msg["path"], msg["notebook"], msg["run_all"])
                 send(replies, {"describe": code.describe(), "notes": notes})
             except LoadError as e:
                 send(replies, {"error": str(e)})
+            except Exception as e:
+                send(replies, {"fault": one_line(e, lambda f: "actcheck" in f)})
             continue
-        if op == "inspect":
-            send(replies, code.inspect(msg["id"], msg["kw"], msg["vector"]))
-        elif op == "evaluate":
-            send(replies, code.evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"]))
+        try:
+            if op == "inspect":
+                reply = code.inspect(msg["id"], msg["kw"], msg["vector"])
+            else:
+                reply = code.evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"])
+        except Exception as e:  # a fault of actcheck's own, not of the user's code
+            reply = {"fault": one_line(e, lambda f: "actcheck" in f)}
+        send(replies, reply)
 
 
 def main(argv):
