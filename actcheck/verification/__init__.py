@@ -8,7 +8,17 @@ differences of their own forward (``judging``, ``vector``, ``params``), and a fa
 names the slip (``diagnosis``).
 """
 
-from .checking import DEFAULT_TIMEOUT, check_pair, verify
-from .outcome import PairResult, Skipped, VerifyReport
-
 __all__ = ["verify", "check_pair", "PairResult", "Skipped", "VerifyReport", "DEFAULT_TIMEOUT"]
+
+
+def __getattr__(name):
+    # lazy: the child process that runs the user's code imports only what it needs from this package
+    if name in ("verify", "check_pair", "DEFAULT_TIMEOUT"):
+        from . import checking
+
+        return getattr(checking, name)
+    if name in ("PairResult", "Skipped", "VerifyReport"):
+        from . import outcome
+
+        return getattr(outcome, name)
+    raise AttributeError(f"module 'actcheck.verification' has no attribute {name!r}")

@@ -1,7 +1,8 @@
 """Calling a user's function on an array, whatever it was written for, and checking what it returns.
 
 Code is first called on the 1-D array of points. Code written for 2-D mini-batches
-(``axis=1``, ``X.shape`` unpacked) raises there and is called on a batch of one row; code
+(``axis=1``, ``X.shape`` unpacked) raises there and is called on a batch of rows (the
+points in the first, two other rows beside them); code
 written for Python floats (``max(0, x)``, ``math.exp``) raises on both and is called
 element by element. What comes back must be real numbers of the input's shape: complex,
 object, string or wrongly shaped values are that quantity's failure.
@@ -82,8 +83,9 @@ def _run(mode, compute, inputs, shape):
     if mode == "array":
         return as_values(compute({k: v.copy() for k, v in inputs.items()}), shape)
     if mode == "rows":
-        rows = {k: v.reshape(1, -1).copy() for k, v in inputs.items()}
-        return as_values(compute(rows), (1, int(np.prod(shape)))).reshape(shape)
+        # three rows, not one: code that mixes the rows of a batch (a sum over the wrong axis) shows it in row 0
+        rows = {k: np.stack([v, v[::-1], -v]) for k, v in inputs.items()}
+        return as_values(compute(rows), (3, *shape))[0]
     flat = {k: v.ravel() for k, v in inputs.items()}
     out = np.empty(int(np.prod(shape)))
     for i in range(out.size):

@@ -60,6 +60,7 @@ class Child:
         self.proc = self.log = None
         self.loaded = None
         self.sent = time.monotonic()
+        self.inspections, self.ready = {}, set()  # to set pairs up again in a new child
 
     def __enter__(self):
         self._spawn()
@@ -132,10 +133,18 @@ class Child:
         return reply
 
     def request(self, msg):
-        """One request; a child that died before is started again first."""
+        """One request; a child that died before is started again first, and the pair set up again in it."""
         if self.proc is None:
             self._spawn()
             self._load_reply()
+            self.ready = set()
+        pid = msg.get("id")
+        if msg["op"] == "inspect":
+            self.inspections[pid] = msg
+            self.ready.add(pid)
+        elif pid in self.inspections and pid not in self.ready:
+            self.ready.add(pid)
+            self.request(self.inspections[pid])
         self._send(msg)
         return self._receive()
 

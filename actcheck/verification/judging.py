@@ -184,12 +184,10 @@ def reading(cand, right, notes):
     param = data["param"]
     as_x, as_y = right(""), right("@y")
     if data["says_output"]:
-        if as_y:
-            notes.append(f"checked in the output convention: its parameter {param} is the activation's output f(x)")
-            return "@y", None
-        if as_x:
+        if as_x and not as_y:
             notes.append(f"its parameter {param} reads as the activation's output, but it takes x: checked as f'(x)")
             return "", None
+        notes.append(f"checked in the output convention: its parameter {param} is the activation's output f(x)")
         return "@y", None
     if not as_x and as_y:
         return "", (

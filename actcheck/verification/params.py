@@ -39,11 +39,18 @@ def torch_name(act, user_name):
 
 
 def user_kw(act, accepts, overrides):
-    """The keyword arguments ``--param`` gives the user's code: under the name given, and under the user's own."""
-    kw = dict(overrides)
+    """The keyword arguments ``--param`` gives the user's code: under the name given, and under the user's own.
+
+    For a known activation only its own parameters are overridden (selu's scale constants are
+    not its alpha); for one checked by finite differences, any the code takes.
+    """
+    if act is None:
+        return dict(overrides)
+    kw = {}
     for name, value in overrides.items():
         t = torch_name(act, name)
         if t is not None:
+            kw[name] = value
             kw.update({a: value for a in accepts if torch_name(act, a) == t})
     return kw
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 __all__ = ["Unit", "SourceError", "python_units", "notebook_units", "cell_of"]
 
 _CELL = re.compile(r"^<(.+) cell (\d+)>$")
+_HELP = re.compile(r"^\s*\?*[\w.]+\?{1,2}\s*$")  # IPython's help: np.exp? or ?np.exp
 _BUILTIN_CALLS = {"float", "int", "complex", "abs", "round", "min", "max", "tuple", "list", "dict", "set", "range"}
 
 
@@ -72,7 +73,9 @@ def _cell_unit(path, number, source, run_all):
     if source.lstrip().startswith("%%"):
         return Unit(number, [], [f"cell {number} starts with a cell magic: not run"])
     # shell and magic lines become blank lines, so line numbers stay those of the notebook
-    text = "\n".join("" if line.lstrip().startswith(("!", "%")) else line for line in source.splitlines())
+    text = "\n".join(
+        "" if line.lstrip().startswith(("!", "%", "?")) or _HELP.match(line) else line for line in source.splitlines()
+    )
     linecache.cache[filename] = (len(text), None, [line + "\n" for line in text.splitlines()], filename)
     try:
         tree = ast.parse(text, filename)

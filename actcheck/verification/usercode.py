@@ -128,7 +128,7 @@ class UserCode:
 def _note_mode(pair, side, mode):
     notes = {
         "scalars": f"{side} is written for scalars: applied elementwise with a float result",
-        "rows": "written for 2-D batches: checked on a batch of one row",
+        "rows": "written for 2-D batches (rows are samples): checked on batches of rows",
     }
     if mode in notes and notes[mode] not in pair.notes:
         pair.notes.append(notes[mode])

@@ -69,6 +69,8 @@ def judge_vector(code, cand):
         else:
             worst = max(errs, key=errs.get)
             diagnosis.append(f"{worst} differs from torch by up to {errs[worst]:.3g}")
+            if any(n.startswith("written for 2-D batches") for n in notes):
+                diagnosis[-1] += " on a batch of rows: each row must be normalised on its own (axis=1, keepdims=True)"
     return PairResult(
         cand.label, cand.style, "torch", ok, errs, diagnosis, notes, activation=act.name, cells=cand.cells
     )
