@@ -593,7 +593,9 @@ def verify_cmd(
     file: Annotated[str, typer.Argument(help="A .py file or .ipynb notebook with activations and their derivatives.")],
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", metavar="NAME=VALUE", help="Override a parameter on both sides (your name or torch's)."),
+        typer.Option(
+            "--param", metavar="NAME=VALUE", help="Override a parameter on both sides (your name or torch's)."
+        ),
     ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all.")
@@ -623,7 +625,9 @@ def verify_cmd(
         if not sep or not key.strip():
             raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
     try:
-        rep = verify(file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all)
+        rep = verify(
+            file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
+        )
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:

@@ -14,12 +14,13 @@ from ..errors import InputError
 from .conventions import FunctionPair, ObjectPair
 from .discovery import BACKWARD_METHODS
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
-from .judging import Candidate, failed, judge
+from .judging import Candidate, failed, judge_elementwise
 from .naming import activation_for
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_params, user_kw
 from .text import first_lines, one_line
 from .usercode import UserCode
+from .vector import judge_vector
 
 __all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT"]
 
@@ -65,7 +66,9 @@ def _overrides(params):
 def _file(path):
     """The path as a string, once it names a regular .py or .ipynb file; InputError saying what is wrong."""
     if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):
-        raise InputError(f"verify takes a path (str or os.PathLike) or a namespace (globals()), not {type(path).__name__}")
+        raise InputError(
+            f"verify takes a path (str or os.PathLike) or a namespace (globals()), not {type(path).__name__}"
+        )
     path = os.fspath(path)
     if isinstance(path, bytes):
         raise InputError("verify takes a path as text, not bytes")
@@ -148,7 +151,9 @@ def _check(code, overrides, progress, where, reference=None):
 
 def _judge(code, cand):
     try:
-        return judge(code, cand)
+        if cand.act is not None and cand.act.kind == "vector":
+            return judge_vector(code, cand)
+        return judge_elementwise(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
     except (InputError, TimeLimit):

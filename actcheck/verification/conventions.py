@@ -99,7 +99,9 @@ def _roles(names, probe_linear):
         raise Skip(f"backward takes {', '.join(names)}: cannot tell which is the upstream gradient")
     if len(names) == 2:
         return ["upstream" if i == up else "data" for i in range(2)]
-    out = ["upstream" if i == up else {OUTPUT: "y", INPUT: "x", CACHE: "data"}.get(k, "data") for i, k in enumerate(kinds)]
+    out = [
+        "upstream" if i == up else {OUTPUT: "y", INPUT: "x", CACHE: "data"}.get(k, "data") for i, k in enumerate(kinds)
+    ]
     if any(out.count(r) > 1 for r in ("data", "x", "y")):
         raise Skip(f"backward takes {', '.join(names)}: cannot tell which argument is which")
     return out
@@ -406,7 +408,9 @@ class ObjectPair(_Pair):
     def call(self):
         method = getattr(self.cls, self.bwd)
         names = required(method)
-        names = names[1:] if names and not isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names
+        names = (
+            names[1:] if names and not isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names
+        )
         return f"{self.cls.__name__}.{self.bwd}({', '.join(names)})"
 
     def label(self, quantity):
@@ -456,4 +460,3 @@ def _linear_slot(g, n):
         if one.shape == two.shape and np.any(one != 0) and np.allclose(two, 2 * one, rtol=1e-9, atol=1e-12):
             return slot
     return None
-

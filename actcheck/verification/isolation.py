@@ -16,7 +16,6 @@ import tempfile
 import time
 
 from ..errors import InputError
-from .usercode import UserCode
 from .wire import Closed, receive, send
 from .worker import BOOT
 

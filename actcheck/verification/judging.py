@@ -15,7 +15,7 @@ from .outcome import PairResult
 from .params import describe_change, infer
 from .text import first_lines
 
-__all__ = ["Candidate", "judge", "failed", "reading", "answers", "N_RANDOM", "SEED"]
+__all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "SEED"]
 
 N_RANDOM = 200
 SEED = 12345
@@ -108,15 +108,6 @@ def _ref_key(act):
     return "torch" if act is not None else "finite_difference"
 
 
-def judge(code, cand):
-    """Check one pair at its points; return its PairResult."""
-    if cand.act is not None and cand.act.kind == "vector":
-        from .vector import judge_vector
-
-        return judge_vector(code, cand)
-    return _judge_elementwise(code, cand)
-
-
 def _torch(act, params, x, u):
     from ..dtypes import DTYPES
     from ..opinions import torch_reverse
@@ -125,7 +116,8 @@ def _torch(act, params, x, u):
     return torch_reverse.answer(Ask(act, params, x, DTYPES["float64"], upstream=u)).values
 
 
-def _judge_elementwise(code, cand):
+def judge_elementwise(code, cand):
+    """Check an elementwise pair at its points; return its PairResult."""
     from ..result import close
 
     act, params, notes = cand.act, dict(cand.params), list(cand.notes)

@@ -9,7 +9,18 @@ the file.
 
 import re
 
-__all__ = ["key", "activation_for", "pair_functions", "base_name", "role", "says_output", "is_flag", "UPSTREAM", "OUTPUT", "INPUT"]
+__all__ = [
+    "key",
+    "activation_for",
+    "pair_functions",
+    "base_name",
+    "role",
+    "says_output",
+    "is_flag",
+    "UPSTREAM",
+    "OUTPUT",
+    "INPUT",
+]
 
 DERIVATIVE_PREFIXES = ("d", "grad", "backward")
 DERIVATIVE_SUFFIXES = ("backward", "bwd", "prime", "derivative", "deriv", "grad", "gradient")

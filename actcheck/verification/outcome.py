@@ -84,7 +84,8 @@ class VerifyReport:
             for r in self.results
         )
         rows += "".join(
-            f"<tr><td>{e(s.name)}</td><td></td><td></td><td>skipped</td><td>{e(s.reason)}</td></tr>" for s in self.skipped
+            f"<tr><td>{e(s.name)}</td><td></td><td></td><td>skipped</td><td>{e(s.reason)}</td></tr>"
+            for s in self.skipped
         )
         failed = sum(not r.passed for r in self.results)
         verdict = "PASS" if not failed else f"FAIL · {failed} failed"

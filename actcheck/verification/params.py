@@ -14,8 +14,7 @@ __all__ = ["torch_name", "user_kw", "torch_params", "check_known", "infer", "des
 
 # a user's parameter name -> torch's, per activation
 _ALIASES = {
-    "leaky_relu": {"alpha": "negative_slope", "slope": "negative_slope", "a": "negative_slope", "leak": "negative_slope",
-                   "leakiness": "negative_slope", "negativeslope": "negative_slope"},
+    "leaky_relu": dict.fromkeys(("alpha", "slope", "a", "leak", "leakiness", "negativeslope"), "negative_slope"),
     "prelu": {"alpha": "weight", "a": "weight", "slope": "weight", "init": "weight"},
     "hardshrink": {"lam": "lambd", "lambda_": "lambd", "threshold": "lambd", "lmbda": "lambd"},
     "softshrink": {"lam": "lambd", "lambda_": "lambd", "threshold": "lambd", "lmbda": "lambd"},
@@ -122,7 +121,9 @@ def _fit(act, base, names, x, yours, close):
         for _ in range(30):
             r = residual(p)
             h = 1e-6 * np.maximum(np.abs(p), 1.0)
-            jac = np.stack([(residual(p + h * e) - residual(p - h * e)) / (2 * h[i]) for i, e in enumerate(np.eye(p.size))], 1)
+            jac = np.stack(
+                [(residual(p + h * e) - residual(p - h * e)) / (2 * h[i]) for i, e in enumerate(np.eye(p.size))], 1
+            )
             ok = np.isfinite(r) & np.isfinite(jac).all(axis=1)
             if not ok.any():
                 return None
