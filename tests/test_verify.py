@@ -200,3 +200,14 @@ def test_d_prefix_backward_is_paired(tmp_path):
     )
     (res,) = actcheck.verify(f).results
     assert res.name == "tanh" and res.style == "derivative" and res.passed
+
+
+def test_a_pair_finite_differences_cannot_judge_does_not_pass(tmp_path):
+    f = tmp_path / "nothing.py"
+    f.write_text(
+        "import numpy as np\n"
+        "def nonlin(x):\n    return np.full_like(x, np.inf)\n"
+        "def nonlin_grad(x):\n    return np.full_like(x, np.nan)\n"
+    )
+    (r,) = actcheck.verify(f).results
+    assert not r.passed and "could judge the derivative at only 0 of" in r.diagnosis[0]

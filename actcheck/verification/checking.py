@@ -18,6 +18,7 @@ from .judging import Candidate, failed, judge_elementwise
 from .naming import activation_for
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_params, user_kw
+from .source import SourceError, python_units
 from .text import first_lines, one_line
 from .usercode import UserCode
 from .vector import judge_vector
@@ -46,11 +47,14 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
     file = _file(path)
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
         raise InputError(f"the time limit must be a positive number of seconds, got {timeout!r}")
+    notebook = file.endswith(".ipynb")
     try:
-        with Child(file, file.endswith(".ipynb"), run_all, timeout) as code:
+        if not notebook:
+            python_units(file)  # a syntax error is said at once, before any process starts
+        with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
             return _check(code, overrides, progress, file)
-    except (LoadFailed, TimeLimit) as e:
+    except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{file} {e}") from None
 
 

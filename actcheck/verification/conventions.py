@@ -205,7 +205,7 @@ class FunctionPair(_Pair):
         return self.f(x, **_kw_for(self.f, kw))
 
     def backward_raw(self, x, u, at_y, kw):
-        out = self.forward_raw(x, kw) if (at_y or self.cache or "y" in self.roles) else None
+        out = self.forward_raw(_copy(x), kw) if (at_y or self.cache or "y" in self.roles) else None
         y = _first(out)
         with_cache = self.cache and self.convention == "upstream" and not at_y
         args = []
@@ -275,7 +275,7 @@ class FlagPair(_Pair):
         return self.f(x, **_kw_for(self.f, kw))
 
     def backward_raw(self, x, u, at_y, kw):
-        data = _first(self.forward_raw(x, kw)) if at_y else x
+        data = _first(self.forward_raw(_copy(x), kw)) if at_y else x
         return _scaled(self.f(data, **{**_kw_for(self.f, kw), self.flag: True}), x, u)
 
     def call(self):
@@ -387,7 +387,7 @@ class ObjectPair(_Pair):
         return self._forward_obj(self.make(kw), x)
 
     def _call_backward(self, obj, x, args):
-        y = _first(self._forward_obj(obj, x))
+        y = _first(self._forward_obj(obj, _copy(x)))  # a forward that works in place must not change x
         args = [y if a is _Y else a for a in args]
         before = dict(getattr(obj, "__dict__", {}))
         res = getattr(obj, self.bwd)(*args)
@@ -427,6 +427,10 @@ class ObjectPair(_Pair):
     def accepts(self):
         methods = (getattr(self.cls, m) for m in (self.fwd, self.bwd))
         return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)})
+
+
+def _copy(x):
+    return x.copy() if isinstance(x, np.ndarray) else x
 
 
 def _instance(cls):

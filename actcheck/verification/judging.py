@@ -210,6 +210,12 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         diagnosis.append(slip)
     elif got.cache_fix:
         diagnosis.append(got.cache_fix)
+    if skip.sum() * 2 > skip.size:  # never a pass about nothing
+        ok = False
+        diagnosis.append(
+            f"finite differences could judge the derivative at only {skip.size - skip.sum()} of {skip.size} points: "
+            "the forward is not finite (or not smooth) at the rest"
+        )
     if not ok and not slip:
         ref_d, ref_vjp = np.where(skip, d, ref["backward"]), np.where(skip, vjp, ref["vjp"])
         with np.errstate(all="ignore"):

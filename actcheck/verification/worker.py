@@ -54,12 +54,13 @@ def load(path, notebook=False, run_all=False):
     from .usercode import UserCode, captured
 
     path = os.path.abspath(path)
-    sys.path.insert(0, os.path.dirname(path))  # as `python file.py` does: sibling modules import
     os.environ.setdefault("MPLBACKEND", "Agg")  # a plt.show() must not wait for a window
     try:
         units = notebook_units(path, run_all) if notebook else python_units(path)
     except SourceError as e:
         raise LoadError(str(e)) from None
+    # as `python file.py` does: sibling modules import (only now: a numpy.py there must not break actcheck)
+    sys.path.insert(0, os.path.dirname(path))
     name = "__main__" if notebook else "__actcheck_user__"
     module = types.ModuleType(name)
     module.__file__ = path
