@@ -71,11 +71,14 @@ def _points(act, params):
     from ..dtypes import DTYPES
     from ..grids import default_grid, random_points
 
-    rng_pts = random_points(N_RANDOM, seed=SEED, lo=-30.0, hi=30.0)
     if act is None:
+        # evenly spread: finite differences skip the points within their step of a kink, and most of the
+        # log-uniform points torch is asked at are tiny, beside the kink at 0 that many activations have
+        rng_pts = np.random.default_rng(SEED).uniform(-30.0, 30.0, N_RANDOM)
         base = [0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0]
         grid = np.unique(np.concatenate([base, -np.asarray(base)]))
     else:
+        rng_pts = random_points(N_RANDOM, seed=SEED, lo=-30.0, hi=30.0)
         grid = default_grid(act, params, DTYPES["float64"])
     x = np.unique(np.concatenate([grid, rng_pts]))
     return x, np.random.default_rng(SEED).uniform(-2.0, 2.0, x.size)
@@ -210,7 +213,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         diagnosis.append(slip)
     elif got.cache_fix:
         diagnosis.append(got.cache_fix)
-    if skip.sum() * 2 > skip.size:  # never a pass about nothing
+    if skip.sum() * 10 > skip.size * 9:  # never a pass about (next to) nothing
         ok = False
         diagnosis.append(
             f"finite differences could judge the derivative at only {skip.size - skip.sum()} of {skip.size} points: "
