@@ -11,11 +11,12 @@ import stat
 import types
 
 from ..errors import InputError
-from .conventions import FunctionPair, ObjectPair
+from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
 from .judging import Candidate, failed, judge_elementwise
 from .naming import activation_for
+from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_params, user_kw
 from .source import SourceError, python_units

@@ -7,9 +7,9 @@ Every pair answers, at points x with an upstream gradient u:
 - ``vjp``: u * f'(x) as the code computes it with dA = u;
 - ``derivative@y``, ``vjp@y``: the same with the data argument given f(x) (the output convention).
 
-The pairs: two functions (``FunctionPair``), one function with a boolean switch
-(``FlagPair``), and an object with a forward and a backward (``ObjectPair``). Which argument
-is which comes from the parameters' names and, where they say nothing, from probing.
+The pairs here: two functions (``FunctionPair``) and one function with a boolean switch
+(``FlagPair``); an object with a forward and a backward is ``objects.ObjectPair``. Which
+argument is which comes from the parameters' names and, where they say nothing, from probing.
 """
 
 import inspect
@@ -20,14 +20,11 @@ from .calling import VECTOR_MODES, as_values, in_modes
 from .naming import CACHE, INPUT, OUTPUT, UPSTREAM, role, says_output
 from .text import one_line
 
-__all__ = ["Skip", "FunctionPair", "FlagPair", "ObjectPair", "required", "numeric_defaults", "many_inputs_reason"]
+__all__ = ["Skip", "Pair", "FunctionPair", "FlagPair", "required", "number", "numeric_defaults", "many_inputs_reason"]
 
-_PROBE = np.array([-3.0, -1.5, -0.5, 0.25, 0.75, 2.0, 4.0])
-_OUTPUT_ATTRS = ("output", "out", "outputs", "y", "a", "A", "activation", "act", "result")
-_GRAD_ATTRS = ("dinputs", "dinput", "d_inputs", "dx", "dX", "grad_input", "input_grad", "dZ", "dz", "delta", "grad")
+PROBE = np.array([-3.0, -1.5, -0.5, 0.25, 0.75, 2.0, 4.0])
 _TARGETS = ("y", "t", "target", "targets", "label", "labels", "truth", "y_true", "true", "gt", "ground_truth")
 _WEIGHTS = ("w", "weight", "weights", "b", "bias", "biases", "theta", "params", "kernel", "gamma", "beta")
-_Y = object()  # stands for the forward's output in a backward's argument list
 
 
 class Skip(Exception):
@@ -63,7 +60,7 @@ def numeric_defaults(fn):
     return {p.name: n for p in params if (n := number(p.default)) is not None}
 
 
-def _kw_for(fn, kw):
+def kw_for(fn, kw):
     try:
         names = set(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
@@ -81,12 +78,12 @@ def many_inputs_reason(names, what="forward"):
     return f"{what} takes {len(names)} inputs ({listed}), not one: not an activation"
 
 
-def _first(out):
+def first(out):
     """The activation from what a forward returns: ``(A, cache)`` gives A."""
     return out[0] if isinstance(out, tuple) and len(out) == 2 else out
 
 
-def _roles(names, probe_linear):
+def roles(names, probe_linear):
     """Each backward argument's role: upstream, data (x, or f(x), or the cache), x or y."""
     if len(names) <= 1:
         return ["data"] * len(names)
@@ -107,7 +104,7 @@ def _roles(names, probe_linear):
     return out
 
 
-def _scaled(res, x, u):
+def scaled(res, x, u):
     """u times a derivative the code returned, once it is known to be numbers of x's shape.
 
     A vector activation's derivative written as its Jacobian matrix gives the product u @ J.
@@ -118,7 +115,7 @@ def _scaled(res, x, u):
     return u * as_values(res, np.shape(x))
 
 
-class _Pair:
+class Pair:
     """What every convention shares: a name, notes, and the quantities from forward and backward calls."""
 
     convention = None
@@ -150,10 +147,10 @@ class _Pair:
 
         def run(i):
             seen.append(self.forward_raw(i["x"], kw))
-            return _first(seen[-1])
+            return first(seen[-1])
 
         try:
-            in_modes(run, {"x": _PROBE.copy()}, self.modes())
+            in_modes(run, {"x": PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: forward raises NotImplementedError") from None
         except (Exception, SystemExit):
@@ -164,7 +161,7 @@ class _Pair:
     def compute(self, quantity, kw):
         """A function of {x, u} giving the user's raw result for ``quantity``."""
         if quantity == "forward":
-            return lambda i: _first(self.forward_raw(i["x"], kw))
+            return lambda i: first(self.forward_raw(i["x"], kw))
         at_y, with_u = quantity.endswith("@y"), quantity.startswith("vjp")
 
         def run(i):
@@ -176,7 +173,7 @@ class _Pair:
         return run
 
 
-class FunctionPair(_Pair):
+class FunctionPair(Pair):
     """A forward function and a derivative function, at module level or in a class used as a namespace."""
 
     def __init__(self, name, forward, backward, owner=None):
@@ -194,7 +191,7 @@ class FunctionPair(_Pair):
         names = required(self.g)
         if not names:
             raise Skip("backward takes no input")
-        self.roles = _roles(names, lambda n: _linear_slot(lambda a: self.g(*a), n))
+        self.roles = roles(names, lambda n: linear_slot(lambda a: self.g(*a), n))
         self.convention = "upstream" if "upstream" in self.roles else "derivative"
         if "data" in self.roles:
             self.data_param, self.data_fn = names[self.roles.index("data")], self.g
@@ -202,11 +199,11 @@ class FunctionPair(_Pair):
         return numeric_defaults(self.f) | numeric_defaults(self.g)
 
     def forward_raw(self, x, kw):
-        return self.f(x, **_kw_for(self.f, kw))
+        return self.f(x, **kw_for(self.f, kw))
 
     def backward_raw(self, x, u, at_y, kw):
-        out = self.forward_raw(_copy(x), kw) if (at_y or self.cache or "y" in self.roles) else None
-        y = _first(out)
+        out = self.forward_raw(copy(x), kw) if (at_y or self.cache or "y" in self.roles) else None
+        y = first(out)
         with_cache = self.cache and self.convention == "upstream" and not at_y
         args = []
         for r in self.roles:
@@ -214,11 +211,11 @@ class FunctionPair(_Pair):
                 args.append(out[1] if with_cache else y if at_y else x)
             else:
                 args.append({"upstream": u, "y": y, "x": x}[r])
-        gkw = _kw_for(self.g, kw)
+        gkw = kw_for(self.g, kw)
         if with_cache:
             return self._with_cache(args, x, gkw)
         res = self.g(*args, **gkw)
-        return res if self.convention == "upstream" else _scaled(res, x, u)
+        return res if self.convention == "upstream" else scaled(res, x, u)
 
     def _with_cache(self, args, x, gkw):
         """backward(dA, cache); when that raises but backward(dA, x) works, say so and go on with x."""
@@ -251,7 +248,7 @@ class FunctionPair(_Pair):
         return sorted(numeric_defaults(self.f) | numeric_defaults(self.g))
 
 
-class FlagPair(_Pair):
+class FlagPair(Pair):
     """One function with a boolean switch: f(x) is the forward, f(x, derivative=True) the derivative."""
 
     convention = "flag"
@@ -272,11 +269,11 @@ class FlagPair(_Pair):
         return numeric_defaults(self.f)
 
     def forward_raw(self, x, kw):
-        return self.f(x, **_kw_for(self.f, kw))
+        return self.f(x, **kw_for(self.f, kw))
 
     def backward_raw(self, x, u, at_y, kw):
-        data = _first(self.forward_raw(_copy(x), kw)) if at_y else x
-        return _scaled(self.f(data, **{**_kw_for(self.f, kw), self.flag: True}), x, u)
+        data = first(self.forward_raw(copy(x), kw)) if at_y else x
+        return scaled(self.f(data, **{**kw_for(self.f, kw), self.flag: True}), x, u)
 
     def call(self):
         return f"{getattr(self.f, '__name__', 'f')}(x, {self.flag}=True)"
@@ -292,144 +289,7 @@ class FlagPair(_Pair):
         return sorted(numeric_defaults(self.f))
 
 
-class ObjectPair(_Pair):
-    """An object: ``forward`` (or ``__call__``) and a backward-like method (backward, gradient, derivative...)."""
-
-    def __init__(self, name, cls, forward, backward, subclassed=False):
-        super().__init__(name)
-        self.cls, self.fwd, self.bwd, self.subclassed = cls, forward, backward, subclassed
-        self.out_attr = self.grad_attr = None
-
-    def make(self, kw):
-        """A new object: constructor parameters from ``kw``, other known parameters set as attributes."""
-        try:
-            takes = set(inspect.signature(self.cls).parameters)
-        except (TypeError, ValueError):
-            takes = set()
-        try:
-            obj = self.cls(**{k: v for k, v in kw.items() if k in takes})
-        except TypeError as e:
-            if "abstract" in str(e):
-                raise Skip("abstract base class: " + one_line(e)) from None
-            raise
-        for k, v in kw.items():
-            if k not in takes and number(getattr(obj, k, None)) is not None:
-                setattr(obj, k, v)
-        return obj
-
-    def inspect(self, kw):
-        obj = self.make(kw)
-        declared = numeric_defaults(self.cls) | numeric_defaults(getattr(obj, self.fwd))
-        declared |= numeric_defaults(getattr(obj, self.bwd))
-        declared |= {k: n for k, v in getattr(obj, "__dict__", {}).items() if (n := number(v)) is not None}
-        self._find_output(kw)
-        self.probe_forward(kw)
-        names = required(getattr(obj, self.bwd))
-        if len(names) == 1 and role(names[0]) not in (INPUT, OUTPUT):
-            stateful = role(names[0]) == UPSTREAM or self._stateful(kw)
-            self.roles = ["upstream"] if stateful else ["data"]
-            self.convention = "layer" if stateful else "derivative"
-        else:
-            self.roles = _roles(names, lambda n: _linear_slot(lambda a: self._after_forward(kw)(*a), n))
-            self.convention = "upstream" if "upstream" in self.roles else "derivative"
-        if "data" in self.roles:
-            self.data_param, self.data_fn = names[self.roles.index("data")], getattr(obj, self.bwd)
-        self._probe_backward(kw)
-        return declared
-
-    def _after_forward(self, kw):
-        obj = self.make(kw)
-        getattr(obj, self.fwd)(_PROBE.copy())
-        return getattr(obj, self.bwd)
-
-    def _find_output(self, kw):
-        """A forward that returns None but stores its output (``self.output``) is read from there."""
-        for x in (_PROBE.copy(), _PROBE.reshape(1, -1).copy()):
-            obj = self.make(kw)
-            try:
-                out = getattr(obj, self.fwd)(x)
-            except NotImplementedError:
-                raise Skip("abstract: forward raises NotImplementedError") from None
-            except (Exception, SystemExit):
-                continue
-            if out is not None:
-                return
-            self.out_attr = _stored(obj, _OUTPUT_ATTRS, x.shape)
-            if self.out_attr:
-                self.notes.append(f"forward returns None and stores self.{self.out_attr}: read from there")
-            elif self.subclassed:
-                raise Skip("abstract: forward does nothing (a base class)")
-            return
-
-    def _stateful(self, kw):
-        """backward(v) after forward(x): does the answer depend on x? Then v is the upstream gradient."""
-        v = np.linspace(0.5, 1.5, _PROBE.size)
-        try:
-            a = self._call_backward(self.make(kw), _PROBE.copy(), [v.copy()])
-            b = self._call_backward(self.make(kw), _PROBE[::-1].copy(), [v.copy()])
-            return not np.allclose(np.asarray(a, float), np.asarray(b, float), equal_nan=True)
-        except (Exception, SystemExit):
-            return True
-
-    def _probe_backward(self, kw):
-        try:
-            in_modes(self.compute("derivative", kw), {"x": _PROBE.copy()}, self.modes())
-        except NotImplementedError:
-            raise Skip("abstract: backward raises NotImplementedError") from None
-        except (Exception, SystemExit):
-            pass  # judged, with its message, when the pair is checked
-
-    def _forward_obj(self, obj, x):
-        out = getattr(obj, self.fwd)(x)
-        return getattr(obj, self.out_attr) if out is None and self.out_attr else out
-
-    def forward_raw(self, x, kw):
-        return self._forward_obj(self.make(kw), x)
-
-    def _call_backward(self, obj, x, args):
-        y = _first(self._forward_obj(obj, _copy(x)))  # a forward that works in place must not change x
-        args = [y if a is _Y else a for a in args]
-        before = dict(getattr(obj, "__dict__", {}))
-        res = getattr(obj, self.bwd)(*args)
-        if res is None:
-            name = self.grad_attr or _stored(obj, _GRAD_ATTRS, np.shape(x), before)
-            if name:
-                if not self.grad_attr:
-                    self.grad_attr = name
-                    self.notes.append(f"backward returns None and stores self.{name}: read from there")
-                return getattr(obj, name)
-        return res
-
-    def backward_raw(self, x, u, at_y, kw):
-        args = [u if r == "upstream" else x if r == "x" else _Y if (r == "y" or at_y) else x for r in self.roles]
-        res = self._call_backward(self.make(kw), x, args)
-        return res if self.convention in ("layer", "upstream") else _scaled(res, x, u)
-
-    def call(self):
-        method = getattr(self.cls, self.bwd)
-        names = required(method)
-        names = (
-            names[1:] if names and not isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names
-        )
-        return f"{self.cls.__name__}.{self.bwd}({', '.join(names)})"
-
-    def label(self, quantity):
-        return f"{self.cls.__name__}.{self.fwd if quantity == 'forward' else self.bwd}"
-
-    def style(self):
-        names = required(getattr(self.cls, self.bwd))
-        names = names if isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names[1:]
-        kinds = [role(n) for n in names]
-        if UPSTREAM in kinds:
-            return "layer" if len(names) == 1 else "upstream"
-        return "derivative"
-
-    def accepts(self):
-        methods = (getattr(self.cls, m) for m in (self.fwd, self.bwd))
-        return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)})
-
-
-def _copy(x):
+def copy(x):
     return x.copy() if isinstance(x, np.ndarray) else x
 
 
@@ -441,21 +301,11 @@ def _instance(cls):
     return cls()
 
 
-def _stored(obj, names, shape, before=None):
-    """The attribute holding an array of ``shape``: one of ``names``, else the only new one."""
-    attrs = getattr(obj, "__dict__", {})
-    for n in names:
-        if n in attrs and np.shape(attrs[n]) == tuple(shape):
-            return n
-    new = [k for k, v in attrs.items() if np.shape(v) == tuple(shape) and (before is None or before.get(k) is not v)]
-    return new[0] if len(new) == 1 else None
-
-
-def _linear_slot(g, n):
+def linear_slot(g, n):
     """The argument ``g`` is linear in (the upstream gradient), found by probing; None when none is."""
     rng = np.random.default_rng(3)
     for slot in range(n):
-        base = [np.abs(rng.normal(1.0, 0.3, _PROBE.size)) + 0.1 if i == slot else _PROBE.copy() for i in range(n)]
+        base = [np.abs(rng.normal(1.0, 0.3, PROBE.size)) + 0.1 if i == slot else PROBE.copy() for i in range(n)]
         double = [a * 2 if i == slot else a for i, a in enumerate(base)]
         try:
             one, two = (np.asarray(g(args), dtype=float) for args in (base, double))

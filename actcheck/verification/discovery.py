@@ -8,8 +8,9 @@ with a reason here; the rest (abstract bases) when they are first called.
 
 import inspect
 
-from .conventions import FlagPair, FunctionPair, ObjectPair, many_inputs_reason, required
+from .conventions import FlagPair, FunctionPair, many_inputs_reason, required
 from .naming import base_name, is_flag, pair_functions
+from .objects import ObjectPair
 from .source import cell_of
 
 __all__ = ["discover", "BACKWARD_METHODS"]
