@@ -51,3 +51,8 @@ def test_control_characters_from_the_code_never_reach_the_terminal_or_break_juni
     assert "bad\\x1b[31m\\x00\\x07 red second line" in r.stdout.replace("\n", " ").replace("│", "")
     failure = ET.parse(xml).getroot().find("testsuite/testcase/failure")  # parses
     assert failure.get("message").startswith("your code raised ValueError: bad\\x1b[31m")
+
+
+def test_a_files_name_with_control_characters_is_shown_escaped(run):
+    r = run("verify", "missing\x1b[31m.py")
+    assert r.exit_code == 2 and "no such file: missing\\x1b[31m.py" in r.stderr and "\x1b" not in r.stderr

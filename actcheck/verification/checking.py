@@ -20,7 +20,7 @@ from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_params, user_kw
 from .source import SourceError, python_units
-from .text import first_lines, one_line
+from .text import escaped, first_lines, one_line
 from .usercode import UserCode
 from .vector import judge_vector
 
@@ -54,9 +54,9 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             python_units(file)  # a syntax error is said at once, before any process starts
         with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
-            return _check(code, overrides, progress, file)
+            return _check(code, overrides, progress, escaped(file))
     except (LoadFailed, TimeLimit, SourceError) as e:
-        raise InputError(f"{file} {e}") from None
+        raise InputError(f"{escaped(file)} {e}") from None
 
 
 def _overrides(params):
@@ -77,20 +77,21 @@ def _file(path):
     path = os.fspath(path)
     if isinstance(path, bytes):
         raise InputError("verify takes a path as text, not bytes")
+    shown = escaped(path)  # a file's name may hold control characters too
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
+        raise InputError(f"no such file: {shown}") from None
     except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror}") from None
+        raise InputError(f"cannot read {shown}: {e.strerror}") from None
     if stat.S_ISDIR(mode):
-        raise InputError(f"{path} is a directory, not a Python file")
+        raise InputError(f"{shown} is a directory, not a Python file")
     if not stat.S_ISREG(mode):
-        raise InputError(f"{path} is not a regular file (a device, pipe or socket), not a Python file")
+        raise InputError(f"{shown} is not a regular file (a device, pipe or socket), not a Python file")
     if not path.endswith(_SUFFIXES):
-        raise InputError(f"not a Python file or notebook (.py, .ipynb): {path}")
+        raise InputError(f"not a Python file or notebook (.py, .ipynb): {shown}")
     if not os.access(path, os.R_OK):
-        raise InputError(f"cannot read {path}: permission denied")
+        raise InputError(f"cannot read {shown}: permission denied")
     return path
 
 

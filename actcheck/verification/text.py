@@ -4,20 +4,30 @@ import os
 import re
 import traceback
 
-__all__ = ["printable", "one_line", "first_lines"]
+__all__ = ["printable", "escaped", "one_line", "first_lines"]
 
 # C0 and C1 control characters, DEL, lone surrogates and XML's non-characters (tabs and newlines are folded
 # into spaces): in a terminal they are escape sequences, XML 1.0 forbids most of them, UTF-8 cannot hold surrogates
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 LIMIT = 2000  # an exception message is shown whole, unless it is a megabyte of text
 
 
 def printable(text, limit=LIMIT):
     """``text`` on one line with control characters written as escapes (\\x1b), cut at ``limit`` characters."""
-    text = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(text))
+    text = _CONTROL.sub(_escape, str(text))
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escaped(text):
+    """``text`` as it is but for control characters (tabs and newlines too), written as escapes: a file's name."""
+    return _ANY_CONTROL.sub(_escape, str(text))
+
+
+def _escape(m):
+    return ascii(m.group())[1:-1]
 
 
 def one_line(exc, is_user_file=None):
