@@ -136,3 +136,12 @@ def test_ctrl_c_during_the_files_import_is_exit_130_and_ends_the_child(tmp_path)
             break
         time.sleep(0.1)
     assert not _alive(child)
+
+
+def test_the_time_limit_counts_the_codes_time_not_actchecks(monkeypatch):
+    from actcheck.verification import checking
+
+    # this process busy (as when torch imports) for longer than the limit, while the child loads quickly
+    monkeypatch.setattr(checking, "_warm_torch", lambda path: time.sleep(2.5))
+    rep = actcheck.verify(DATA / "seed_acts.py", timeout=2)
+    assert rep.passed and len(rep.results) == 5

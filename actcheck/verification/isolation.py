@@ -108,11 +108,11 @@ class Child:
             pass  # it has died: receiving says how
 
     def _receive(self):
+        """The child's reply; the time its code took comes off the budget (a reply already waiting is no delay)."""
         deadline = self.sent + self.remaining
 
         def wait(fd):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if not select.select([fd], [], [], max(deadline - time.monotonic(), 0.0))[0]:
                 self.close()
                 raise TimeLimit(f"did not finish within the time limit of {self.timeout:g} s (--timeout SECONDS)")
 
@@ -126,7 +126,8 @@ class Child:
             self.close()
             raise Died(status) from None
         finally:
-            self.remaining -= time.monotonic() - self.sent
+            waited = time.monotonic() - self.sent
+        self.remaining -= min(reply.get("seconds", waited), waited)
         if "fault" in reply:
             raise RuntimeError(f"actcheck's worker failed: {reply['fault']}")
         return reply

@@ -95,42 +95,45 @@ def _run(code, module, cell, notes, mine):
 
 
 def _serve(requests, replies):
-    from .text import one_line
+    """Answer requests until told to stop; each answer says how long the user's code took over it."""
     from .wire import Closed, receive, send
 
-    code = None
+    state = {}
     while True:
         try:
             msg = receive(requests)
         except Closed:
             return
-        op = msg["op"]
-        if op == "quit":
+        if msg["op"] == "quit":
             return
-        if op == "finish":  # as at the end of `python file.py`: threads the code started must end
+        if msg["op"] == "finish":  # as at the end of `python file.py`: threads the code started must end
             live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
             send(replies, {"threads": [t.name for t in live]})
             for t in live:
                 t.join()
             send(replies, {"done": True})
             return
-        if op == "load":
-            try:
-                code, notes = load(msg["path"], msg["notebook"], msg["run_all"])
-                send(replies, {"describe": code.describe(), "notes": notes})
-            except LoadError as e:
-                send(replies, {"error": str(e)})
-            except Exception as e:
-                send(replies, {"fault": one_line(e, lambda f: "actcheck" in f)})
-            continue
-        try:
-            if op == "inspect":
-                reply = code.inspect(msg["id"], msg["kw"], msg["vector"])
-            else:
-                reply = code.evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"])
-        except Exception as e:  # a fault of actcheck's own, not of the user's code
-            reply = {"fault": one_line(e, lambda f: "actcheck" in f)}
+        started = time.monotonic()
+        reply = _answer(msg, state)
+        reply["seconds"] = time.monotonic() - started
         send(replies, reply)
+
+
+def _answer(msg, state):
+    from .text import one_line
+
+    try:
+        if msg["op"] == "load":
+            try:
+                state["code"], notes = load(msg["path"], msg["notebook"], msg["run_all"])
+            except LoadError as e:
+                return {"error": str(e)}
+            return {"describe": state["code"].describe(), "notes": notes}
+        if msg["op"] == "inspect":
+            return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
+        return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"])
+    except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
+        return {"fault": one_line(e, lambda f: "actcheck" in f)}
 
 
 def main(argv):
