@@ -176,15 +176,15 @@ class Pair:
 class FunctionPair(Pair):
     """A forward function and a derivative function, at module level or in a class used as a namespace."""
 
-    def __init__(self, name, forward, backward, owner=None):
+    def __init__(self, name, forward, backward, owner=None, attrs=None):
         super().__init__(name)
-        self.f, self.g, self.owner = forward, backward, owner
+        self.f, self.g, self.owner, self.attrs = forward, backward, owner, attrs
         self.cache_fix = None
 
     def inspect(self, kw):
         if self.owner is not None:  # instance methods of a namespace class: bound to an instance
             obj = _instance(self.owner)
-            self.f, self.g = getattr(obj, self.f.__name__), getattr(obj, self.g.__name__)
+            self.f, self.g = (getattr(obj, a) for a in self.attrs)
         fr = required(self.f)
         if len(fr) != 1:
             raise Skip(many_inputs_reason(fr) if fr else "forward takes no input")
@@ -253,13 +253,13 @@ class FlagPair(Pair):
 
     convention = "flag"
 
-    def __init__(self, name, fn, flag, owner=None):
+    def __init__(self, name, fn, flag, owner=None, attr=None):
         super().__init__(name)
-        self.f, self.flag, self.owner = fn, flag, owner
+        self.f, self.flag, self.owner, self.attr = fn, flag, owner, attr
 
     def inspect(self, kw):
         if self.owner is not None:
-            self.f = getattr(_instance(self.owner), self.f.__name__)
+            self.f = getattr(_instance(self.owner), self.attr)
         names = required(self.f)
         if len(names) != 1:
             raise Skip(many_inputs_reason(names) if names else "forward takes no input")

@@ -46,7 +46,7 @@ def _function_pairs(funcs, owner=None, prefix=""):
         names[name] = True
         f, g = (_unwrap(funcs[n], owner) for n in (fname, gname))
         bound = owner if _needs_instance(funcs[fname]) or _needs_instance(funcs[gname]) else None
-        pairs.append(FunctionPair(name, f, g, owner=bound))
+        pairs.append(FunctionPair(name, f, g, owner=bound, attrs=(fname, gname)))
         pairs[-1].cells = {"forward": _cell(f), "backward": _cell(g)}
         used |= {fname, gname}
     for key, obj in funcs.items():
@@ -59,7 +59,7 @@ def _function_pairs(funcs, owner=None, prefix=""):
             continue
         flag = next((p.name for p in params if is_flag(p.name, p.default)), None)
         if flag:
-            pair = FlagPair(prefix + key, fn, flag, owner=owner if _needs_instance(obj) else None)
+            pair = FlagPair(prefix + key, fn, flag, owner=owner if _needs_instance(obj) else None, attr=key)
             pair.cells = {"forward": _cell(fn), "backward": _cell(fn)}
             pairs.append(pair)
     return pairs

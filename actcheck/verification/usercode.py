@@ -87,9 +87,9 @@ class UserCode:
                 reply = {"info": pair.info(pair.inspect(kw))}
             except Skip as s:
                 reply = {"skip": str(s)}
-            except (Exception, SystemExit) as e:
-                what = "constructor" if hasattr(pair, "cls") else "code"
-                reply = {"error": self._error(e, pair).replace("your code", f"the {what}", 1)}
+            except (Exception, SystemExit) as e:  # an object's constructor, as a rule: nothing else has run yet
+                error = self._error(e, pair)
+                reply = {"error": error.replace("your code", "the constructor", 1) if hasattr(pair, "cls") else error}
         reply["printed"] = cap["printed"]
         reply["notes"] = list(pair.notes)
         return reply
