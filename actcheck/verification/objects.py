@@ -148,22 +148,19 @@ class ObjectPair(Pair):
         res = self._call_backward(self.make(kw), x, args)
         return res if self.convention in ("layer", "upstream") else scaled(res, x, u)
 
+    def _backward_params(self):
+        names = required(getattr(self.cls, self.bwd))
+        return names if isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names[1:]
+
     def call(self):
-        method = getattr(self.cls, self.bwd)
-        names = required(method)
-        names = (
-            names[1:] if names and not isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names
-        )
-        return f"{self.cls.__name__}.{self.bwd}({', '.join(names)})"
+        return f"{self.cls.__name__}.{self.bwd}({', '.join(self._backward_params())})"
 
     def label(self, quantity):
         return f"{self.cls.__name__}.{self.fwd if quantity == 'forward' else self.bwd}"
 
     def style(self):
-        names = required(getattr(self.cls, self.bwd))
-        names = names if isinstance(inspect.getattr_static(self.cls, self.bwd), staticmethod) else names[1:]
-        kinds = [role(n) for n in names]
-        if UPSTREAM in kinds:
+        names = self._backward_params()
+        if UPSTREAM in [role(n) for n in names]:
             return "layer" if len(names) == 1 else "upstream"
         return "derivative"
 
