@@ -20,7 +20,7 @@ from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_params, user_kw
 from .source import SourceError, python_units
-from .text import escaped, first_lines, one_line
+from .text import escaped, first_lines
 from .usercode import UserCode
 from .vector import judge_vector
 
@@ -117,33 +117,18 @@ def _label(name, cells):
 
 
 def _check(code, overrides, progress, where, reference=None):
+    """Set every pair up, judge those that are activations; the report."""
     described = code.describe()
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
-        act = reference or activation_for(p["name"])
-        cand = Candidate(p["id"], p["name"], _label(p["name"], p["cells"]), act, {}, {}, {}, set(),
-                         {k: v for k, v in p["cells"].items() if v is not None} or None)  # fmt: skip
-        cand.kw, cand.guess = user_kw(act, p["accepts"], overrides), p["style"]
-        try:
-            reply = code.inspect(p["id"], cand.kw, act is not None and act.kind == "vector")
-        except Died as e:
-            done[p["id"]] = failed(cand, [f"your code {e} while the pair was set up"])
-            continue
-        cand.notes = list(reply.get("notes", []))
-        if reply.get("printed", "").strip():
-            cand.notes.append(f"printed: {first_lines(reply['printed'])}")
-        if "skip" in reply:
-            skipped.append(Skipped(p["name"], reply["skip"]))
-        elif "error" in reply:
-            done[p["id"]] = failed(cand, [reply["error"]], cand.notes)
+        found = _set_up(code, p, overrides, reference)
+        if isinstance(found, Skipped):
+            skipped.append(found)
+        elif isinstance(found, Candidate):
+            ready.append(found)
         else:
-            cand.info = reply["info"]
-            declared = cand.info["declared"]
-            cand.params = torch_params(act, declared, overrides)
-            cand.fixed = set(declared) | set(overrides)
-            cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
-            ready.append(cand)
+            done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where)
     if not ready and not done:
         raise InputError(_nothing_to_check(where, skipped))
@@ -155,6 +140,31 @@ def _check(code, overrides, progress, where, reference=None):
     return VerifyReport(where, results, skipped, notes)
 
 
+def _set_up(code, p, overrides, reference):
+    """A Candidate ready to judge, a Skipped, or the PairResult of a pair that failed being set up."""
+    act = reference or activation_for(p["name"])
+    cells = {k: v for k, v in p["cells"].items() if v is not None} or None
+    cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"])
+    cand.kw = user_kw(act, p["accepts"], overrides)
+    try:
+        reply = code.inspect(p["id"], cand.kw, act is not None and act.kind == "vector")
+    except Died as e:
+        return failed(cand, [f"your code {e} while the pair was set up"])
+    cand.notes = list(reply.get("notes", []))
+    if reply.get("printed", "").strip():
+        cand.notes.append(f"printed: {first_lines(reply['printed'])}")
+    if "skip" in reply:
+        return Skipped(p["name"], reply["skip"])
+    if "error" in reply:
+        return failed(cand, [reply["error"]], cand.notes)
+    cand.info = reply["info"]
+    declared = cand.info["declared"]
+    cand.params = torch_params(act, declared, overrides)
+    cand.fixed = set(declared) | set(overrides)
+    cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
+    return cand
+
+
 def _judge(code, cand):
     try:
         if cand.act is not None and cand.act.kind == "vector":
@@ -162,11 +172,6 @@ def _judge(code, cand):
         return judge_elementwise(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
-    except (InputError, TimeLimit):
-        raise
-    except Exception as e:  # torch refusing the parameters the code declares (an infinite slope...)
-        name = cand.act.name if cand.act else "the reference"
-        return failed(cand, [f"{name} cannot be evaluated with {cand.params}: {one_line(e)}"])
 
 
 def _nothing_to_check(where, skipped):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .outcome import PairResult
 from .params import describe_change, infer
-from .text import first_lines
+from .text import first_lines, one_line
 
 __all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "SEED"]
 
@@ -133,7 +133,10 @@ def judge_elementwise(code, cand):
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
     if act is not None:
-        ref = _torch(act, params, x, u)
+        try:
+            ref = _torch(act, params, x, u)
+        except Exception as e:  # torch refusing parameters the code declares (an infinite slope...)
+            return failed(cand, [f"torch cannot evaluate {act.name} with {params}: {one_line(e)}"], notes)
         if not same(got.values["forward"], ref["forward"]).all():
             better = infer(act, params, cand.fixed, x, got.values["forward"], same)
             if better is not None:
