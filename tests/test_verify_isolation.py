@@ -145,3 +145,14 @@ def test_the_time_limit_counts_the_codes_time_not_actchecks(monkeypatch):
     monkeypatch.setattr(checking, "_warm_torch", lambda path: time.sleep(2.5))
     rep = actcheck.verify(DATA / "seed_acts.py", timeout=2)
     assert rep.passed and len(rep.results) == 5
+
+
+def test_torch_is_never_imported_where_the_users_code_runs(tmp_path):
+    f = tmp_path / "looks.py"
+    f.write_text(
+        "import sys\nimport numpy as np\n"
+        "def relu(x):\n    return np.maximum(x, 0)\n"
+        "def relu_grad(x):\n    print('torch here:', 'torch' in sys.modules)\n    return (x > 0) * 1.0\n"
+    )
+    (r,) = actcheck.verify(f).results
+    assert r.passed and "printed: 'torch here: False'" in r.notes
