@@ -152,7 +152,9 @@ def test_torch_is_never_imported_where_the_users_code_runs(tmp_path):
     f.write_text(
         "import sys\nimport numpy as np\n"
         "def relu(x):\n    return np.maximum(x, 0)\n"
-        "def relu_grad(x):\n    print('torch here:', 'torch' in sys.modules)\n    return (x > 0) * 1.0\n"
+        "def relu_grad(x):\n    if 'torch' in sys.modules:\n        print('torch is here')\n    return (x > 0) * 1.0\n"
     )
     (r,) = actcheck.verify(f).results
-    assert r.passed and "printed: 'torch here: False'" in r.notes
+    assert r.passed and not any("torch is here" in n for n in r.notes), r.notes
+    f.write_text(f.read_text().replace("'torch' in sys.modules", "'numpy' in sys.modules"))  # the probe can fail
+    assert any("torch" in n for n in actcheck.verify(f).results[0].notes)
