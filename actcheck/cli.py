@@ -611,7 +611,6 @@ def verify_cmd(
     from .errors import InputError
     from .progress import track
     from .verification import verify
-    from .verification.text import escaped
 
     _output_mode(json_out, quiet)
     if not timeout > 0 or timeout == float("inf"):
@@ -632,7 +631,7 @@ def verify_cmd(
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:
-        _write(junit, report.junit_xml(report.verify_cases(rep), suite=f"actcheck verify {escaped(file)}"))
+        _write(junit, report.junit_xml(report.verify_cases(rep), suite=f"actcheck verify {file}"))
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:

@@ -252,17 +252,9 @@ def _summary_rows(table, results):
         )
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def _escaped(text):
-    """Control characters, lone surrogates and XML's non-characters as escapes (\\x1b, \\udce9)."""
-    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(text))
-
-
 def _user_text(text):
     """Text that came from the user's code, shown literally: no markup, control characters as escapes."""
-    return _literal(_escaped(text))
+    return _literal(printable(text))
 
 
 def render_verify(console, rep):
@@ -358,11 +350,6 @@ def verify_cases(rep):
     What was skipped is not a case: it was not checked, so it neither passes nor fails.
     """
     return [
-        (
-            _escaped(f"{r.name}[{r.style}]"),
-            "actcheck.verify",
-            0.0,
-            None if r.passed else _escaped("\n".join(r.diagnosis) or "failed"),
-        )
+        (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
         for r in rep.results
     ]

@@ -28,9 +28,10 @@ def test_a_path_that_is_not_a_file_says_what_it_is(run, path, says):
     assert r.exit_code == 2 and r.stdout == "" and says in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
-def test_parameters_must_be_numbers():
-    with pytest.raises(InputError, match="alpha must be a number"):
-        actcheck.verify(DATA / "seed_acts.py", {"alpha": "big"})
+@pytest.mark.parametrize("value", ["big", float("nan"), float("inf"), 10**400, True])
+def test_parameters_must_be_finite_numbers(value):
+    with pytest.raises(InputError, match="alpha must be a finite number"):
+        actcheck.verify(DATA / "seed_acts.py", {"alpha": value})
 
 
 def test_huge_and_infinite_defaults_give_strict_json_and_no_overflow_in_actcheck(run):

@@ -5,6 +5,7 @@ A file runs in a child process (``isolation.Child``); a namespace already loaded
 in this process. Either way the user's code answers and this side judges.
 """
 
+import math
 import os
 import re
 import stat
@@ -62,8 +63,12 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
 def _overrides(params):
     out = {}
     for k, v in dict(params or {}).items():
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise InputError(f"parameter {k} must be a number, got {v!r}")
+        try:
+            ok = not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
+        except OverflowError:  # 10**400
+            ok = False
+        if not ok:
+            raise InputError(f"parameter {k} must be a finite number, got {v!r}"[:200])
         out[str(k)] = float(v)
     return out
 
