@@ -585,15 +585,24 @@ def plot_cmd(
 
 @app.command(
     "verify",
-    help="Check the activation pairs in your own FILE.py against torch (known names) or finite differences. "
-    "This imports and runs FILE: use it on code you trust.",
+    help="Check the activation pairs in your own FILE.py or notebook FILE.ipynb against torch (known names) or "
+    "finite differences. FILE runs in a child process with a time limit: still, use it on code you trust.",
     epilog=EPILOG,
 )
 def verify_cmd(
-    file: Annotated[str, typer.Argument(help="A Python file with NAME_forward/NAME_backward pairs or layer classes.")],
+    file: Annotated[str, typer.Argument(help="A .py file or .ipynb notebook with activations and their derivatives.")],
     param: Annotated[
-        list[str] | None, typer.Option("--param", metavar="NAME=VALUE", help="Override a parameter on both sides.")
+        list[str] | None,
+        typer.Option(
+            "--param", metavar="NAME=VALUE", help="Override a parameter on both sides (your name or torch's)."
+        ),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all.")
+    ] = 60.0,
+    run_all: Annotated[
+        bool, typer.Option("--run-all", help="In a notebook, run every cell, not only imports and definitions.")
+    ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
@@ -604,6 +613,8 @@ def verify_cmd(
     from .verification import verify
 
     _output_mode(json_out, quiet)
+    if not timeout > 0 or timeout == float("inf"):
+        raise UsageFailure(f"--timeout takes a positive number of seconds, got {timeout:g}")
     overrides = {}
     for item in param or []:
         key, sep, val = item.partition("=")
@@ -614,7 +625,9 @@ def verify_cmd(
         if not sep or not key.strip():
             raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
     try:
-        rep = verify(file, overrides, progress=lambda pairs: track(pairs, "verifying"))
+        rep = verify(
+            file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
+        )
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:

@@ -252,35 +252,51 @@ def _summary_rows(table, results):
         )
 
 
+def _user_text(text):
+    """Text that came from the user's code, shown literally: no markup, control characters as escapes."""
+    return _literal(printable(text))
+
+
 def render_verify(console, rep):
-    """Print a verify report: one row per pair, then the diagnoses and notes."""
+    """Print a verify report: one row per pair, the skipped, then the notes and each failure's worst points."""
     from rich.table import Table
 
-    table = Table(title=f"actcheck verify {rep.file}", title_justify="left")
+    table = Table(title=f"actcheck verify {_user_text(rep.file)}", title_justify="left")
     for c in ("pair", "style", "reference", "max |Δf|", "max |Δf'|", "max |Δ VJP|", "verdict", "diagnosis"):
         table.add_column(c, justify="right" if c.startswith("max") else "left", overflow="fold")
     for r in rep.results:
         e = r.max_abs_error
         table.add_row(
-            _literal(r.name),
+            _user_text(r.name),
             r.style,
             _literal(r.reference + (f" ({r.activation})" if r.activation else "")),
             _err(e.get("forward")),
             _err(e.get("backward")),
             _err(e.get("vjp")),
             _verdict(r.passed),
-            _literal("; ".join(r.diagnosis)),
+            _user_text("; ".join(r.diagnosis)),
         )
+    for s in rep.skipped:
+        table.add_row(_user_text(s.name), "", "", "", "", "", "skipped", _user_text(s.reason))
     console.print(table)
+    for note in rep.notes:
+        console.print(f"note: {_user_text(note)}")
     for r in rep.results:
         for note in r.notes:
-            console.print(f"{r.name}: note: {note}", markup=False)
+            console.print(f"{_user_text(r.name)}: note: {_user_text(note)}")
         for p in r.worst[:3] if not r.passed else []:
-            b = p["backward"]
-            console.print(f"{r.name}: x = {p['x']}: f' yours {b['yours']}, reference {b['reference']}", markup=False)
+            console.print(f"{_user_text(r.name)}: {_literal(_point_line(p))}")
     failed = sum(not r.passed for r in rep.results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
-    console.print(f"{verdict} · {len(rep.results)} pairs")
+    skipped = f" · {len(rep.skipped)} skipped" if rep.skipped else ""
+    console.print(f"{verdict} · {len(rep.results)} pairs{skipped}")
+
+
+def _point_line(p):
+    """'derivative at x = 2: yours 0.5, reference 0.1' (with the upstream gradient for a VJP)."""
+    num = lambda v: v if isinstance(v, str) else f"{v:.10g}"  # noqa: E731
+    up = f" (upstream {num(p['upstream'])})" if "upstream" in p else ""
+    return f"{p['quantity']} at x = {num(p['x'])}{up}: yours {num(p['yours'])}, reference {num(p['reference'])}"
 
 
 def render_list(console, acts):
@@ -329,7 +345,10 @@ def result_cases(results):
 
 
 def verify_cases(rep):
-    """JUnit cases for a verify report: one per pair, the diagnosis as the failure."""
+    """JUnit cases for a verify report: one per pair (a notebook's cells in its name), the diagnosis as the failure.
+
+    What was skipped is not a case: it was not checked, so it neither passes nor fails.
+    """
     return [
         (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
         for r in rep.results

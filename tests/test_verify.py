@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import actcheck
-from actcheck.verification import discover, load_module
+from actcheck.errors import InputError
+from actcheck.verification.diagnosis import Evidence, diagnose
 
 DATA = Path(__file__).parent / "data"
 
@@ -110,21 +111,46 @@ def test_a_raising_user_function_fails_its_pair_with_the_exception(tmp_path):
     assert res["relu"].diagnosis == ["your code raised ZeroDivisionError: oops (acts.py line 5)"]
 
 
-def test_sys_path_is_restored_and_the_files_prints_are_captured(capsys):
-    import sys
-
-    before = list(sys.path)
-    module = load_module(DATA / "seed_acts.py")  # prints at import time
-    assert sys.path == before
-    assert capsys.readouterr().out == ""
-    assert {p.name for p in discover(module)} == {"sigmoid", "tanh", "relu", "leaky_relu", "elu"}
-
-
 def test_check_pair_api_for_pytest_suites():
     r = actcheck.check_pair(lambda x: np.tanh(x), lambda x: 1 - np.tanh(x) ** 2, reference="tanh")
     assert r.passed and r.to_dict()["reference"] == "torch"
     bad = actcheck.check_pair(lambda z: np.maximum(z, 0), lambda d, z: d * (z >= 0), reference="relu")
     assert not bad.passed and "kink" in bad.diagnosis[0]
+
+
+def test_check_pair_takes_layers_finite_differences_and_says_when_the_style_is_not_the_expected_one():
+    class Softsign:
+        def forward(self, x):
+            self.x = x
+            return x / (1 + np.abs(x))
+
+        def backward(self, dout):
+            return dout / (1 + np.abs(self.x)) ** 2
+
+    assert actcheck.check_pair(None, layer=Softsign, reference="softsign").style == "layer"
+    fd = actcheck.check_pair(lambda x: np.sin(x), lambda x: np.cos(x))
+    assert fd.passed and fd.reference == "finite_difference"
+    with pytest.raises(InputError, match="called in the derivative convention, not upstream"):
+        actcheck.check_pair(np.tanh, lambda x: 1 - np.tanh(x) ** 2, reference="tanh", style="upstream")
+
+
+def test_a_failure_names_the_quantity_and_shows_both_values_non_finite_first(run):
+    softplus = _by_name("slips.py")["softplus"]
+    assert softplus.worst[0] == {"x": 750.0, "quantity": "forward", "yours": "inf", "reference": 750.0}
+    gaussian = _by_name("verify/unknown_activations.py")["gaussian"]
+    assert {p["quantity"] for p in gaussian.worst} == {"derivative"}
+    assert all({"x", "yours", "reference"} <= set(p) for p in gaussian.worst)
+    line = next(ln for ln in run("verify", DATA / "verify/unknown_activations.py").stdout.splitlines()
+                if ln.startswith("gaussian: derivative at x = "))  # fmt: skip
+    assert ": yours " in line and ", reference " in line
+
+
+def test_no_diagnosis_says_off_by_a_constant_factor_of_zero():
+    x = np.array([-30.0, -1.0, 0.5, 1.0, 2.0, 30.0])
+    ref = np.array([1e-13, 0.2, 0.24, 0.2, 0.1, 1e-13])
+    mine = np.array([1e-13, 0.0, 0.0, 0.0, 0.0, 1e-13])  # 0 wherever the reference is not tiny
+    ev = Evidence(x, None, None, mine, ref, mine, ref, np.ones_like(x))
+    assert not any("factor 0" in d for d in diagnose(ev)), diagnose(ev)
 
 
 def test_verify_json_and_exit_codes(run):
@@ -174,3 +200,14 @@ def test_d_prefix_backward_is_paired(tmp_path):
     )
     (res,) = actcheck.verify(f).results
     assert res.name == "tanh" and res.style == "derivative" and res.passed
+
+
+def test_a_pair_finite_differences_cannot_judge_does_not_pass(tmp_path):
+    f = tmp_path / "nothing.py"
+    f.write_text(
+        "import numpy as np\n"
+        "def nonlin(x):\n    return np.full_like(x, np.inf)\n"
+        "def nonlin_grad(x):\n    return np.full_like(x, np.nan)\n"
+    )
+    (r,) = actcheck.verify(f).results
+    assert not r.passed and "could judge the derivative at only 0 of" in r.diagnosis[0]

@@ -1,14 +1,24 @@
-"""``actcheck verify FILE.py``: find the activation pairs people write, and check them.
+"""``actcheck verify FILE``: find the activation pairs people write, run them in isolation, and judge them.
 
-This runs the user's code: the file is imported as a module (its directory on sys.path
-only while it imports) with its output captured, then each forward/backward pair is
-called on a grid. A pair named after a known activation is checked against torch; any
-other against finite differences of its own forward.
+A file (.py or .ipynb) is loaded in a child process (``isolation``, ``worker``): its stdin
+closed, its output captured, a time limit on the whole. There the pairs are found
+(``naming``, ``discovery``) and called whatever their convention (``conventions``,
+``calling``); here their values are judged against torch (a known activation) or finite
+differences of their own forward (``judging``, ``vector``, ``params``), and a failure
+names the slip (``diagnosis``).
 """
 
-from .checking import check_pair, verify
-from .discovery import Pair, discover
-from .loading import load_module
-from .outcome import PairResult, VerifyReport
+__all__ = ["verify", "check_pair", "PairResult", "Skipped", "VerifyReport", "DEFAULT_TIMEOUT"]
 
-__all__ = ["verify", "check_pair", "discover", "load_module", "Pair", "PairResult", "VerifyReport"]
+
+def __getattr__(name):
+    # lazy: the child process that runs the user's code imports only what it needs from this package
+    if name in ("verify", "check_pair", "DEFAULT_TIMEOUT"):
+        from . import checking
+
+        return getattr(checking, name)
+    if name in ("PairResult", "Skipped", "VerifyReport"):
+        from . import outcome
+
+        return getattr(outcome, name)
+    raise AttributeError(f"module 'actcheck.verification' has no attribute {name!r}")

@@ -1,273 +1,219 @@
-"""Checking a user's pair: their values beside torch's (a known activation) or finite differences'."""
+"""``verify`` and ``check_pair``: find a file's (or a namespace's) pairs, set each up, judge it.
 
-import contextlib
-import inspect
-import io
+A file runs in a child process (``isolation.Child``); a namespace already loaded here
+(``verify(globals())`` in a notebook) and the functions given to ``check_pair`` are called
+in this process. Either way the user's code answers and this side judges.
+"""
+
+import math
 import os
-import warnings
-
-import numpy as np
+import re
+import stat
+import types
 
 from ..errors import InputError
-from .adapter import Adapter, user_params
-from .discovery import Pair, discover, reference_name, required
-from .loading import load_module, one_line
-from .outcome import PairResult, VerifyReport
+from .conventions import FunctionPair
+from .discovery import BACKWARD_METHODS
+from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
+from .judging import Candidate, failed, judge_elementwise
+from .naming import activation_for
+from .objects import ObjectPair
+from .outcome import Skipped, VerifyReport
+from .params import check_known, torch_params, user_kw
+from .source import SourceError, python_units
+from .text import escaped, first_lines
+from .usercode import UserCode
+from .vector import judge_vector
 
-__all__ = ["verify", "check_pair"]
+__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT"]
 
-# a user's parameter name -> torch's, per activation (alpha means negative_slope for leaky relu)
-_PARAM_ALIASES = {
-    "leaky_relu": {
-        "alpha": "negative_slope",
-        "slope": "negative_slope",
-        "a": "negative_slope",
-        "leak": "negative_slope",
-    },
-    "prelu": {"alpha": "weight", "a": "weight", "slope": "weight"},
-    "rrelu": {},
-    "hardshrink": {"lam": "lambd", "lambda_": "lambd", "threshold": "lambd"},
-    "softshrink": {"lam": "lambd", "lambda_": "lambd", "threshold": "lambd"},
-}
-N_RANDOM = 200
-SEED = 12345
+DEFAULT_TIMEOUT = 60.0
+_SUFFIXES = (".py", ".ipynb")
 
 
-def _points(act):
-    from ..dtypes import DTYPES
-    from ..grids import default_grid, random_points
+def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False):
+    """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
-    rng_pts = random_points(N_RANDOM, seed=SEED, lo=-30.0, hi=30.0)
-    if act is None or act.kind == "vector":
-        base = [0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0]
-        grid = np.unique(np.concatenate([base, -np.asarray(base)]))
-    else:
-        grid = default_grid(act, act.params, DTYPES["float64"])
-    return np.unique(np.concatenate([grid, rng_pts]))
+    ``params`` overrides parameters on both sides ({name: number}, the user's name or
+    torch's); ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar);
+    ``timeout`` bounds the seconds a file's code may take in all; ``run_all`` runs every cell
+    of a notebook rather than only its definitions.
+    """
+    overrides = _overrides(params)
+    if isinstance(path, dict | types.ModuleType):
+        space = vars(path) if isinstance(path, types.ModuleType) else path
+        name = space.get("__name__", "__main__")
+        where = f"<namespace {name}>"
+        with InProcess(UserCode.from_namespace(space, name)) as code:
+            return _check(code, overrides, progress, where)
+    file = _file(path)
+    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
+        raise InputError(f"the time limit must be a positive number of seconds, got {timeout!r}")
+    notebook = file.endswith(".ipynb")
+    try:
+        if not notebook:
+            python_units(file)  # a syntax error is said at once, before any process starts
+        with Child(file, notebook, run_all, timeout) as code:
+            _warm_torch(file)
+            return _check(code, overrides, progress, escaped(file))
+    except (LoadFailed, TimeLimit, SourceError) as e:
+        raise InputError(f"{escaped(file)} {e}") from None
+
+
+def _overrides(params):
+    out = {}
+    for k, v in dict(params or {}).items():
+        try:
+            ok = not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
+        except OverflowError:  # 10**400
+            ok = False
+        if not ok:
+            raise InputError(f"parameter {k} must be a finite number, got {v!r}"[:200])
+        out[str(k)] = float(v)
+    return out
+
+
+def _file(path):
+    """The path as a string, once it names a regular .py or .ipynb file; InputError saying what is wrong."""
+    if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):
+        raise InputError(
+            f"verify takes a path (str or os.PathLike) or a namespace (globals()), not {type(path).__name__}"
+        )
+    path = os.fspath(path)
+    if isinstance(path, bytes):
+        raise InputError("verify takes a path as text, not bytes")
+    shown = escaped(path)  # a file's name may hold control characters too
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(f"no such file: {shown}") from None
+    except OSError as e:
+        raise InputError(f"cannot read {shown}: {e.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{shown} is a directory, not a Python file")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{shown} is not a regular file (a device, pipe or socket), not a Python file")
+    if not path.endswith(_SUFFIXES):
+        raise InputError(f"not a Python file or notebook (.py, .ipynb): {shown}")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"cannot read {shown}: permission denied")
+    return path
+
+
+def _warm_torch(path):
+    """Import torch while the child loads the file, when the file names a known activation (it will be needed)."""
+    try:
+        with open(path, "rb") as f:
+            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", f.read(1 << 20).decode("latin-1")))
+    except OSError:
+        return
+    if any(activation_for(w) for w in words):
+        import torch  # noqa: F401
+
+
+def _label(name, cells):
+    """'sigmoid (cell 4)', or 'sigmoid (forward cell 3, backward cell 5)' for a notebook's pair."""
+    cells = {k: v for k, v in (cells or {}).items() if v is not None}
+    if not cells:
+        return name
+    if len(set(cells.values())) == 1:
+        return f"{name} (cell {next(iter(cells.values()))})"
+    return f"{name} ({', '.join(f'{k} cell {v}' for k, v in cells.items())})"
+
+
+def _check(code, overrides, progress, where, reference=None):
+    """Set every pair up, judge those that are activations; the report."""
+    described = code.describe()
+    skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
+    done, ready = {}, []
+    for p in described["pairs"]:
+        found = _set_up(code, p, overrides, reference)
+        if isinstance(found, Skipped):
+            skipped.append(found)
+        elif isinstance(found, Candidate):
+            ready.append(found)
+        else:
+            done[p["id"]] = found
+    check_known(overrides, [(c.act, c.accepts) for c in ready], where)
+    if not ready and not done:
+        raise InputError(_nothing_to_check(where, skipped))
+    for cand in progress(ready) if progress else ready:
+        done[cand.id] = _judge(code, cand)
+    results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
+    notes = list(code.notes())
+    code.finish()
+    return VerifyReport(where, results, skipped, notes)
+
+
+def _set_up(code, p, overrides, reference):
+    """A Candidate ready to judge, a Skipped, or the PairResult of a pair that failed being set up."""
+    act = reference or activation_for(p["name"])
+    cells = {k: v for k, v in p["cells"].items() if v is not None} or None
+    cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"])
+    cand.kw = user_kw(act, p["accepts"], overrides)
+    try:
+        reply = code.inspect(p["id"], cand.kw, act is not None and act.kind == "vector")
+    except Died as e:
+        return failed(cand, [f"your code {e} while the pair was set up"])
+    cand.notes = list(reply.get("notes", []))
+    if reply.get("printed", "").strip():
+        cand.notes.append(f"printed: {first_lines(reply['printed'])}")
+    if "skip" in reply:
+        return Skipped(p["name"], reply["skip"])
+    if "error" in reply:
+        return failed(cand, [reply["error"]], cand.notes)
+    cand.info = reply["info"]
+    declared = cand.info["declared"]
+    cand.params = torch_params(act, declared, overrides)
+    cand.fixed = set(declared) | set(overrides)
+    cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
+    return cand
+
+
+def _judge(code, cand):
+    try:
+        if cand.act is not None and cand.act.kind == "vector":
+            return judge_vector(code, cand)
+        return judge_elementwise(code, cand)
+    except Died as e:
+        return failed(cand, [f"your code {e} while the pair was checked"])
+
+
+def _nothing_to_check(where, skipped):
+    if not skipped:
+        return (
+            f"{where} holds no activation pair (a forward with its derivative: NAME/NAME_backward, dNAME, "
+            "NAME(x, derivative=False), or a class with forward and backward)"
+        )
+    listed = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
+    return f"{where} holds no activation pair to check: skipped {listed}"
 
 
 def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None):
-    """Check a user's forward/backward pair against ``reference`` (a known activation name) or FD."""
-    if layer is not None:
-        pair = Pair(name or layer.__name__, "layer", None, layer=layer)
-    else:
-        if style is None:
-            style = "derivative" if len(required(backward)) == 1 else "upstream"
-        pair = Pair(name or getattr(forward, "__name__", "forward"), style, forward, backward)
-    return _check(pair, reference, params or {})
+    """Check a forward/backward pair (or a ``layer`` class) against ``reference`` (a known activation's name)
+    or, without one, finite differences of the forward; return its PairResult.
 
-
-def _check(pair, reference, overrides):
+    ``style`` ("derivative", "upstream", "layer"...) is what you expect: InputError when the
+    signatures say otherwise.
+    """
     from ..registry import lookup
 
-    act = lookup(reference) if isinstance(reference, str) else (reference or reference_name(pair.name))
+    act = lookup(reference) if isinstance(reference, str) else reference
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")
-    torch_params, user_kw = _params_for(act, pair, overrides)
-    adapter = Adapter(pair, user_kw, vector=act is not None and act.kind == "vector")
-    if adapter.vector:
-        from .vector import check_vector_pair
-
-        return check_vector_pair(pair, adapter, act)
-    return _check_elementwise(pair, adapter, act, torch_params)
-
-
-def _params_for(act, pair, overrides):
-    """Parameters for torch (its names) and for the user's functions (theirs), user defaults first."""
-    if act is None:
-        return {}, dict(overrides)
-    aliases = _PARAM_ALIASES.get(act.name, {})
-    declared = user_params(pair.backward) | user_params(pair.forward)  # None (a layer) declares nothing
-    if pair.style == "layer":
-        declared = {
-            k: v for k, v in vars(pair.layer()).items() if isinstance(v, int | float) and not isinstance(v, bool)
-        }
-    torch_params, user_kw = {}, {}
-    for user_name, value in {**declared, **overrides}.items():
-        tname = user_name if user_name in act.params else aliases.get(user_name)
-        if tname in act.params and not isinstance(act.params[tname], str):
-            torch_params[tname] = float(value)
-        user_kw[user_name] = value
-    for k, v in overrides.items():
-        if k in act.params:
-            torch_params[k] = float(v)
-    return torch_params, user_kw
-
-
-def _run_user(adapter, x, upstream):
-    """The user's forward, derivative (dA = 1) and VJP, with their warnings collected."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
-        warnings.simplefilter("always")
-        with contextlib.redirect_stdout(io.StringIO()):
-            fwd = adapter.forward(x.copy())
-            d = adapter.backward(x.copy(), np.ones_like(x))
-            vjp = adapter.backward(x.copy(), upstream.copy())
-    return fwd, d, vjp, [str(w.message) for w in caught]
-
-
-def _warn_notes(messages):
-    """'overflow encountered in exp' -> notes, and the NumPy functions they name."""
-    notes, sources = [], set()
-    for m in sorted(set(messages)):
-        if m.startswith("underflow"):
-            continue  # rounding to a subnormal or to 0 is what floats do in the tails
-        notes.append(f"your code warned: {m}")
-        if " in " in m:
-            sources.add("np." + m.rsplit(" in ", 1)[1].strip())
-    return notes, sources
-
-
-def _check_elementwise(pair, adapter, act, torch_params):
-    from ..dtypes import FD_ATOL, FD_RTOL
-    from ..result import close
-    from .diagnosis import Evidence, diagnose
-
-    x = _points(act)
-    rng = np.random.default_rng(SEED)
-    upstream = rng.uniform(-2.0, 2.0, x.size)
-    ref_name = "torch" if act is not None else "finite differences"
-    notes = pair.notes
-    try:
-        fwd, d, vjp, warned = _run_user(adapter, x, upstream)
-    except Exception as e:
-        return PairResult(
-            pair.name,
-            pair.style,
-            _ref_key(act),
-            False,
-            {},
-            [f"your code raised {one_line(e, _file_of(pair))}"],
-            notes,
-            activation=act.name if act else None,
-        )
-    warn_notes, sources = _warn_notes(warned)
-    notes.extend(warn_notes)
-    if act is not None:
-        params = dict(act.params) | torch_params
-        ref = _torch_reference(act, x, params, upstream)
-        kinks = act.kinks(**params)
-        with np.errstate(all="ignore"):
-            d_at_out = act.derivative(np.nan_to_num(fwd, nan=0.0), **params)
+    if layer is not None:
+        fwd = "forward" if callable(getattr(layer, "forward", None)) else "__call__"
+        bwd = next((m for m in BACKWARD_METHODS if callable(getattr(layer, m, None))), None)
+        if bwd is None:
+            raise InputError(f"{layer.__name__} has no backward method ({', '.join(BACKWARD_METHODS)})")
+        pair = ObjectPair(name or layer.__name__, layer, fwd, bwd)
     else:
-        params = {}
-        ref, kinks = _fd_reference(adapter, x, upstream)
-        d_at_out = None
-    errs = {}
-    ok = True
-    rtol, atol = (1e-7, 1e-7) if act is not None else (FD_RTOL, max(FD_ATOL, 1e-7))
-    for key, mine in (("forward", fwd), ("backward", d), ("vjp", vjp)):
-        skip = ref.get("skip", np.zeros(x.size, bool))
-        if key == "forward" and act is None:
-            continue
-        err, good = close(mine, ref[key], rtol, atol)
-        errs[key] = float(np.max(np.where(skip, 0, err))) if err.size else 0.0
-        ok &= bool((good | skip).all())
-    skip = ref.get("skip", np.zeros(x.size, bool))
-    ref_d, ref_vjp = np.where(skip, d, ref["backward"]), np.where(skip, vjp, ref["vjp"])  # kinks FD cannot judge
-    ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, upstream, kinks, d_at_out, ref_name)
-    if adapter.cache_fix:
-        ok = False  # as written, backward crashes on what forward hands it
-        diag_first = [next(n for n in notes if n.startswith("backward fails on the cache that"))]
-    else:
-        diag_first = []
-    diag = diag_first + (
-        []
-        if ok and not diag_first
-        else diagnose(ev, adapter.forward, lambda t: adapter.backward(t, np.ones_like(t)), sources)
-    )
-    worst = _worst_points(x, fwd, d, ref, act is not None)
-    return PairResult(
-        pair.name,
-        pair.style,
-        _ref_key(act),
-        ok,
-        errs,
-        diag,
-        notes,
-        worst,
-        activation=act.name if act else None,
-        params=params,
-    )
-
-
-def _ref_key(act):
-    return "torch" if act is not None else "finite_difference"
-
-
-def _file_of(pair):
-    fn = pair.forward or getattr(pair.layer, "forward", None)
-    try:
-        return inspect.getsourcefile(fn)
-    except TypeError:
-        return None
-
-
-def _torch_reference(act, x, params, upstream):
-    from ..dtypes import DTYPES
-    from ..opinions import torch_reverse
-    from ..opinions.answer import Ask
-
-    t = torch_reverse.answer(Ask(act, params, x, DTYPES["float64"], upstream=upstream)).values
-    return {"forward": t["forward"], "backward": t["backward"], "vjp": t["vjp"]}
-
-
-def _fd_reference(adapter, x, upstream):
-    """Finite differences of the user's own forward, skipping the kinks they can be found at."""
-    from ..opinions.finite_difference import derivative
-
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        f = adapter.forward
-        # short steps only (the kinks are unknown): a stencil of 2e-6*|x| seldom reaches one, and
-        # where it does the one-sided slopes across it disagree
-        est, skipped = derivative(f, x, steps=(2.0**-20, 2.0**-24))
-        h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
-        left = (f(x) - f(x - h)) / h
-        right = (f(x + h) - f(x)) / h
-    kink = ~np.isclose(left, right, rtol=1e-4, atol=1e-6)
-    skip = skipped | kink
-    return {
-        "forward": None,
-        "backward": np.where(skip, np.nan, est),
-        "vjp": np.where(skip, np.nan, upstream * est),
-        "skip": skip,
-    }, x[kink]
-
-
-def _worst_points(x, fwd, d, ref, has_forward, k=5):
-    from ..serialize import jsonable
-
-    with np.errstate(all="ignore"):
-        err = np.nan_to_num(np.abs(d - ref["backward"]), nan=0.0, posinf=np.inf)
-        if has_forward:
-            err = np.maximum(err, np.nan_to_num(np.abs(fwd - ref["forward"]), nan=0.0))
-    idx = np.argsort(-err, kind="stable")[:k]
-    pts = []
-    for i in idx:
-        if err[i] == 0:
-            break
-        p = {"x": jsonable(x[i]), "backward": {"yours": jsonable(d[i]), "reference": jsonable(ref["backward"][i])}}
-        if has_forward:
-            p["forward"] = {"yours": jsonable(fwd[i]), "reference": jsonable(ref["forward"][i])}
-        pts.append(p)
-    return pts
-
-
-def verify(path, params=None, progress=None):
-    """Check every activation pair in the file at ``path``; return a VerifyReport.
-
-    ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar).
-    """
-    module = load_module(path)
-    pairs = discover(module)
-    if not pairs:
-        raise InputError(
-            f"{path} holds no activation pair (NAME_forward/NAME_backward, NAME/NAME_backward, "
-            "or a class with forward and backward)"
-        )
-    results = []
-    for pair in progress(pairs) if progress else pairs:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            results.append(_check(pair, None, dict(params or {})))
-    return VerifyReport(os.fspath(path), results)
+        if not callable(forward) or not callable(backward):
+            raise InputError("check_pair takes a forward and a backward function (or layer=)")
+        pair = FunctionPair(name or getattr(forward, "__name__", "forward"), forward, backward)
+    pair.cells = {}
+    with InProcess(UserCode([pair])) as code:
+        (result,) = _check(code, _overrides(params), None, pair.name, reference=act).results
+    if style is not None and result.style != style and not (style == "derivative" and result.style == "output"):
+        raise InputError(f"{pair.name} is called in the {result.style} convention, not {style}")
+    return result

@@ -1,10 +1,11 @@
-"""What verify found: one PairResult per pair, and the VerifyReport for a file."""
+"""What verify found: one PairResult per pair, what it skipped and why, and the VerifyReport for a file."""
 
+import html
 from dataclasses import dataclass, field
 
 from ..serialize import jsonable
 
-__all__ = ["PairResult", "VerifyReport"]
+__all__ = ["PairResult", "Skipped", "VerifyReport"]
 
 
 @dataclass
@@ -12,7 +13,7 @@ class PairResult:
     """How one pair fared: max errors, verdict, diagnosis and notes."""
 
     name: str
-    style: str
+    style: str  # derivative, upstream, flag, layer, output: how the code is called
     reference: str
     passed: bool
     max_abs_error: dict
@@ -21,6 +22,7 @@ class PairResult:
     worst: list = field(default_factory=list)
     activation: str | None = None
     params: dict = field(default_factory=dict)
+    cells: dict | None = None  # notebook cells holding the forward and the backward
 
     def to_dict(self):
         """The JSON object for this pair."""
@@ -29,19 +31,35 @@ class PairResult:
             "style": self.style,
             "reference": self.reference,
             "activation": self.activation,
-            "params": self.params,
+            "params": {k: v if isinstance(v, str) else jsonable(v) for k, v in self.params.items()},
             "passed": self.passed,
             "max_abs_error": {k: jsonable(v) for k, v in self.max_abs_error.items()},
             "diagnosis": self.diagnosis,
             "notes": self.notes,
             "worst": self.worst,
+            "cells": self.cells,
         }
 
 
 @dataclass
+class Skipped:
+    """Something shaped like a pair that is not an activation (a loss, a dense layer, an abstract base)."""
+
+    name: str
+    reason: str
+
+    def to_dict(self):
+        return {"name": self.name, "reason": self.reason}
+
+
+@dataclass
 class VerifyReport:
+    """Every pair of a file or namespace, what was skipped, and notes about loading it."""
+
     file: str
     results: list
+    skipped: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     @property
     def passed(self):
@@ -49,4 +67,30 @@ class VerifyReport:
 
     def to_dict(self):
         """The JSON object for the file."""
-        return {"file": self.file, "passed": self.passed, "results": [r.to_dict() for r in self.results]}
+        return {
+            "file": self.file,
+            "passed": self.passed,
+            "results": [r.to_dict() for r in self.results],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "notes": self.notes,
+        }
+
+    def _repr_html_(self):
+        """A table in Jupyter."""
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{e(r.name)}</td><td>{e(r.style)}</td><td>{e(r.activation or r.reference)}</td>"
+            f"<td>{'PASS' if r.passed else '<b>FAIL</b>'}</td><td>{e('; '.join(r.diagnosis))}</td></tr>"
+            for r in self.results
+        )
+        rows += "".join(
+            f"<tr><td>{e(s.name)}</td><td></td><td></td><td>skipped</td><td>{e(s.reason)}</td></tr>"
+            for s in self.skipped
+        )
+        failed = sum(not r.passed for r in self.results)
+        verdict = "PASS" if not failed else f"FAIL · {failed} failed"
+        return (
+            f"<table><caption>actcheck verify {e(self.file)}</caption>"
+            "<tr><th>pair</th><th>style</th><th>reference</th><th>verdict</th><th>diagnosis</th></tr>"
+            f"{rows}</table><p>{verdict} · {len(self.results)} pairs</p>"
+        )

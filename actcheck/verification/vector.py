@@ -1,18 +1,14 @@
 """``verify`` for a user's softmax-family pair: whole vectors, VJPs against torch, the diagonal slip."""
 
-import contextlib
-import io
-import warnings
-
 import numpy as np
 
-from .loading import one_line
+from .judging import answers, failed, reading
 from .outcome import PairResult
 
-__all__ = ["check_vector_pair"]
+__all__ = ["judge_vector"]
 
 
-def _vectors(act):
+def _vectors():
     from ..registry.vectors import DEFAULT_VECTOR
 
     rng = np.random.default_rng(2024)
@@ -21,58 +17,63 @@ def _vectors(act):
     return vs
 
 
-def check_vector_pair(pair, adapter, act):
+def judge_vector(code, cand):
     """Check a vector pair on a few vectors; diagnose a backward that treats the Jacobian as diagonal."""
     from ..dtypes import DTYPES
     from ..opinions import torch_reverse
     from ..opinions.answer import Ask
     from ..result import close
 
-    errs = {"forward": 0.0, "backward": 0.0, "vjp": 0.0}
-    ok, diagonal, diag = True, True, []
+    act, notes = cand.act, list(cand.notes)
+    wanted = ["forward", "derivative", "vjp"] + (["derivative@y", "vjp@y"] if cand.info.get("data") else [])
     rng = np.random.default_rng(7)
-    for x in _vectors(act):
+    runs = []
+    for x in _vectors():
         g = rng.uniform(-2, 2, act.forward(x).size)
-        try:
-            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                mine = {
-                    "forward": adapter.forward(x),
-                    "backward": adapter.backward(x, np.ones_like(g)),
-                    "vjp": adapter.backward(x, g),
-                }
-        except Exception as e:
-            return PairResult(
-                pair.name,
-                pair.style,
-                "torch",
-                False,
-                {},
-                [f"your code raised {one_line(e)}"],
-                pair.notes,
-                activation=act.name,
-            )
+        got = answers(code, cand, x, g, wanted, notes)
+        if "forward" in got.errors:
+            return failed(cand, [f"forward: {got.errors['forward']}"], notes)
         ask = Ask(act, {}, x, DTYPES["float64"], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
-        ref = torch_reverse.answer(ask).values
+        runs.append((x, g, got, torch_reverse.answer(ask).values))
+
+    def same(mine, ref):
+        if mine is None or np.shape(mine) != np.shape(ref):
+            return np.array([np.inf]), np.array([False])
+        return close(mine, ref, 1e-7, 1e-7)
+
+    def right(suffix):
+        return all(bool(same(got.values.get(q + suffix), ref[r])[1].all()) for _, _, got, ref in runs
+                   for q, r in (("derivative", "backward"), ("vjp", "vjp")))  # fmt: skip
+
+    chosen, slip = reading(cand, right, notes)
+    errs = {"forward": 0.0, "backward": 0.0, "vjp": 0.0}
+    ok, diagonal = slip is None, True
+    for x, g, got, ref in runs:
+        problem = next((got.errors[q + chosen] for q in ("derivative", "vjp") if q + chosen in got.errors), None)
+        if problem is not None:
+            return failed(cand, [problem], notes)
+        mine = {"forward": got.values["forward"], "backward": got.values["derivative" + chosen]}
+        mine["vjp"] = got.values["vjp" + chosen]
         for key in errs:
-            err, good = (
-                close(mine[key], ref[key], 1e-7, 1e-7)
-                if np.shape(mine[key]) == np.shape(ref[key])
-                else (np.array([np.inf]), np.array([False]))
-            )
+            err, good = same(mine[key], ref[key])
             errs[key] = max(errs[key], float(err.max()))
             ok &= bool(good.all())
         diagonal &= _is_diagonal(act, x, g, mine["vjp"])
-    if not ok:
+    diagnosis = [slip] if slip else []
+    if not ok and not slip:
         if diagonal:
-            diag.append(
+            diagnosis.append(
                 f"backward treats the Jacobian as diagonal (dout * f'(x_i) alone): {act.name}'s backward "
                 "couples every element, e.g. softmax: s * (dout - sum(dout * s))"
             )
         else:
             worst = max(errs, key=errs.get)
-            diag.append(f"{worst} differs from torch by up to {errs[worst]:.3g}")
-    return PairResult(pair.name, pair.style, "torch", ok, errs, diag, pair.notes, activation=act.name)
+            diagnosis.append(f"{worst} differs from torch by up to {errs[worst]:.3g}")
+            if any(n.startswith("written for 2-D batches") for n in notes):
+                diagnosis[-1] += " on a batch of rows: each row must be normalised on its own (axis=1, keepdims=True)"
+    return PairResult(
+        cand.label, cand.style, "torch", ok, errs, diagnosis, notes, activation=act.name, cells=cand.cells
+    )
 
 
 def _is_diagonal(act, x, g, vjp):

@@ -1,0 +1,100 @@
+"""Calling a user's function on an array, whatever it was written for, and checking what it returns.
+
+Code is first called on the 1-D array of points. Code written for 2-D mini-batches
+(``axis=1``, ``X.shape`` unpacked) raises there and is called on a batch of rows (the
+points in the first, two other rows beside them); code
+written for Python floats (``max(0, x)``, ``math.exp``) raises on both and is called
+element by element. What comes back must be real numbers of the input's shape: complex,
+object, string or wrongly shaped values are that quantity's failure.
+"""
+
+import numpy as np
+
+__all__ = ["BadValues", "AtPoint", "MODES", "VECTOR_MODES", "in_modes", "as_values"]
+
+MODES = ("array", "rows", "scalars")
+VECTOR_MODES = ("array", "rows")  # a vector activation couples its elements: never element by element
+_RETRY = (TypeError, ValueError, IndexError)  # what code meeting an input shape it was not written for raises
+
+
+class BadValues(Exception):
+    """The user's function returned something that is not real numbers of the input's shape."""
+
+
+class AtPoint(Exception):
+    """A function written for scalars raised at one point after others worked."""
+
+    def __init__(self, error, x):
+        super().__init__(error)
+        self.error, self.x = error, x
+
+
+class _ScalarResult(Exception):
+    """An array went in and a single number came out: the function was written for scalars."""
+
+
+def as_values(out, shape):
+    """``out`` as float64 of ``shape``; BadValues saying what is wrong with it otherwise."""
+    if isinstance(out, tuple):
+        raise BadValues(f"returns a tuple of {len(out)} item{'s' * (len(out) != 1)} where an array is expected")
+    if out is None:
+        raise BadValues("returns None (a missing return?)")
+    try:
+        arr = np.asarray(out)
+    except Exception as e:
+        raise BadValues(f"returns {type(out).__name__}, which is not an array ({type(e).__name__})") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise BadValues(f"returns complex values ({arr.dtype}) where real numbers are expected")
+    if kind == "O":
+        has_none = any(v is None for v in arr.ravel()[:100_000])
+        raise BadValues("returns an object array" + (" (None among its values)" if has_none else ", not numbers"))
+    if kind in "USV":
+        raise BadValues(f"returns strings ({arr.dtype}), not numbers")
+    if kind not in "biuf":
+        raise BadValues(f"returns {arr.dtype} values, not real numbers")
+    if arr.shape != tuple(shape):
+        if arr.ndim == 0:
+            raise _ScalarResult()
+        raise BadValues(f"returns shape {arr.shape} for an input of shape {tuple(shape)}")
+    return arr.astype(np.float64)
+
+
+def in_modes(compute, inputs, modes=MODES, shape=None):
+    """(values, mode): ``compute(inputs)`` in the first mode the code accepts (1-D, a row, element by element).
+
+    ``inputs`` maps names to 1-D arrays (the points ``x`` and the upstream ``u``); ``compute``
+    returns the user's raw result, which must have ``shape`` (by default x's). The first
+    mode's exception is raised when no mode works.
+    """
+    shape = tuple(inputs["x"].shape if shape is None else shape)
+    first = None
+    for mode in modes:
+        try:
+            return _run(mode, compute, inputs, shape), mode
+        except (*_RETRY, _ScalarResult) as e:
+            first = first or e
+    if isinstance(first, _ScalarResult):
+        raise BadValues("returns a single number for an array of points")
+    raise first
+
+
+def _run(mode, compute, inputs, shape):
+    if mode == "array":
+        return as_values(compute({k: v.copy() for k, v in inputs.items()}), shape)
+    if mode == "rows":
+        # three rows, not one: code that mixes the rows of a batch (a sum over the wrong axis) shows it in row 0
+        rows = {k: np.stack([v, v[::-1], -v]) for k, v in inputs.items()}
+        return as_values(compute(rows), (3, *shape))[0]
+    flat = {k: v.ravel() for k, v in inputs.items()}
+    out = np.empty(int(np.prod(shape)))
+    for i in range(out.size):
+        try:
+            out[i] = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
+        except (_ScalarResult, BadValues):
+            raise
+        except Exception as e:
+            if i == 0:
+                raise
+            raise AtPoint(e, float(flat["x"][i]) if "x" in flat else None) from None
+    return out.reshape(shape)

@@ -1,0 +1,134 @@
+"""The user's code, answering questions about its pairs: what they are, and their values at given points.
+
+This runs in the process that holds the user's code (a child process for a file, the
+kernel itself for ``verify(globals())``). Everything the code prints is captured and
+handed back, its warnings recorded, and whatever it raises — ``sys.exit`` included —
+becomes a one-line message. Only plain data leaves: float64 arrays and strings.
+"""
+
+import contextlib
+import io
+import warnings
+
+import numpy as np
+
+from .calling import AtPoint, BadValues, in_modes
+from .conventions import Skip
+from .discovery import discover
+from .text import one_line
+
+__all__ = ["UserCode", "captured", "describe_exit"]
+
+
+@contextlib.contextmanager
+def captured():
+    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'."""
+    out = {"printed": "", "warned": []}
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+            warnings.simplefilter("always")
+            try:
+                yield out
+            finally:
+                out["printed"] = buf.getvalue()
+                out["warned"] = sorted({str(w.message) for w in caught})
+
+
+def describe_exit(e, is_user_file=None):
+    """'sys.exit(1) (file.py line 3)' for a SystemExit."""
+    where = one_line(e, is_user_file)[len("SystemExit") :]
+    where = where[where.rfind(" (") :] if where.endswith(")") and " (" in where else ""
+    return f"sys.exit({'' if e.code is None else repr(e.code)}){where}"
+
+
+class UserCode:
+    """The pairs in a namespace, inspected and evaluated on request."""
+
+    def __init__(self, pairs, skipped=(), is_user_file=None):
+        self.pairs = {str(i): p for i, p in enumerate(pairs)}
+        self.skipped, self.is_user_file = list(skipped), is_user_file
+        self.mode = {}
+
+    @classmethod
+    def from_namespace(cls, namespace, module_name, is_user_file=None):
+        """The pairs defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
+        return cls(*discover(namespace, module_name), is_user_file)
+
+    def describe(self):
+        """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
+        pairs = [
+            {"id": i, "name": p.name, "cells": p.cells, "accepts": p.accepts(), "style": p.style()}
+            for i, p in self.pairs.items()
+        ]
+        return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
+
+    def _error(self, e, pair=None):
+        if isinstance(e, SystemExit):
+            return f"your code called {describe_exit(e, self.is_user_file)}"
+        if isinstance(e, AtPoint):
+            return f"your code raised {one_line(e.error, self.is_user_file)} at x = {e.x:.6g}"
+        text = f"your code raised {one_line(e, self.is_user_file)}"
+        back = getattr(pair, "returns", None)
+        if isinstance(e, TypeError) and "tuple" in str(e) and isinstance(back, tuple):
+            name = pair.label("forward")
+            text += (
+                f": {name} returns a tuple of {len(back)} where an array is expected — "
+                f"unpack it (a, cache = {name}(x)) or return the array alone"
+            )
+        return text
+
+    def inspect(self, pid, kw, vector=False):
+        """{'info': ...} how the pair is called and the parameters it declares, {'skip': reason} or {'error': ...}."""
+        pair = self.pairs[pid]
+        pair.vector = vector
+        with captured() as cap:
+            try:
+                reply = {"info": pair.info(pair.inspect(kw))}
+            except Skip as s:
+                reply = {"skip": str(s)}
+            except (Exception, SystemExit) as e:  # an object's constructor, as a rule: nothing else has run yet
+                error = self._error(e, pair)
+                reply = {"error": error.replace("your code", "the constructor", 1) if hasattr(pair, "cls") else error}
+        reply["printed"] = cap["printed"]
+        reply["notes"] = list(pair.notes)
+        return reply
+
+    def evaluate(self, pid, kw, x, upstream, quantities):
+        """The pair's values for each quantity at ``x``; a quantity that cannot be had gets a message instead."""
+        pair = self.pairs[pid]
+        inputs = {"x": np.asarray(x, dtype=np.float64), "u": np.asarray(upstream, dtype=np.float64)}
+        values, errors = {}, {}
+        with captured() as cap:
+            for q in quantities:
+                side = "forward" if q == "forward" else "backward"
+                known = self.mode.get((pid, side))
+                modes = pair.modes()
+                modes = (known, *[m for m in modes if m != known]) if known in modes else modes
+                try:
+                    shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
+                    values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
+                except BadValues as e:
+                    errors[q] = f"{pair.label(q)} {e}"
+                except (Exception, SystemExit) as e:
+                    errors[q] = self._error(e, pair)
+                else:
+                    self.mode[(pid, side)] = mode
+                    _note_mode(pair, side, mode)
+        return {
+            "values": values,
+            "errors": errors,
+            "printed": cap["printed"],
+            "warned": cap["warned"],
+            "notes": list(pair.notes),
+            "cache_fix": getattr(pair, "cache_fix", None),
+        }
+
+
+def _note_mode(pair, side, mode):
+    notes = {
+        "scalars": f"{side} is written for scalars: applied elementwise with a float result",
+        "rows": "written for 2-D batches (rows are samples): checked on batches of rows",
+    }
+    if mode in notes and notes[mode] not in pair.notes:
+        pair.notes.append(notes[mode])

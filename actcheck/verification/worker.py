@@ -1,0 +1,153 @@
+"""The child process that holds the user's code: it loads the file, then answers requests until told to stop.
+
+Started by ``isolation.Child`` as ``python -c BOOT ROOT REQUESTS REPLIES``. Its stdin is
+closed, its stdout and stderr go to a file actcheck does not show, and it lives in a
+session of its own, so that the whole group can be ended at once. torch is never
+imported here.
+"""
+
+import os
+import sys
+import threading
+import time
+import types
+
+__all__ = ["main", "load", "BOOT"]
+
+# the command line that starts a worker: actcheck's own directory on sys.path only while it imports
+BOOT = (
+    "import sys; root = sys.argv[1]; sys.path.insert(0, root); "
+    "from actcheck.verification.worker import main; "
+    "sys.path[:] = [p for p in sys.path if p not in (root, '')]; main(sys.argv[2:])"
+)
+_FILE_LIMIT = 64 << 20  # what the code may write to one file: printing in a loop must not fill the disk
+
+
+class LoadError(Exception):
+    """The file cannot be used: one line saying why."""
+
+
+def _watch_parent():
+    """End this process when actcheck has gone (killed, or ended without stopping us)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(70)
+
+
+def _limit_files():
+    try:
+        import resource
+        import signal
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_FILE_LIMIT, _FILE_LIMIT))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write beyond the limit fails instead of killing
+    except (ImportError, ValueError, OSError, AttributeError):
+        pass
+
+
+def load(path, notebook=False, run_all=False):
+    """Run the user's file (or notebook) in a fresh module; return (UserCode, notes about the load)."""
+    from .source import SourceError, cell_of, notebook_units, python_units
+    from .text import first_lines
+    from .usercode import UserCode, captured
+
+    path = os.path.abspath(path)
+    os.environ.setdefault("MPLBACKEND", "Agg")  # a plt.show() must not wait for a window
+    try:
+        units = notebook_units(path, run_all) if notebook else python_units(path)
+    except SourceError as e:
+        raise LoadError(str(e)) from None
+    # as `python file.py` does: sibling modules import (only now: a numpy.py there must not break actcheck)
+    sys.path.insert(0, os.path.dirname(path))
+    name = "__main__" if notebook else "__actcheck_user__"
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+
+    def mine(filename):
+        return os.path.abspath(filename) == path or cell_of(filename) is not None
+
+    notes = [n for u in units for n in u.notes]
+    with captured() as cap:
+        for unit in units:
+            for code in unit.code:
+                _run(code, module, unit.cell, notes, mine)
+    if cap["printed"].strip():
+        notes.append(f"printed on import: {first_lines(cap['printed'])}")
+    return UserCode.from_namespace(vars(module), name, mine), notes
+
+
+def _run(code, module, cell, notes, mine):
+    """Run one compiled unit; in a notebook a failing statement is a note, in a file the file's failure."""
+    from .text import one_line
+    from .usercode import describe_exit
+
+    try:
+        exec(code, vars(module))
+    except SystemExit as e:
+        raise LoadError(f"called {describe_exit(e, mine)} on import") from None
+    except Exception as e:
+        if cell is None:
+            raise LoadError(f"raised on import: {one_line(e, mine)}") from None
+        notes.append(f"cell {cell}: {one_line(e, mine)}: that statement did not run")
+
+
+def _serve(requests, replies):
+    """Answer requests until told to stop; each answer says how long the user's code took over it."""
+    from .wire import Closed, receive, send
+
+    state = {}
+    while True:
+        try:
+            msg = receive(requests)
+        except Closed:
+            return
+        if msg["op"] == "quit":
+            return
+        if msg["op"] == "finish":  # as at the end of `python file.py`: threads the code started must end
+            live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+            send(replies, {"threads": [t.name for t in live]})
+            for t in live:
+                t.join()
+            send(replies, {"done": True})
+            return
+        started = time.monotonic()
+        reply = _answer(msg, state)
+        reply["seconds"] = time.monotonic() - started
+        send(replies, reply)
+
+
+def _answer(msg, state):
+    from .text import one_line
+
+    try:
+        if msg["op"] == "load":
+            try:
+                state["code"], notes = load(msg["path"], msg["notebook"], msg["run_all"])
+            except LoadError as e:
+                return {"error": str(e)}
+            return {"describe": state["code"].describe(), "notes": notes}
+        if msg["op"] == "inspect":
+            return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
+        return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"])
+    except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
+        return {"fault": one_line(e, lambda f: "actcheck" in f)}
+
+
+def main(argv):
+    """Serve requests on the two file descriptors named in ``argv``; leave at once when done."""
+    _limit_files()
+    threading.Thread(target=_watch_parent, daemon=True).start()
+    requests, replies = int(argv[0]), int(argv[1])
+    status = 0
+    try:
+        _serve(requests, replies)
+    except BaseException:  # a fault of actcheck's own: its traceback goes to the file actcheck keeps
+        import traceback
+
+        traceback.print_exc(file=sys.__stderr__)
+        status = 1
+    # stray threads the user's code started must not keep this process alive
+    os._exit(status)

@@ -1,0 +1,76 @@
+"""How verify reads names: derivatives paired with forwards by the normalised-name rule, and what parameters hold."""
+
+import pytest
+
+from actcheck.verification.naming import activation_for, is_flag, pair_functions, role, says_output
+
+
+@pytest.mark.parametrize(
+    ("names", "pairs"),
+    [
+        (["sigmoid", "dsigmoid"], [("sigmoid", "dsigmoid")]),
+        (["Tanh", "dTanh"], [("Tanh", "dTanh")]),
+        (["reLU", "reluPrime"], [("reLU", "reluPrime")]),
+        (["softsign", "softsignDerivative"], [("softsign", "softsignDerivative")]),
+        (["elu", "grad_elu"], [("elu", "grad_elu")]),
+        (["selu", "backward_selu"], [("selu", "backward_selu")]),
+        (["relu", "d_relu"], [("relu", "d_relu")]),
+        (["hardtanh", "hardtanh_bwd"], [("hardtanh", "hardtanh_bwd")]),
+        (["tanh", "tanh_deriv"], [("tanh", "tanh_deriv")]),
+        (["isru", "isru_gradient"], [("isru", "isru_gradient")]),
+        (["leaky_relu", "leaky_relu_grad"], [("leaky_relu", "leaky_relu_grad")]),
+        (["leakyRelu", "leakyReluPrime"], [("leakyRelu", "leakyReluPrime")]),
+        (["relu_forward", "relu", "relu_backward"], [("relu_forward", "relu_backward")]),
+    ],
+)
+def test_every_derivative_marker_pairs_with_its_forward(names, pairs):
+    assert pair_functions(names) == pairs
+
+
+def test_a_name_read_two_ways_means_the_pairing_that_exists():
+    # d + elu beside elu: delu is elu's derivative; relu and selu end in "elu" but carry no marker
+    names = ["elu", "delu", "selu", "dselu", "relu", "drelu"]
+    assert sorted(pair_functions(names)) == [("elu", "delu"), ("relu", "drelu"), ("selu", "dselu")]
+    # with no elu in the file, delu is a forward with a derivative of its own
+    assert pair_functions(["delu", "delu_prime"]) == [("delu", "delu_prime")]
+    assert pair_functions(["elu", "delu", "delu_prime"]) == [("delu", "delu_prime")]
+
+
+def test_words_that_are_not_markers_pair_nothing():
+    assert pair_functions(["sigmoid", "sigmoid_derivee_ok", "tanh", "tanh_derivada", "cost", "train"]) == []
+
+
+@pytest.mark.parametrize(
+    ("param", "holds"),
+    [("dA", "upstream"), ("dout", "upstream"), ("dvalues", "upstream"), ("grad_output", "upstream"),
+     ("delta", "upstream"), ("y", "output"), ("A", "output"), ("out", "output"), ("activation", "output"),
+     ("x", "input"), ("Z", "input"), ("inputs", "input"), ("cache", "cache"), ("data", None), ("h", None)],
+)  # fmt: skip
+def test_parameter_names_say_what_they_hold(param, holds):
+    assert role(param) == holds
+
+
+def test_a_docstring_can_say_the_argument_is_the_output():
+    def sigmoid_prime(z):
+        """Derivative, where z = sigmoid(x) is the activation computed in the forward pass."""
+
+    def elu_prime(x):
+        """Derivative of ELU with respect to its input x."""
+
+    assert says_output(sigmoid_prime, "z") and not says_output(elu_prime, "x")
+    assert says_output(lambda y: y, "y") and not says_output(lambda x: x, "x")
+
+
+def test_flags_are_booleans_named_for_a_derivative():
+    assert all(is_flag(n, False) for n in ("derivative", "deriv", "grad", "prime", "backward", "return_grad"))
+    assert not is_flag("training", False) and not is_flag("derivative", 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "activation"),
+    [("Activation_ReLU", "relu"), ("SigmoidLayer", "sigmoid"), ("Activations.leaky_relu", "leaky_relu"),
+     ("leakyRelu", "leaky_relu"), ("TanH", "tanh"), ("Swish", "silu"), ("nonlin", None)],
+)  # fmt: skip
+def test_names_find_their_activation(name, activation):
+    act = activation_for(name)
+    assert (act.name if act else None) == activation
