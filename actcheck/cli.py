@@ -631,7 +631,8 @@ def verify_cmd(
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if junit:
-        _write(junit, report.junit_xml(report.verify_cases(rep), suite=f"actcheck verify {file}"))
+        xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
+        _write(junit, xml)
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:

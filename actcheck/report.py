@@ -15,6 +15,7 @@ __all__ = [
     "junit_xml",
     "result_cases",
     "verify_cases",
+    "verify_skipped",
 ]
 
 _DIGITS = {"float64": 10, "float32": 8, "float16": 5, "bfloat16": 4}
@@ -315,23 +316,29 @@ def render_list(console, acts):
 # ---------------------------------------------------------------- JUnit
 
 
-def junit_xml(cases, suite="actcheck"):
-    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None).
+def junit_xml(cases, suite="actcheck", skipped=()):
+    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None), and ``skipped``
+    ones: (name, classname, reason), each a testcase holding <skipped/> (neither passed nor failed).
 
     Characters XML 1.0 forbids (and other control characters) are written as escapes, so the report parses.
     """
     from xml.etree import ElementTree as ET
 
-    failures = sum(1 for c in cases if c[3] is not None)
-    suite = printable(suite)
-    root = ET.Element("testsuites", name=suite, tests=str(len(cases)), failures=str(failures))
-    ts = ET.SubElement(root, "testsuite", name=suite, tests=str(len(cases)), failures=str(failures), errors="0")
+    failures = str(sum(1 for c in cases if c[3] is not None))
+    suite, tests = printable(suite), str(len(cases) + len(skipped))
+    root = ET.Element("testsuites", name=suite, tests=tests, failures=failures)
+    ts = ET.SubElement(
+        root, "testsuite", name=suite, tests=tests, failures=failures, errors="0", skipped=str(len(skipped))
+    )
     for name, classname, seconds, failure in cases:
         tc = ET.SubElement(ts, "testcase", name=printable(name), classname=printable(classname), time=f"{seconds:.3f}")
         if failure is not None:
             failure = printable(failure)
             first = failure.splitlines()[0] if failure else "failed"
             ET.SubElement(tc, "failure", message=first).text = failure
+    for name, classname, reason in skipped:
+        tc = ET.SubElement(ts, "testcase", name=printable(name), classname=printable(classname), time="0.000")
+        ET.SubElement(tc, "skipped", message=printable(reason))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -345,11 +352,13 @@ def result_cases(results):
 
 
 def verify_cases(rep):
-    """JUnit cases for a verify report: one per pair (a notebook's cells in its name), the diagnosis as the failure.
-
-    What was skipped is not a case: it was not checked, so it neither passes nor fails.
-    """
+    """JUnit cases for a verify report: one per pair (a notebook's cells in its name), the diagnosis as the failure."""
     return [
         (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
         for r in rep.results
     ]
+
+
+def verify_skipped(rep):
+    """JUnit skipped cases for a verify report: what is not an activation, with the reason."""
+    return [(s.name, "actcheck.verify", s.reason) for s in rep.skipped]

@@ -211,3 +211,22 @@ def test_a_pair_finite_differences_cannot_judge_does_not_pass(tmp_path):
     )
     (r,) = actcheck.verify(f).results
     assert not r.passed and "could judge the derivative at only 0 of" in r.diagnosis[0]
+
+
+def test_verify_junit_lists_what_was_skipped_as_skipped_cases(run, tmp_path):
+    # not activations (an abstract base, a Linear layer, a loss): JUnit's <skipped/>, neither passed nor failed
+    from xml.etree import ElementTree as ET
+
+    out = tmp_path / "v.xml"
+    r = run("verify", DATA / "verify" / "layers_with_base.py", "--junit", out, "--json")
+    skipped = json.loads(r.stdout)["skipped"]
+    assert r.exit_code == 0 and skipped
+    suite = ET.parse(out).getroot().find("testsuite")
+    marked = {
+        c.get("name"): c.find("skipped").get("message")
+        for c in suite.findall("testcase")
+        if c.find("skipped") is not None
+    }
+    assert marked == {s["name"]: s["reason"] for s in skipped}
+    assert suite.get("skipped") == str(len(skipped)) and suite.get("failures") == "0"
+    assert int(suite.get("tests")) == len(json.loads(r.stdout)["results"]) + len(skipped)

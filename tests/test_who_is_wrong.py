@@ -150,3 +150,26 @@ def test_arbitrate_for_verify():
     x = np.array([37.0, 1.0])
     exact, ulps = arbitrate(act, {}, x, DTYPES["float64"], "backward", {"yours": act.derivative(x), "bad": x * 0})
     assert (ulps["yours"] <= 4).all() and (ulps["bad"] > 1e6).all() and all(e is not None for e in exact)
+
+
+def test_verify_judges_the_users_code_not_torch_where_torch_is_off(monkeypatch):
+    # torch's forward made wrong at x = 2 (1% off): the exact value decides the disagreement there. A user's
+    # np.tanh, within 1 ULP of exact, passes and the note says torch is off; a user forward that is itself
+    # off at x = 2 still fails.
+    import actcheck
+    from actcheck.verification import judging
+
+    real = judging._torch
+
+    def torch_off_at_two(act, params, x, u):
+        ref = dict(real(act, params, x, u))
+        ref["forward"] = np.where(x == 2.0, ref["forward"] * 1.01, ref["forward"])
+        return ref
+
+    monkeypatch.setattr(judging, "_torch", torch_off_at_two)
+    derivative = lambda x: 1 / np.cosh(x) ** 2  # noqa: E731
+    res = actcheck.check_pair(np.tanh, derivative, reference="tanh")
+    assert res.passed, res.diagnosis
+    assert any("forward: at 1 points" in n and "torch is off there" in n for n in res.notes), res.notes
+    off = actcheck.check_pair(lambda x: np.where(x == 2.0, 0.9, np.tanh(x)), derivative, reference="tanh")
+    assert not off.passed
