@@ -59,7 +59,8 @@ def ulp_error(values, exact, dtype):
     """|value - exact| in units in the last place of ``dtype`` at the exact value (nan where undefined).
 
     A non-finite value (or exact value) is 0 ULP off when it is what the exact value rounds
-    to in the dtype, and infinitely far otherwise.
+    to in the dtype, and infinitely far otherwise. Where the exact value is None or nan
+    (undefined) there is nothing to measure: nan.
     """
     import mpmath
 
@@ -68,8 +69,10 @@ def ulp_error(values, exact, dtype):
         for i, (v, e) in enumerate(zip(values, exact, strict=True)):
             if e is None:
                 continue
-            v = float(v)
             e = e if isinstance(e, mpmath.mpf) else mpmath.mpf(e)
+            if mpmath.isnan(e):  # no exact value (a degenerate parameter: inf * 0): nothing to measure against
+                continue
+            v = float(v)
             if not (math.isfinite(v) and mpmath.isfinite(e)):
                 rounded = round_once(e, dtype)
                 same = v == rounded or (math.isnan(v) and math.isnan(rounded))

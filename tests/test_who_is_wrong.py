@@ -173,3 +173,13 @@ def test_verify_judges_the_users_code_not_torch_where_torch_is_off(monkeypatch):
     assert any("forward: at 1 points" in n and "torch is off there" in n for n in res.notes), res.notes
     off = actcheck.check_pair(lambda x: np.where(x == 2.0, 0.9, np.tanh(x)), derivative, reference="tanh")
     assert not off.passed
+
+
+def test_an_undefined_exact_value_measures_nothing_and_excuses_nothing():
+    # a degenerate parameter (a user's alpha = inf) makes the exact value inf * 0 = nan: a nan of the
+    # user's must not count as 0 ULP from it (the corpus' huge_defaults.py elu fails as it should)
+    from mpmath import mpf
+
+    from actcheck.ulps import ulp_error
+
+    assert np.isnan(ulp_error([np.nan, 0.0], [mpf("nan"), mpf("nan")], DTYPES["float64"])).all()
