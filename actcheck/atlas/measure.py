@@ -1,0 +1,260 @@
+"""Distances from the exact value in ULP, and what a stream of them adds up to.
+
+A ``Tally`` is everything the atlas keeps about one activation, dtype, quantity and
+implementation however many points it saw: counts, the error histogram, the worst points,
+the contiguous runs of findings (wrong zeros, non-finite values, wrong signs) and a
+coarse profile of the error along x for plots. Tallies of consecutive chunks merge in
+order, so a sweep of 2^32 points keeps a few kilobytes.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "EDGES",
+    "BUCKETS",
+    "MAX_RANGES",
+    "PROFILE_BINS",
+    "FINDINGS",
+    "Runs",
+    "Tally",
+    "Baseline",
+    "tally",
+    "ulp_errors",
+    "mp_ulp_errors",
+    "inverse_ulp",
+]
+
+EDGES = (0.0, 0.5, 1.0, 2.0, 4.0, 1024.0)
+BUCKETS = ("0", "<=0.5", "<=1", "<=2", "<=4", "<=2^10", ">2^10")
+PROFILE_BINS = 1024  # the error along x, kept for plots as the maximum over this many even slices of the span
+MAX_RANGES = 64  # ranges kept per finding: the first 63 and the last
+FINDINGS = ("wrong_zero", "non_finite", "wrong_sign")
+
+
+def inverse_ulp(v, dtype):
+    """1 / the spacing of ``dtype`` at float64 ``v`` (subnormals included), from v's exponent bits.
+
+    The same spacing as ``actcheck.dtypes.ulp`` (tested), several times faster.
+    """
+    fi = dtype.finfo()
+    e = np.abs(v).view(np.int64)
+    e >>= 52  # the biased exponent: v in [2**(e - 1023), 2**(e - 1022))
+    np.maximum(e, int(fi.minexp) + 1023, out=e)
+    np.subtract(int(fi.nmant) + 2046, e, out=e)  # the biased exponent of 2**(nmant - (e - 1023))
+    e <<= 52
+    return e.view(np.float64)
+
+
+def ulp_errors(t, value, rounded, inv_ulp):
+    """|t - exact| in ULP, from the exact value's float64 ``value`` (0 for a non-finite t equal to ``rounded``,
+    inf for any other).
+
+    The float64 value is within a few float64 ULP of exact: the error is right to about 2**-26
+    ULP of float32, 2**-39 of float16.
+    """
+    err = np.abs(t - value) * inv_ulp
+    bad = ~np.isfinite(t)
+    if bad.any():
+        err[bad] = np.where(t[bad] == rounded[bad], 0.0, np.inf)
+    return err
+
+
+def mp_ulp_errors(t, exact, rounded, dtype):
+    """|t - exact| in ULP of ``dtype`` at the exact value, in mpmath from the oracle's mpf values (float64)."""
+    import mpmath
+
+    fi = dtype.finfo()
+    err = np.empty(len(t))
+    with mpmath.mp.workdps(60):
+        for i, (v, e) in enumerate(zip(t, exact, strict=True)):
+            v = float(v)
+            if not math.isfinite(v):
+                err[i] = 0.0 if v == rounded[i] else math.inf
+                continue
+            top = int(mpmath.floor(mpmath.log(abs(e), 2))) if e else int(fi.minexp)
+            q = max(top, int(fi.minexp)) - int(fi.nmant)
+            err[i] = float(mpmath.ldexp(abs(mpmath.mpf(v) - e), -q))
+    return err
+
+
+@dataclass
+class Runs:
+    """Where a finding holds: its count and the contiguous runs of measured points [first x, last x, count]."""
+
+    count: int = 0
+    ranges: list = field(default_factory=list)  # the first MAX_RANGES - 1 runs and the last
+    n_ranges: int = 0
+    starts_open: bool = False  # the segment's first measured point has the finding
+    ends_open: bool = False  # its last one has it
+
+    @classmethod
+    def of(cls, x, hit_idx, n):
+        """Runs of the indices ``hit_idx`` (sorted) among ``n`` measured points at ``x``."""
+        if hit_idx.size == 0:
+            return cls()
+        cut = np.flatnonzero(np.diff(hit_idx) != 1)
+        starts = np.concatenate([[0], cut + 1])
+        ends = np.concatenate([cut, [hit_idx.size - 1]])
+        pick = np.concatenate([np.arange(min(starts.size, MAX_RANGES - 1)), [starts.size - 1]])
+        pick = np.unique(pick)
+        ranges = [
+            [float(x[hit_idx[starts[k]]]), float(x[hit_idx[ends[k]]]), int(ends[k] - starts[k] + 1)] for k in pick
+        ]
+        return cls(int(hit_idx.size), ranges, int(starts.size), bool(hit_idx[0] == 0), bool(hit_idx[-1] == n - 1))
+
+    def then(self, nxt):
+        """These runs followed by ``nxt``'s (both from segments with measured points)."""
+        ranges = [list(r) for r in self.ranges]
+        more = [list(r) for r in nxt.ranges]
+        n_ranges = self.n_ranges + nxt.n_ranges
+        if self.ends_open and nxt.starts_open:
+            a, b = ranges[-1], more.pop(0)
+            ranges[-1] = [a[0], b[1], a[2] + b[2]]
+            n_ranges -= 1
+        ranges += more
+        if len(ranges) > MAX_RANGES:
+            ranges = ranges[: MAX_RANGES - 1] + ranges[-1:]
+        return Runs(self.count + nxt.count, ranges, n_ranges, self.starts_open, nxt.ends_open)
+
+
+@dataclass
+class Tally:
+    """What the atlas keeps of one (activation, dtype, quantity, implementation) over the points so far."""
+
+    k: int = 10  # worst points kept
+    n: int = 0
+    n_finite: int = 0  # points whose error is finite (the mean is over these)
+    sum_ulp: float = 0.0
+    max_ulp: float = -1.0
+    histogram: np.ndarray = field(default_factory=lambda: np.zeros(len(BUCKETS), np.int64))
+    worst: list = field(default_factory=list)  # (ulp, x, value, exact), worst first
+    findings: dict = field(default_factory=lambda: {name: Runs() for name in FINDINGS})
+    peak: np.ndarray = field(default_factory=lambda: np.full(PROFILE_BINS, -1.0))  # max ULP per bin (-1: empty)
+    where: np.ndarray = field(default_factory=lambda: np.full(PROFILE_BINS, np.inf))  # x of each bin's first point
+
+    def then(self, nxt):
+        """This tally followed by ``nxt`` (the next points along x)."""
+        if nxt.n == 0:
+            return self
+        if self.n == 0:
+            return nxt
+        out = Tally(self.k, self.n + nxt.n, self.n_finite + nxt.n_finite, self.sum_ulp + nxt.sum_ulp)
+        out.max_ulp = max(self.max_ulp, nxt.max_ulp)
+        out.histogram = self.histogram + nxt.histogram
+        out.worst = sorted(self.worst + nxt.worst, key=lambda w: (-w[0], w[1]))[: self.k]
+        out.findings = {name: self.findings[name].then(nxt.findings[name]) for name in FINDINGS}
+        out.peak, out.where = np.maximum(self.peak, nxt.peak), np.fmin(self.where, nxt.where)
+        return out
+
+    @property
+    def mean_ulp(self):
+        return self.sum_ulp / self.n_finite if self.n_finite else None
+
+
+def _buckets(err):
+    """How many of ``err`` fall in each bucket of BUCKETS (counted by comparisons: searchsorted is slower)."""
+    out, below, n = np.zeros(len(BUCKETS), np.int64), 0, err.size
+    for i, edge in enumerate(EDGES):
+        upto = int(np.count_nonzero(err <= edge)) if below < n else n
+        out[i], below = upto - below, upto
+    out[-1] = n - below
+    return out
+
+
+@dataclass
+class Baseline:
+    """A chunk's measured points (sorted along x) and their exact values, and what the correctly rounded
+    value itself scores there: an implementation's tally starts from it and corrects the points where
+    its value differs (usually few)."""
+
+    x: np.ndarray
+    value: np.ndarray  # float64 nearest the exact value
+    rounded: np.ndarray  # correctly rounded to the dtype, as float64
+    same_as: np.ndarray  # ``rounded`` in the dtype values are compared in
+    err: np.ndarray  # ULP error of ``rounded``
+    k: int
+    bins: np.ndarray | int = 0  # each point's profile bin (one int when they share one)
+    least: float = 0.0  # the dtype's smallest subnormal: an exact value this large is one the dtype holds
+
+    def __post_init__(self):
+        e = self.err
+        self.sum = float(e.sum())
+        self.max = float(e.max()) if e.size else -1.0
+        self.histogram = _buckets(e)
+        self.top = np.argpartition(e, -self.k)[-self.k :] if e.size > self.k else np.arange(e.size)
+        self.peak, self.where = np.full(PROFILE_BINS, -1.0), np.full(PROFILE_BINS, np.inf)
+        _profile(self.bins, e, self.x, self.peak, self.where)
+
+
+def _profile(bins, err, x, peak, where):
+    """Raise ``peak`` (per bin) to the largest ``err`` in each bin and ``where`` down to its first x.
+
+    The points are sorted along x; ``bins`` is each one's bin, or one int when they share it.
+    """
+    if err.size == 0:
+        return
+    if np.ndim(bins) == 0:
+        peak[bins], where[bins] = max(peak[bins], err.max()), min(where[bins], x[0])
+        return
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(bins)) + 1])
+    ids = bins[starts]
+    peak[ids] = np.maximum(peak[ids], np.maximum.reduceat(err, starts))
+    where[ids] = np.fmin(where[ids], x[starts])
+
+
+def tally(base, t, errors_at):
+    """The Tally of values ``t`` (in the dtype ``base.same_as`` is in) against ``base``.
+
+    ``errors_at(at, t64)`` gives the ULP errors of float64 values ``t64`` at points ``at`` (an
+    index array or a slice). Where t equals the correctly rounded value its error is the
+    baseline's; elsewhere it is at least that (nothing is nearer the exact value than its
+    rounding), so when few points differ, the maximum, histogram, worst points and profile
+    need only the baseline and those points; when most differ, all are scored at once.
+    """
+    n = base.x.size
+    out = Tally(base.k, n)
+    if n == 0:
+        return out
+    off = np.flatnonzero(t != base.same_as)
+    dense = off.size * 4 > n
+    at = slice(None) if dense else off
+    tv = t[at].astype(np.float64)
+    err = errors_at(at, tv)
+    finite = np.isfinite(err)
+    if dense:
+        out.n_finite = int(np.count_nonzero(finite))
+        out.sum_ulp = float(err[finite].sum() if out.n_finite < n else err.sum())
+        out.max_ulp = float(err.max())
+        out.histogram = _buckets(err)
+        out.worst = _rows(base, t, np.arange(n), err)
+        _profile(base.bins, err, base.x, out.peak, out.where)
+        tv = tv[off]
+    else:
+        out.n_finite = n - int(off.size - np.count_nonzero(finite))
+        out.sum_ulp = base.sum - float(base.err[off].sum()) + float(err[finite].sum())
+        out.max_ulp = max(base.max, float(err.max())) if off.size else base.max
+        out.histogram = base.histogram - _buckets(base.err[off]) + _buckets(err)
+        top = base.top[~np.isin(base.top, off)]
+        out.worst = _rows(base, t, np.concatenate([top, off]), np.concatenate([base.err[top], err]))
+        out.peak, out.where = base.peak.copy(), base.where.copy()
+        _profile(base.bins if np.ndim(base.bins) == 0 else base.bins[off], err, base.x[off], out.peak, out.where)
+    if off.size:
+        rv = base.rounded[off]
+        r_finite = np.isfinite(rv)
+        hits = {
+            "wrong_zero": (tv == 0) & (np.abs(base.value[off]) >= base.least) & r_finite,
+            "non_finite": ~np.isfinite(tv) & r_finite,
+            "wrong_sign": (np.signbit(tv) != np.signbit(rv)) & (tv != 0) & (rv != 0) & ~np.isnan(tv),
+        }
+        out.findings = {name: Runs.of(base.x, off[h], n) for name, h in hits.items()}
+    return out
+
+
+def _rows(base, t, idx, errs):
+    """The k worst of the points ``idx`` with errors ``errs``: (ulp, x, value, exact), worst first."""
+    pick = np.argpartition(errs, -base.k)[-base.k :] if errs.size > base.k else np.arange(errs.size)
+    rows = [(float(errs[j]), float(base.x[idx[j]]), float(t[idx[j]]), float(base.value[idx[j]])) for j in pick]
+    return sorted(rows, key=lambda w: (-w[0], w[1]))

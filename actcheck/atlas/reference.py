@@ -1,0 +1,206 @@
+"""The exact values the atlas measures against, correctly rounded to the dtype.
+
+In float32, float16 and bfloat16 the reference is the registry's float64 NumPy function
+(double-double where float64 is not enough), rounded once to the dtype. The float64 value
+is within ``BOUND_ULPS`` float64 ULP of the exact value (the README's claim for the NumPy
+side, tested in tests/test_depth.py; 8 for second derivatives), and near a zero of a
+derivative away from x = 0 within ``ZERO_ABS`` absolutely, where its terms cancel. Where
+that bound straddles a rounding boundary of the dtype, the rounding is not decided by the
+float64 value: the exact oracle (mpmath) decides it. In float64 every point is exact from
+the oracle, rounded once from its mpf.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Exact",
+    "BOUND_ULPS",
+    "ZERO_ABS",
+    "round_to",
+    "round_mpf",
+    "float64_values",
+    "low_precision_exact",
+    "oracle_exact",
+]
+
+BOUND_ULPS = {"forward": 4, "backward": 4, "second": 8}
+ZERO_ABS = 8 * 2.0**-52  # near a zero of f' or f'': "within 4 ULP of 1" absolutely, doubled for f''
+_ZERO_WINDOW = 1.0  # how far from such a zero the absolute bound applies
+_KEYS = {"forward": "forward", "backward": "derivative", "second": "second"}
+_ORDER = {"forward": 0, "backward": 1, "second": 2}
+
+
+def round_to(v, dtype):
+    """float64 values ``v`` rounded once, to nearest even, to ``dtype`` (returned as float64; inf on overflow).
+
+    A cast float64 -> float32 is such a rounding, and so is NumPy's float64 -> float16
+    (tested); ml_dtypes' float64 -> bfloat16 goes through float32 and rounds twice, so the
+    general case scales by the quantum, rounds to an integer (exact in float64) and scales back.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    if dtype.name in ("float64", "float32", "float16"):
+        with np.errstate(over="ignore"):
+            return v.astype(dtype.numpy).astype(np.float64)
+    fi = dtype.finfo()
+    p = int(fi.nmant) + 1
+    _, e = np.frexp(v)
+    q = np.maximum(e, int(fi.minexp) + 1) - p  # the exponent of the spacing at v, subnormals included
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = np.ldexp(np.rint(np.ldexp(v, -q)), q)
+        return np.where(np.abs(r) > float(fi.max), np.copysign(np.inf, v), r)
+
+
+def round_mpf(value, dtype):
+    """An mpmath mpf rounded once, to nearest even, to ``dtype`` (as a Python float; inf on overflow)."""
+    fi = dtype.finfo()
+    if not value:
+        return 0.0
+    man, exp = value.man_exp  # |value| = man * 2**exp exactly (man_exp drops the sign)
+    sign = -1 if value < 0 else 1
+    man = abs(man)
+    p = int(fi.nmant) + 1
+    top = exp + man.bit_length() - 1  # value in [2**top, 2**(top+1))
+    q = max(top, int(fi.minexp)) - (p - 1)  # exponent of the spacing there
+    shift = q - exp
+    if shift > 0:
+        keep, rest = man >> shift, man & ((1 << shift) - 1)
+        half = 1 << (shift - 1)
+        if rest > half or (rest == half and keep & 1):
+            keep += 1
+        man, exp = keep, q
+    try:
+        r = math.ldexp(float(man), exp)  # exact: man has at most the dtype's bits
+    except OverflowError:
+        r = math.inf
+    return sign * (r if r <= float(fi.max) else math.inf)
+
+
+def float64_values(act, params, x, quantity):
+    """The registry's float64 NumPy value of ``quantity`` at float64 ``x``."""
+    with np.errstate(all="ignore"):
+        v = getattr(act, _KEYS[quantity])(x, **params)
+    return np.broadcast_to(np.asarray(v, dtype=np.float64), x.shape)
+
+
+@dataclass
+class Exact:
+    """Exact values of one quantity at the points: ``value`` (float64, nearest the exact value), ``rounded``
+    (correctly rounded to the dtype, as float64), ``defined`` (False at a kink); ``mp`` the mpf values
+    where every one came from the oracle (float64), else None."""
+
+    value: np.ndarray
+    rounded: np.ndarray
+    defined: np.ndarray
+    mp: list | None = None
+    inv_ulp: np.ndarray | None = None  # 1 / the dtype's spacing at each value, once measured
+
+
+def _zeros(act, params, quantity):
+    """Zeros of the float64 ``quantity`` on [-8, 8] away from x = 0: where the absolute bound applies."""
+    if quantity == "forward":
+        return np.empty(0)
+    g = np.linspace(-8.0, 8.0, 16001)
+    v = float64_values(act, params, g, quantity)
+    s = np.sign(v)
+    i = np.flatnonzero(s[:-1] * s[1:] < 0)
+    z = (g[i] + g[i + 1]) / 2
+    return z[np.abs(z) > 1e-3]
+
+
+def _bound(v, x, quantity, zeros):
+    # (n + 1) float64 ULP of v (+1: v +- b itself rounds), over-estimated as |v| 2**-52 for speed
+    b = np.abs(v) * ((BOUND_ULPS[quantity] + 1) * 2.0**-52) + (BOUND_ULPS[quantity] + 1) * 2.0**-1074
+    if zeros.size:
+        near = np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
+        b = np.where(near, b + ZERO_ABS, b)
+    return b
+
+
+def _undefined(act, params, x, quantity):
+    """Where the exact value does not exist: a derivative at a kink."""
+    if quantity == "forward":
+        return np.zeros(x.shape, bool)
+    return np.isin(x, np.asarray(act.kinks(**params), dtype=np.float64))
+
+
+class LowPrecision:
+    """The float64 reference for one activation in float32, float16 or bfloat16 (zeros found once)."""
+
+    def __init__(self, act, params, dtype, quantities):
+        self.act, self.params, self.dtype, self.quantities = act, params, dtype, quantities
+        self.zeros = {q: _zeros(act, params, q) for q in quantities}
+        self.oracle_points = 0  # how many points the oracle decided
+
+    def exact(self, x):
+        """{quantity: Exact} at ``x`` (float64 values of the dtype)."""
+        out, doubtful = {}, {}
+        for q in self.quantities:
+            v = np.array(float64_values(self.act, self.params, x, q))
+            r = round_to(v, self.dtype)
+            b = _bound(v, x, q, self.zeros[q])
+            with np.errstate(invalid="ignore"):
+                unsure = (round_to(v - b, self.dtype) != round_to(v + b, self.dtype)) | ~np.isfinite(v)
+            defined = ~_undefined(self.act, self.params, x, q)
+            out[q] = Exact(v, r, defined)
+            doubtful[q] = np.flatnonzero(unsure & defined)
+        self._decide(x, out, doubtful)
+        return out
+
+    def _decide(self, x, out, doubtful):
+        """Let the oracle decide the rounding at the points whose float64 value cannot.
+
+        Each point is asked only up to the derivative it is doubtful in: the forward alone is
+        one exact evaluation, a derivative a numerical differentiation at high precision.
+        """
+        from ..opinions.oracle import exact_values
+
+        need = np.full(x.size, -1)
+        for q, pts in doubtful.items():
+            need[pts] = np.maximum(need[pts], _ORDER[q])
+        for order in range(3):
+            idx = np.flatnonzero(need == order)
+            if idx.size == 0:
+                continue
+            exact = exact_values(self.act, self.params, x[idx], order)
+            self.oracle_points += idx.size
+            for q, values in exact.items():
+                if q not in out:
+                    continue
+                for i, e in zip(idx, values, strict=True):
+                    if e is None:
+                        out[q].defined[i] = False
+                    else:
+                        out[q].value[i] = round_mpf(e, _F64)
+                        out[q].rounded[i] = round_mpf(e, self.dtype)
+
+
+def _f64():
+    from ..dtypes import get_dtype
+
+    return get_dtype("float64")
+
+
+_F64 = _f64()
+
+
+def low_precision_exact(act, params, dtype, quantities):
+    """A LowPrecision reference (see its ``exact``)."""
+    return LowPrecision(act, params, dtype, quantities)
+
+
+def oracle_exact(act, params, x, quantities):
+    """{quantity: Exact} at float64 ``x``, every value from the oracle (the float64 atlas)."""
+    from ..opinions.oracle import exact_values
+
+    order = 2 if "second" in quantities else 1
+    exact = exact_values(act, params, x, order)
+    out = {}
+    for q in quantities:
+        mp = exact[q]
+        defined = np.array([e is not None for e in mp], dtype=bool)
+        value = np.array([np.nan if e is None else round_mpf(e, _F64) for e in mp])
+        out[q] = Exact(value, value.copy(), defined, mp)
+    return out
