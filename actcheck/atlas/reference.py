@@ -63,6 +63,10 @@ def round_mpf(value, dtype):
     man = abs(man)
     p = int(fi.nmant) + 1
     top = exp + man.bit_length() - 1  # value in [2**top, 2**(top+1))
+    if top + 1 <= int(fi.minexp) - p:  # at most half the least subnormal: rounds to 0
+        return math.copysign(0.0, sign)
+    if top >= int(fi.maxexp):
+        return sign * math.inf
     q = max(top, int(fi.minexp)) - (p - 1)  # exponent of the spacing there
     shift = q - exp
     if shift > 0:
