@@ -77,7 +77,7 @@ def _finding(runs):
         "count": runs.count,
         "first": runs.ranges[0][0],
         "last": runs.ranges[-1][1],
-        "ranges": [[a, b] for a, b, _ in runs.ranges],
+        "ranges": [r[:2] for r in runs.ranges],
     }
 
 

@@ -82,7 +82,11 @@ def mp_ulp_errors(t, exact, rounded, dtype):
 
 @dataclass
 class Runs:
-    """Where a finding holds: its count and the contiguous runs of measured points [first x, last x, count]."""
+    """Where a finding holds: its count and its contiguous runs of measured points.
+
+    Each run is [first x, last x, count, x of the measured point before it, x of the one after]
+    (None at the ends of what was measured): the neighbours say where a sample can look closer.
+    """
 
     count: int = 0
     ranges: list = field(default_factory=list)  # the first MAX_RANGES - 1 runs and the last
@@ -98,22 +102,30 @@ class Runs:
         cut = np.flatnonzero(np.diff(hit_idx) != 1)
         starts = np.concatenate([[0], cut + 1])
         ends = np.concatenate([cut, [hit_idx.size - 1]])
-        pick = np.concatenate([np.arange(min(starts.size, MAX_RANGES - 1)), [starts.size - 1]])
-        pick = np.unique(pick)
-        ranges = [
-            [float(x[hit_idx[starts[k]]]), float(x[hit_idx[ends[k]]]), int(ends[k] - starts[k] + 1)] for k in pick
-        ]
+        pick = np.unique(np.concatenate([np.arange(min(starts.size, MAX_RANGES - 1)), [starts.size - 1]]))
+        ranges = []
+        for k in pick:
+            a, b = hit_idx[starts[k]], hit_idx[ends[k]]
+            before = float(x[a - 1]) if a > 0 else None
+            after = float(x[b + 1]) if b + 1 < n else None
+            ranges.append([float(x[a]), float(x[b]), int(b - a + 1), before, after])
         return cls(int(hit_idx.size), ranges, int(starts.size), bool(hit_idx[0] == 0), bool(hit_idx[-1] == n - 1))
 
-    def then(self, nxt):
-        """These runs followed by ``nxt``'s (both from segments with measured points)."""
+    def then(self, nxt, left_end, right_start):
+        """These runs followed by ``nxt``'s; ``left_end`` is this segment's last measured x, ``right_start``
+        the next one's first."""
         ranges = [list(r) for r in self.ranges]
         more = [list(r) for r in nxt.ranges]
         n_ranges = self.n_ranges + nxt.n_ranges
         if self.ends_open and nxt.starts_open:
             a, b = ranges[-1], more.pop(0)
-            ranges[-1] = [a[0], b[1], a[2] + b[2]]
+            ranges[-1] = [a[0], b[1], a[2] + b[2], a[3], b[4]]
             n_ranges -= 1
+        else:
+            if self.ends_open:
+                ranges[-1][4] = right_start
+            if nxt.starts_open:
+                more[0][3] = left_end
         ranges += more
         if len(ranges) > MAX_RANGES:
             ranges = ranges[: MAX_RANGES - 1] + ranges[-1:]
@@ -126,6 +138,8 @@ class Tally:
 
     k: int = 10  # worst points kept
     n: int = 0
+    x_lo: float = math.nan  # the first and last measured x
+    x_hi: float = math.nan
     n_finite: int = 0  # points whose error is finite (the mean is over these)
     sum_ulp: float = 0.0
     max_ulp: float = -1.0
@@ -141,11 +155,13 @@ class Tally:
             return self
         if self.n == 0:
             return nxt
-        out = Tally(self.k, self.n + nxt.n, self.n_finite + nxt.n_finite, self.sum_ulp + nxt.sum_ulp)
+        out = Tally(
+            self.k, self.n + nxt.n, self.x_lo, nxt.x_hi, self.n_finite + nxt.n_finite, self.sum_ulp + nxt.sum_ulp
+        )
         out.max_ulp = max(self.max_ulp, nxt.max_ulp)
         out.histogram = self.histogram + nxt.histogram
         out.worst = sorted(self.worst + nxt.worst, key=lambda w: (-w[0], w[1]))[: self.k]
-        out.findings = {name: self.findings[name].then(nxt.findings[name]) for name in FINDINGS}
+        out.findings = {name: self.findings[name].then(nxt.findings[name], self.x_hi, nxt.x_lo) for name in FINDINGS}
         out.peak, out.where = np.maximum(self.peak, nxt.peak), np.fmin(self.where, nxt.where)
         return out
 
@@ -178,6 +194,7 @@ class Baseline:
     k: int
     bins: np.ndarray | int = 0  # each point's profile bin (one int when they share one)
     least: float = 0.0  # the dtype's smallest subnormal: an exact value this large is one the dtype holds
+    holds: np.ndarray | None = None  # where |exact| >= least, when ``value`` cannot tell (float64's own range)
 
     def __post_init__(self):
         e = self.err
@@ -215,9 +232,9 @@ def tally(base, t, errors_at):
     need only the baseline and those points; when most differ, all are scored at once.
     """
     n = base.x.size
-    out = Tally(base.k, n)
     if n == 0:
-        return out
+        return Tally(base.k)
+    out = Tally(base.k, n, float(base.x[0]), float(base.x[-1]))
     off = np.flatnonzero(t != base.same_as)
     dense = off.size * 4 > n
     at = slice(None) if dense else off
@@ -245,7 +262,7 @@ def tally(base, t, errors_at):
         rv = base.rounded[off]
         r_finite = np.isfinite(rv)
         hits = {
-            "wrong_zero": (tv == 0) & (np.abs(base.value[off]) >= base.least) & r_finite,
+            "wrong_zero": (tv == 0) & _holds(base, off) & r_finite,
             "non_finite": ~np.isfinite(tv) & r_finite,
             "wrong_sign": (np.signbit(tv) != np.signbit(rv)) & (tv != 0) & (rv != 0) & ~np.isnan(tv),
         }
@@ -253,8 +270,18 @@ def tally(base, t, errors_at):
     return out
 
 
+def _holds(base, idx):
+    """Whether the exact value at ``idx`` is a non-zero the dtype holds (at least its least subnormal)."""
+    return base.holds[idx] if base.holds is not None else np.abs(base.value[idx]) >= base.least
+
+
 def _rows(base, t, idx, errs):
-    """The k worst of the points ``idx`` with errors ``errs``: (ulp, x, value, exact), worst first."""
-    pick = np.argpartition(errs, -base.k)[-base.k :] if errs.size > base.k else np.arange(errs.size)
+    """The k worst of the points ``idx`` with errors ``errs``, ties to the least x: (ulp, x, value, exact)."""
+    k = base.k
+    pick = np.arange(errs.size)
+    if errs.size > k:
+        kth = np.partition(errs, -k)[-k]
+        above, ties = np.flatnonzero(errs > kth), np.flatnonzero(errs == kth)
+        pick = np.concatenate([above, ties[np.argsort(idx[ties], kind="stable")][: k - above.size]])
     rows = [(float(errs[j]), float(base.x[idx[j]]), float(t[idx[j]]), float(base.value[idx[j]])) for j in pick]
     return sorted(rows, key=lambda w: (-w[0], w[1]))

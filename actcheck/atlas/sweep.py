@@ -28,6 +28,9 @@ SPECIAL_WIDTH = {"float32": 64, "float64": 4}  # neighbours kept either side of 
 DEFAULT_SAMPLES = {"float32": 1 << 20, "float64": 4096}
 REFINE_ROUNDS = 3
 REFINE_WORST = 4  # worst points refined around per quantity and implementation, each round
+EDGE_ROUNDS = 16  # each cuts the gap beside a finding's run 16-fold: 2**64 ordinals down to neighbours
+EDGE_ALL = 4096  # in a sampled float32 sweep a gap of fewer values is measured whole (else cut 4096-fold)
+EDGE_RANGES = 4  # runs per finding whose edges are cut
 REFINE_STEPS = np.array([s * (1 << j) for j in range(0, 53, 4) for s in (-1, 1)], dtype=np.int64)
 
 
@@ -162,14 +165,16 @@ def _measured(e, kept, x, bins, values, dt, k):
         def errors_at(idx, tv):
             return ulp_errors(tv, value[idx], rounded[idx], inv[idx])
 
+        holds = None
     else:
         mp = e.mp if isinstance(kept, slice) else [e.mp[i] for i in kept]
         err = mp_ulp_errors(rounded, mp, rounded, dt)
+        holds = np.array([abs(v) >= _least(dt) for v in mp], dtype=bool)
 
         def errors_at(idx, tv):
             return mp_ulp_errors(tv, [mp[i] for i in idx], rounded[idx], dt)
 
-    base = Baseline(x, value, rounded, _comparable(rounded, dt), err, k, bins, _least(dt))
+    base = Baseline(x, value, rounded, _comparable(rounded, dt), err, k, bins, _least(dt), holds)
     return Measured(base, values, errors_at)
 
 
@@ -252,14 +257,14 @@ def _ordinals(spec, kind, payload):
 
 
 def run_points(task):
-    """Evaluate float64 points, keeping each one: (ordinals, {quantity: arrays}, missing)."""
+    """Evaluate float64 points, keeping each one: (ordinals, {quantity: arrays by name}, missing)."""
     _, spec, o = task
     evaluated, missing, _ = evaluate(spec, o)
     kept = {}
     for q, m in evaluated.items():
         b, every = m.base, np.arange(m.base.x.size)
-        errs = {impl: (t, m.errors_at(every, t.astype(np.float64))) for impl, t in m.values.items()}
-        kept[q] = (b.x, b.value, b.rounded, b.err, errs)
+        impls = {impl: (t, m.errors_at(every, t.astype(np.float64))) for impl, t in m.values.items()}
+        kept[q] = {"x": b.x, "value": b.value, "rounded": b.rounded, "err": b.err, "holds": b.holds, "impls": impls}
     return o, kept, missing
 
 
@@ -268,7 +273,8 @@ class Float64Sweep:
 
     def __init__(self, spec):
         self.spec = spec
-        self.parts = []  # {quantity: (x, value, rounded, error of rounded, {implementation: (values, errors)})}
+        self.dtype = spec.parts()[2]
+        self.parts = []  # per evaluated batch: {quantity: arrays by name (see run_points)}
         self.missing = {}
         self.seen = set()
 
@@ -281,7 +287,8 @@ class Float64Sweep:
         return self._new(np.concatenate(sample + [special]))
 
     def _new(self, o):
-        o = pts.sorted_unique(o[(o >= self.spec.span[0]) & (o <= self.spec.span[1])])
+        o = pts.sorted_unique(np.asarray(o, dtype=np.int64))
+        o = o[(o >= self.spec.span[0]) & (o <= self.spec.span[1])]
         o = np.array([v for v in o.tolist() if v not in self.seen], dtype=np.int64)
         self.seen.update(o.tolist())
         return o
@@ -290,32 +297,66 @@ class Float64Sweep:
         self.parts.append(kept)
         self.missing.update(missing)
 
+    def _ordinal(self, x):
+        return int(pts.to_ordinal(np.array([x], dtype=self.dtype.numpy), self.dtype)[0])
+
     def refine(self, tallies):
         """Ordinals around each quantity's and implementation's worst points, not yet measured."""
-        around = [w[1] for t in tallies.values() for w in t.worst[:REFINE_WORST]]
+        around = [self._ordinal(w[1]) for t in tallies.values() for w in t.worst[:REFINE_WORST]]
         if not around:
             return np.empty(0, np.int64)
-        dt = self.spec.parts()[2]
-        o = pts.to_ordinal(np.asarray(around, dtype=np.float64).astype(dt.numpy), dt)
-        return self._new((o[:, None] + REFINE_STEPS[None, :]).ravel())
+        return self._new((np.array(around, dtype=np.int64)[:, None] + REFINE_STEPS[None, :]).ravel())
+
+    def edges(self, tallies):
+        """Ordinals that cut the gap between each finding's run and the measured points beside it 16-fold."""
+        cuts = [_between(a, b, 16) for a, b in edge_gaps(tallies, self.dtype)]
+        return self._new([o for c in cuts for o in c])
 
     def tallies(self):
         """Every point so far, sorted along x, tallied at once."""
-        dt = self.spec.parts()[2]
+        dt = self.dtype
         out = {}
         for q in self.spec.quantities:
             parts = [p[q] for p in self.parts]
-            x = np.concatenate([p[0] for p in parts])
+
+            def joined(key, parts=parts):
+                return np.concatenate([p[key] for p in parts])
+
+            x = joined("x")
             order = np.argsort(x, kind="stable")
             x = x[order]
             o = pts.to_ordinal(x.astype(dt.numpy), dt)
-            value, rounded, err = (np.concatenate([p[i] for p in parts])[order] for i in (1, 2, 3))
-            base = Baseline(x, value, rounded, rounded, err, self.spec.k, _bins(self.spec, o), _least(dt))
-            for impl in parts[0][4]:
-                t = np.concatenate([p[4][impl][0] for p in parts])[order]
-                errs = np.concatenate([p[4][impl][1] for p in parts])[order]
+            value, rounded, err, holds = (joined(k)[order] for k in ("value", "rounded", "err", "holds"))
+            base = Baseline(x, value, rounded, rounded, err, self.spec.k, _bins(self.spec, o), _least(dt), holds)
+            for impl in parts[0]["impls"]:
+                t = np.concatenate([p["impls"][impl][0] for p in parts])[order]
+                errs = np.concatenate([p["impls"][impl][1] for p in parts])[order]
                 out[(q, impl)] = tally(base, t, lambda idx, _, errs=errs: errs[idx])
         return out
+
+
+def _between(a, b, parts):
+    """Ordinals cutting (a, b) into ``parts`` even pieces; every one inside when it holds fewer."""
+    if b - a <= parts:
+        return list(range(a + 1, b))
+    return sorted({a + (b - a) * k // parts for k in range(1, parts)} - {a, b})
+
+
+def edge_gaps(tallies, dtype):
+    """(a, b) ordinal pairs: the gaps between each finding's first runs and the measured points beside them."""
+
+    def ordinal(v):
+        return int(pts.to_ordinal(np.array([v], dtype=dtype.numpy), dtype)[0])
+
+    gaps = set()
+    for t in tallies.values():
+        for runs in t.findings.values():
+            for first, last, _, before, after in runs.ranges[:EDGE_RANGES]:
+                if before is not None:
+                    gaps.add((ordinal(before), ordinal(first)))
+                if after is not None:
+                    gaps.add((ordinal(last), ordinal(after)))
+    return {g for g in gaps if g[1] - g[0] > 1}
 
 
 # ---------------------------------------------------------------- running it all
@@ -345,20 +386,66 @@ def _mapper(jobs):
 def run(specs, jobs=1, progress=None):
     """Sweep every Spec; returns a Swept each, in order. ``progress(done, total)`` follows the tasks."""
     results = [Swept(s) for s in specs]
-    low = [(i, s) for i, s in enumerate(specs) if s.dtype != "float64"]
+    every = [(i, s) for i, s in enumerate(specs) if s.dtype != "float64" and _every_value(s)]
+    sampled = {i: list(tasks(i, s)) for i, s in enumerate(specs) if s.dtype != "float64" and not _every_value(s)}
     high = [(i, s) for i, s in enumerate(specs) if s.dtype == "float64"]
-    plan = [t for i, s in low for t in tasks(i, s)]
-    tick = _Ticker(progress, len(plan))
+    plan = [t for i, s in every for t in tasks(i, s)]
+    tick = _Ticker(progress, len(plan) + sum(map(len, sampled.values())))
     imap, close = _mapper(jobs)
     try:
         for index, tallies, missing, asked, n in imap(run_task, plan):
-            results[index].add(tallies, missing, asked, n)
+            results[index].add(tallies, missing, asked, n)  # merged as they come: memory stays a chunk's
             tick()
+        _sampled(results, sampled, imap, tick)
         for i, spec in high:
             _float64(results[i], spec, imap, tick)
     finally:
         close()
     return results
+
+
+def _every_value(spec):
+    return spec.exhaustive or spec.dtype in ("float16", "bfloat16")
+
+
+def _sampled(results, plans, imap, tick):
+    """Sampled sweeps: each task's tallies kept apart, so that tasks holding the edge of a finding's
+    run can be measured again with the values in the gap beside it, until the edges are exact."""
+    done = {}
+    todo = [(i, k) for i, plan in plans.items() for k in range(len(plan))]
+    for _ in range(EDGE_ROUNDS + 1):
+        for (i, k), out in zip(todo, imap(run_task, [plans[i][k] for i, k in todo]), strict=True):
+            done[(i, k)] = out[1:]
+            tick()
+        todo = []
+        for i, plan in plans.items():
+            merged = _merged(results[i].spec, [done[(i, k)] for k in range(len(plan))])
+            extra = _edge_points(merged.tallies, merged.spec)
+            for k, task in enumerate(plan):
+                index, spec, kind, (group, special) = task
+                inside = extra[(extra >= group[0].lo) & (extra <= group[-1].hi)]
+                if inside.size:
+                    plan[k] = (index, spec, kind, (group, pts.sorted_unique(np.concatenate([special, inside]))))
+                    todo.append((i, k))
+        if not todo:
+            break
+        tick.more(len(todo))
+    for i, plan in plans.items():
+        results[i] = _merged(results[i].spec, [done[(i, k)] for k in range(len(plan))])
+
+
+def _merged(spec, outs):
+    swept = Swept(spec)
+    for tallies, missing, asked, n in outs:
+        swept.add(tallies, missing, asked, n)
+    return swept
+
+
+def _edge_points(tallies, spec):
+    """Values in the gaps beside findings' runs: all of a small gap, 64 even cuts of a large one."""
+    dt = spec.parts()[2]
+    cuts = [_between(a, b, EDGE_ALL) for a, b in edge_gaps(tallies, dt)]
+    return np.array(sorted({o for c in cuts for o in c}), dtype=np.int64)
 
 
 class _Ticker:
@@ -375,22 +462,29 @@ class _Ticker:
 
 
 def _float64(swept, spec, imap, tick):
-    """The float64 sweep: the sample and special points, then rounds around the worst points."""
+    """The float64 sweep: the sample and special points, rounds around the worst points, then the edges
+    of each finding's runs cut down to neighbouring values."""
     sweep = Float64Sweep(spec)
-    batch, tallies, before = sweep.initial(), {}, None
-    for _ in range(REFINE_ROUNDS + 1):
+
+    def measure_batch(batch):
         chunks = [(0, spec, batch[c : c + TASK_ORACLE]) for c in range(0, batch.size, TASK_ORACLE)]
         tick.more(len(chunks))
         for _, kept, missing in imap(run_points, chunks):
             sweep.add(kept, missing)
             tick()
-        tallies = sweep.tallies()
+        return sweep.tallies()
+
+    tallies, before = measure_batch(sweep.initial()), None
+    for _ in range(REFINE_ROUNDS):
         now = {key: t.max_ulp for key, t in tallies.items()}
-        if now == before:
+        batch = sweep.refine(tallies) if now != before else np.empty(0, np.int64)
+        if batch.size == 0:
             break  # no worse point found near the worst ones
-        before = now
-        batch = sweep.refine(tallies)
+        before, tallies = now, measure_batch(batch)
+    for _ in range(EDGE_ROUNDS):
+        batch = sweep.edges(tallies)
         if batch.size == 0:
             break
+        tallies = measure_batch(batch)
     swept.tallies, swept.missing = tallies, sweep.missing
     swept.oracle_points = swept.n_points = len(sweep.seen)
