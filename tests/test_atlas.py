@@ -178,7 +178,8 @@ def _base(x, exact, dt=F16, k=3):
     inv = inverse_ulp(exact, dt)
     err = ulp_errors(r, exact, r, inv)
     bins = (np.floor(x) + 20).astype(np.int64)  # profile slices by x, the same however the points are cut
-    b = Baseline(x, exact, r, r, err, k, bins, float(dt.finfo().smallest_subnormal))
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(bins)) + 1])
+    b = Baseline(x, exact, r, r, err, k, (starts, bins[starts]), float(dt.finfo().smallest_subnormal))
     return b, lambda idx, tv: ulp_errors(tv, exact[idx], r[idx], inv[idx])
 
 

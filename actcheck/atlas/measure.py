@@ -55,10 +55,14 @@ def ulp_errors(t, value, rounded, inv_ulp):
     The float64 value is within a few float64 ULP of exact: the error is right to about 2**-26
     ULP of float32, 2**-39 of float16.
     """
-    err = np.abs(t - value) * inv_ulp
-    bad = ~np.isfinite(t)
-    if bad.any():
-        err[bad] = np.where(t[bad] == rounded[bad], 0.0, np.inf)
+    err = np.asarray(t, dtype=np.float64).copy() if t.dtype == np.float64 else t.astype(np.float64)
+    np.subtract(err, value, out=err)
+    np.abs(err, out=err)
+    np.multiply(err, inv_ulp, out=err)
+    if not np.isfinite(err.sum()):
+        bad = ~np.isfinite(err)
+        tb = np.asarray(t[bad], dtype=np.float64)
+        err[bad] = np.where(tb == rounded[bad], 0.0, np.inf)
     return err
 
 
@@ -192,7 +196,7 @@ class Baseline:
     same_as: np.ndarray  # ``rounded`` in the dtype values are compared in
     err: np.ndarray  # ULP error of ``rounded``
     k: int
-    bins: np.ndarray | int = 0  # each point's profile bin (one int when they share one)
+    segments: tuple  # (starts, bins): where along the points each profile bin begins, and which bin
     least: float = 0.0  # the dtype's smallest subnormal: an exact value this large is one the dtype holds
     holds: np.ndarray | None = None  # where |exact| >= least, when ``value`` cannot tell (float64's own range)
 
@@ -201,32 +205,64 @@ class Baseline:
         self.sum = float(e.sum())
         self.max = float(e.max()) if e.size else -1.0
         self.histogram = _buckets(e)
-        self.top = np.argpartition(e, -self.k)[-self.k :] if e.size > self.k else np.arange(e.size)
+        self.top = _top(e, self.k)
         self.peak, self.where = np.full(PROFILE_BINS, -1.0), np.full(PROFILE_BINS, np.inf)
-        _profile(self.bins, e, self.x, self.peak, self.where)
+        _profile(self.segments, e, self.x, self.peak, self.where)
 
 
-def _profile(bins, err, x, peak, where):
-    """Raise ``peak`` (per bin) to the largest ``err`` in each bin and ``where`` down to its first x.
+_BLOCK = 256
 
-    The points are sorted along x; ``bins`` is each one's bin, or one int when they share it.
+
+def _top(err, k):
+    """Indices of at least the k largest of ``err`` and every value tied with the k-th, in order.
+
+    The k largest lie in the k blocks of 256 with the largest maxima, so only those are searched.
     """
+    n = err.size
+    if n <= 4 * k * _BLOCK:
+        cut = np.partition(err, -k)[-k] if n > k else -np.inf
+        return np.flatnonzero(err >= cut)
+    m = n - n % _BLOCK
+    peaks = np.concatenate([err[:m].reshape(-1, _BLOCK).max(axis=1), [err[m:].max()] if m < n else []])
+    cut = np.partition(peaks, -k)[-k]
+    blocks = np.flatnonzero(peaks >= cut)
+    if blocks.size > 4 * k:  # many tied blocks (values repeat): search all
+        cut = np.partition(err, -k)[-k]
+        return np.flatnonzero(err >= cut)
+    idx = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
+    idx = idx[idx < n]
+    cut = np.partition(err[idx], -k)[-k]
+    return idx[err[idx] >= cut]
+
+
+def _profile(segments, err, x, peak, where):
+    """Raise ``peak`` (per bin) to the largest ``err`` in each bin and ``where`` down to its first x."""
+    starts, bins = segments
     if err.size == 0:
         return
-    if np.ndim(bins) == 0:
-        peak[bins], where[bins] = max(peak[bins], err.max()), min(where[bins], x[0])
+    if starts.size == 1:
+        b = bins[0]
+        peak[b], where[b] = max(peak[b], err.max()), min(where[b], x[0])
         return
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(bins)) + 1])
-    ids = bins[starts]
-    peak[ids] = np.maximum(peak[ids], np.maximum.reduceat(err, starts))
-    where[ids] = np.fmin(where[ids], x[starts])
+    peak[bins] = np.maximum(peak[bins], np.maximum.reduceat(err, starts))
+    where[bins] = np.fmin(where[bins], x[starts])
+
+
+def _subsegments(segments, idx):
+    """The segments of the points ``idx`` (sorted) of a segmented chunk."""
+    starts, bins = segments
+    if starts.size == 1:
+        return segments
+    seg = np.searchsorted(starts, idx, side="right") - 1
+    first = np.concatenate([[0], np.flatnonzero(np.diff(seg)) + 1]) if idx.size else np.empty(0, np.int64)
+    return first, bins[seg[first]]
 
 
 def tally(base, t, errors_at):
     """The Tally of values ``t`` (in the dtype ``base.same_as`` is in) against ``base``.
 
-    ``errors_at(at, t64)`` gives the ULP errors of float64 values ``t64`` at points ``at`` (an
-    index array or a slice). Where t equals the correctly rounded value its error is the
+    ``errors_at(at, t)`` gives the ULP errors of the values ``t`` at points ``at`` (an index
+    array or a slice). Where t equals the correctly rounded value its error is the
     baseline's; elsewhere it is at least that (nothing is nearer the exact value than its
     rounding), so when few points differ, the maximum, histogram, worst points and profile
     need only the baseline and those points; when most differ, all are scored at once.
@@ -235,39 +271,55 @@ def tally(base, t, errors_at):
     if n == 0:
         return Tally(base.k)
     out = Tally(base.k, n, float(base.x[0]), float(base.x[-1]))
-    off = np.flatnonzero(t != base.same_as)
-    dense = off.size * 4 > n
-    at = slice(None) if dense else off
-    tv = t[at].astype(np.float64)
-    err = errors_at(at, tv)
-    finite = np.isfinite(err)
-    if dense:
-        out.n_finite = int(np.count_nonzero(finite))
-        out.sum_ulp = float(err[finite].sum() if out.n_finite < n else err.sum())
-        out.max_ulp = float(err.max())
+    differ = t != base.same_as
+    off = np.flatnonzero(differ)
+    if off.size * 4 > n:
+        err = errors_at(slice(None), t)
+        _score(out, err, n)
         out.histogram = _buckets(err)
-        out.worst = _rows(base, t, np.arange(n), err)
-        _profile(base.bins, err, base.x, out.peak, out.where)
-        tv = tv[off]
+        top = _top(err, base.k)
+        out.worst = _rows(base, t, top, err[top])
+        _profile(base.segments, err, base.x, out.peak, out.where)
+        err = err[off]
     else:
-        out.n_finite = n - int(off.size - np.count_nonzero(finite))
-        out.sum_ulp = base.sum - float(base.err[off].sum()) + float(err[finite].sum())
-        out.max_ulp = max(base.max, float(err.max())) if off.size else base.max
+        err = errors_at(off, t[off])
+        _score(out, err, off.size)
+        out.n_finite += n - off.size
+        out.sum_ulp += base.sum - float(base.err[off].sum())
+        out.max_ulp = max(base.max, out.max_ulp)
         out.histogram = base.histogram - _buckets(base.err[off]) + _buckets(err)
         top = base.top[~np.isin(base.top, off)]
-        out.worst = _rows(base, t, np.concatenate([top, off]), np.concatenate([base.err[top], err]))
+        idx = np.concatenate([top, off])
+        order = np.argsort(idx, kind="stable")
+        rows = _rows(base, t, idx[order], np.concatenate([base.err[top], err])[order])
+        out.worst = rows
         out.peak, out.where = base.peak.copy(), base.where.copy()
-        _profile(base.bins if np.ndim(base.bins) == 0 else base.bins[off], err, base.x[off], out.peak, out.where)
-    if off.size:
-        rv = base.rounded[off]
+        _profile(_subsegments(base.segments, off), err, base.x[off], out.peak, out.where)
+    # a finding is a value that differs from the rounded exact one and is 0, not finite, or of another sign
+    odd = np.flatnonzero(differ & ((t == 0) | ~np.isfinite(t) | (np.signbit(t) != np.signbit(base.same_as))))
+    if odd.size:
+        tv, rv = t[odd].astype(np.float64), base.rounded[odd]
         r_finite = np.isfinite(rv)
         hits = {
-            "wrong_zero": (tv == 0) & _holds(base, off) & r_finite,
+            "wrong_zero": (tv == 0) & _holds(base, odd) & r_finite,
             "non_finite": ~np.isfinite(tv) & r_finite,
             "wrong_sign": (np.signbit(tv) != np.signbit(rv)) & (tv != 0) & (rv != 0) & ~np.isnan(tv),
         }
-        out.findings = {name: Runs.of(base.x, off[h], n) for name, h in hits.items()}
+        out.findings = {name: Runs.of(base.x, odd[h], n) for name, h in hits.items()}
     return out
+
+
+def _score(out, err, n):
+    """Count, sum and maximum of ``err`` (the sum and count over the finite ones) into ``out``."""
+    if n == 0:
+        return
+    s = float(err.sum())
+    if math.isfinite(s):
+        out.n_finite, out.sum_ulp = n, s
+    else:
+        finite = np.isfinite(err)
+        out.n_finite, out.sum_ulp = int(np.count_nonzero(finite)), float(err[finite].sum())
+    out.max_ulp = float(err.max())
 
 
 def _holds(base, idx):
@@ -275,13 +327,14 @@ def _holds(base, idx):
     return base.holds[idx] if base.holds is not None else np.abs(base.value[idx]) >= base.least
 
 
-def _rows(base, t, idx, errs):
-    """The k worst of the points ``idx`` with errors ``errs``, ties to the least x: (ulp, x, value, exact)."""
+def _rows(base, t, idx, e):
+    """The k worst of the points ``idx`` (in order along x) with errors ``e``, ties to the least x:
+    (ulp, x, value, exact), worst first."""
     k = base.k
-    pick = np.arange(errs.size)
-    if errs.size > k:
-        kth = np.partition(errs, -k)[-k]
-        above, ties = np.flatnonzero(errs > kth), np.flatnonzero(errs == kth)
-        pick = np.concatenate([above, ties[np.argsort(idx[ties], kind="stable")][: k - above.size]])
-    rows = [(float(errs[j]), float(base.x[idx[j]]), float(t[idx[j]]), float(base.value[idx[j]])) for j in pick]
+    pick = np.arange(e.size)
+    if e.size > k:
+        kth = np.partition(e, -k)[-k]
+        above, ties = np.flatnonzero(e > kth), np.flatnonzero(e == kth)
+        pick = np.concatenate([above, ties[: k - above.size]])
+    rows = [(float(e[j]), float(base.x[idx[j]]), float(t[idx[j]]), float(base.value[idx[j]])) for j in pick]
     return sorted(rows, key=lambda w: (-w[0], w[1]))

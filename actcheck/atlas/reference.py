@@ -85,8 +85,8 @@ def round_mpf(value, dtype):
 def float64_values(act, params, x, quantity):
     """The registry's float64 NumPy value of ``quantity`` at float64 ``x``."""
     with np.errstate(all="ignore"):
-        v = getattr(act, _KEYS[quantity])(x, **params)
-    return np.broadcast_to(np.asarray(v, dtype=np.float64), x.shape)
+        v = np.asarray(getattr(act, _KEYS[quantity])(x, **params), dtype=np.float64)
+    return v if v.shape == x.shape else np.broadcast_to(v, x.shape).copy()
 
 
 @dataclass
@@ -99,7 +99,9 @@ class Exact:
     rounded: np.ndarray
     defined: np.ndarray
     mp: list | None = None
-    inv_ulp: np.ndarray | None = None  # 1 / the dtype's spacing at each value, once measured
+    inv_ulp: np.ndarray | None = None  # 1 / the dtype's spacing at each exact value
+    err: np.ndarray | None = None  # the ULP error of ``rounded`` itself
+    same_as: np.ndarray | None = None  # ``rounded`` in the dtype implementations' values are compared in
 
 
 def _zeros(act, params, quantity):
@@ -114,13 +116,17 @@ def _zeros(act, params, quantity):
     return z[np.abs(z) > 1e-3]
 
 
-def _bound(v, x, quantity, zeros):
-    # (n + 1) float64 ULP of v (+1: v +- b itself rounds), over-estimated as |v| 2**-52 for speed
-    b = np.abs(v) * ((BOUND_ULPS[quantity] + 1) * 2.0**-52) + (BOUND_ULPS[quantity] + 1) * 2.0**-1074
-    if zeros.size:
-        near = np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
-        b = np.where(near, b + ZERO_ABS, b)
-    return b
+def _tolerance(q, dtype, x, inv, zeros):
+    """How far from half an ULP the rounding error of a float64 value may be before its rounding is in doubt.
+
+    (n + 1) float64 ULP of v (+1: the error is itself computed) is at most (n + 1) 2**(nmant - 52)
+    ULP of the dtype; near a zero of the quantity the absolute bound ZERO_ABS is added.
+    """
+    tol = (BOUND_ULPS[q] + 1) * 2.0 ** (int(dtype.finfo().nmant) - 52) + 2.0**-50
+    if not zeros.size:
+        return tol
+    near = np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
+    return np.where(near, tol + ZERO_ABS * inv, tol)
 
 
 def _undefined(act, params, x, quantity):
@@ -142,14 +148,14 @@ class LowPrecision:
         """{quantity: Exact} at ``x`` (float64 values of the dtype)."""
         out, doubtful = {}, {}
         for q in self.quantities:
-            v = np.array(float64_values(self.act, self.params, x, q))
-            r = round_to(v, self.dtype)
-            b = _bound(v, x, q, self.zeros[q])
+            v = float64_values(self.act, self.params, x, q)
+            e = Exact(v if v.flags.writeable else v.copy(), None, ~_undefined(self.act, self.params, x, q))
+            _score(e, self.dtype, slice(None))
             with np.errstate(invalid="ignore"):
-                unsure = (round_to(v - b, self.dtype) != round_to(v + b, self.dtype)) | ~np.isfinite(v)
-            defined = ~_undefined(self.act, self.params, x, q)
-            out[q] = Exact(v, r, defined)
-            doubtful[q] = np.flatnonzero(unsure & defined)
+                tol = _tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
+                unsure = (np.abs(e.err - 0.5) <= tol) | ~np.isfinite(e.err)
+            out[q] = e
+            doubtful[q] = np.flatnonzero(unsure & e.defined)
         self._decide(x, out, doubtful)
         return out
 
@@ -179,6 +185,24 @@ class LowPrecision:
                     else:
                         out[q].value[i] = round_mpf(e, _F64)
                         out[q].rounded[i] = round_mpf(e, self.dtype)
+                _score(out[q], self.dtype, idx)
+
+
+def _score(e, dtype, at):
+    """Round ``e.value`` at ``at`` to the dtype and measure that rounding's own error (in place)."""
+    from .measure import inverse_ulp
+
+    if e.rounded is None:
+        same = e.value.astype(np.float32) if dtype.name == "float32" else round_to(e.value, dtype)
+        e.same_as = same
+        e.rounded = same.astype(np.float64)
+        e.inv_ulp = inverse_ulp(e.value, dtype)
+        e.err = np.abs(e.value - e.rounded) * e.inv_ulp
+        return
+    v = e.value[at]
+    e.same_as[at] = e.rounded[at]
+    e.inv_ulp[at] = inverse_ulp(v, dtype)
+    e.err[at] = np.abs(v - e.rounded[at]) * e.inv_ulp[at]
 
 
 def _f64():
@@ -206,5 +230,5 @@ def oracle_exact(act, params, x, quantities):
         mp = exact[q]
         defined = np.array([e is not None for e in mp], dtype=bool)
         value = np.array([np.nan if e is None else round_mpf(e, _F64) for e in mp])
-        out[q] = Exact(value, value.copy(), defined, mp)
+        out[q] = Exact(value, value.copy(), defined, mp, same_as=value.copy())
     return out

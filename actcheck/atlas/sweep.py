@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import points as pts
-from .measure import PROFILE_BINS, Baseline, inverse_ulp, mp_ulp_errors, tally, ulp_errors
+from .measure import PROFILE_BINS, Baseline, mp_ulp_errors, tally, ulp_errors
 from .reference import low_precision_exact, oracle_exact
 
 __all__ = ["Spec", "Swept", "run", "IMPLEMENTATIONS", "CHUNK", "DEFAULT_SAMPLES"]
@@ -136,7 +136,7 @@ def evaluate(spec, o):
     act, params, dt = spec.parts()
     x = pts.from_ordinal(o, dt)
     x64 = x.astype(np.float64)
-    bins = _bins(spec, o)
+    segments = segments_of(spec, o)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         if spec.dtype == "float64":
@@ -150,31 +150,37 @@ def evaluate(spec, o):
         out = {}
         for q in spec.quantities:
             e = exact[q]
-            kept = slice(None) if e.defined.all() else np.flatnonzero(e.defined)
-            b = bins if np.ndim(bins) == 0 else bins[kept]
-            out[q] = _measured(e, kept, x64[kept], b, {i: t[kept] for i, t in values[q].items()}, dt, spec.k)
+            if e.defined.all():
+                out[q] = _measured(e, x64, segments, values[q], dt, spec.k)
+                continue
+            kept = np.flatnonzero(e.defined)
+            vals = {i: t[kept] for i, t in values[q].items()}
+            out[q] = _measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k)
     return out, missing, asked
 
 
-def _measured(e, kept, x, bins, values, dt, k):
-    value, rounded = e.value[kept], e.rounded[kept]
+def _taken(e, kept):
+    """An Exact at the points ``kept`` only."""
+    arrays = {k: None if v is None else v[kept] for k, v in vars(e).items() if k != "mp"}
+    return type(e)(**arrays, mp=None if e.mp is None else [e.mp[i] for i in kept])
+
+
+def _measured(e, x, segments, values, dt, k):
     if e.mp is None:
-        inv = inverse_ulp(value, dt)
-        err = ulp_errors(rounded, value, rounded, inv)
 
-        def errors_at(idx, tv):
-            return ulp_errors(tv, value[idx], rounded[idx], inv[idx])
+        def errors_at(at, t):
+            return ulp_errors(t, e.value[at], e.rounded[at], e.inv_ulp[at])
 
-        holds = None
+        err, holds = e.err, None
     else:
-        mp = e.mp if isinstance(kept, slice) else [e.mp[i] for i in kept]
-        err = mp_ulp_errors(rounded, mp, rounded, dt)
-        holds = np.array([abs(v) >= _least(dt) for v in mp], dtype=bool)
+        err = mp_ulp_errors(e.rounded, e.mp, e.rounded, dt)
+        holds = np.array([abs(v) >= _least(dt) for v in e.mp], dtype=bool)
 
-        def errors_at(idx, tv):
-            return mp_ulp_errors(tv, [mp[i] for i in idx], rounded[idx], dt)
+        def errors_at(at, t):
+            mp = e.mp[at] if isinstance(at, slice) else [e.mp[i] for i in at]
+            return mp_ulp_errors(t, mp, e.rounded[at], dt)
 
-    base = Baseline(x, value, rounded, _comparable(rounded, dt), err, k, bins, _least(dt), holds)
+    base = Baseline(x, e.value, e.rounded, e.same_as, err, k, segments, _least(dt), holds)
     return Measured(base, values, errors_at)
 
 
@@ -182,15 +188,34 @@ def _least(dt):
     return float(dt.finfo().smallest_subnormal)
 
 
-def _bins(spec, o):
-    """Each ordinal's profile bin (PROFILE_BINS even slices of the span); one int when they share one."""
+def _bin_start(spec, b):
+    """The first ordinal of profile bin ``b`` (PROFILE_BINS even slices of the span)."""
     lo, hi = spec.span
+    return lo + -(-b * (hi - lo + 1) // PROFILE_BINS)
 
-    def of(a):
-        return np.minimum((a - lo).astype(np.float64) / (hi - lo + 1) * PROFILE_BINS, PROFILE_BINS - 1).astype(np.int64)
 
-    ends = of(o[[0, -1]]) if o.size else np.zeros(2, np.int64)
-    return int(ends[0]) if ends[0] == ends[1] else of(o)
+def _bin_of(spec, o):
+    lo, hi = spec.span
+    return min((int(o) - lo) * PROFILE_BINS // (hi - lo + 1), PROFILE_BINS - 1)
+
+
+def segments_of(spec, o):
+    """(starts, bins): where along the sorted ordinals ``o`` each profile bin begins, and which bin it is."""
+    if o.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    b0, b1 = _bin_of(spec, o[0]), _bin_of(spec, o[-1])
+    bins = np.arange(b0, b1 + 1)
+    starts = np.concatenate([[0], np.searchsorted(o, [_bin_start(spec, int(b)) for b in bins[1:]])])
+    last = np.concatenate([starts[1:] != starts[:-1], [True]])  # an empty bin shares its start with the next
+    return starts[last].astype(np.int64), bins[last]
+
+
+def _kept_segments(segments, kept):
+    """The segments of the points ``kept`` (sorted indices) of a segmented chunk."""
+    starts, bins = segments
+    s = np.searchsorted(kept, starts)
+    last = np.concatenate([s[1:] != s[:-1], [True]]) & (s < kept.size)
+    return s[last].astype(np.int64), bins[last]
 
 
 def measure(spec, o):
@@ -327,7 +352,7 @@ class Float64Sweep:
             x = x[order]
             o = pts.to_ordinal(x.astype(dt.numpy), dt)
             value, rounded, err, holds = (joined(k)[order] for k in ("value", "rounded", "err", "holds"))
-            base = Baseline(x, value, rounded, rounded, err, self.spec.k, _bins(self.spec, o), _least(dt), holds)
+            base = Baseline(x, value, rounded, rounded, err, self.spec.k, segments_of(self.spec, o), _least(dt), holds)
             for impl in parts[0]["impls"]:
                 t = np.concatenate([p["impls"][impl][0] for p in parts])[order]
                 errs = np.concatenate([p["impls"][impl][1] for p in parts])[order]
