@@ -153,7 +153,8 @@ class LowPrecision:
             _score(e, self.dtype, slice(None))
             with np.errstate(invalid="ignore"):
                 tol = _tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
-                unsure = (np.abs(e.err - 0.5) <= tol) | ~np.isfinite(e.err)
+                # beside the overflow threshold the rounding is in doubt too (rare: ask)
+                unsure = (np.abs(e.err - 0.5) <= tol) | ~np.isfinite(e.rounded) | ~np.isfinite(e.value)
             out[q] = e
             doubtful[q] = np.flatnonzero(unsure & e.defined)
         self._decide(x, out, doubtful)
@@ -197,12 +198,20 @@ def _score(e, dtype, at):
         e.same_as = same
         e.rounded = same.astype(np.float64)
         e.inv_ulp = inverse_ulp(e.value, dtype)
-        e.err = np.abs(e.value - e.rounded) * e.inv_ulp
+        e.err = _error(e.value, e.rounded, e.inv_ulp)
         return
     v = e.value[at]
     e.same_as[at] = e.rounded[at]
     e.inv_ulp[at] = inverse_ulp(v, dtype)
-    e.err[at] = np.abs(v - e.rounded[at]) * e.inv_ulp[at]
+    e.err[at] = _error(v, e.rounded[at], e.inv_ulp[at])
+
+
+def _error(value, rounded, inv_ulp):
+    """The ULP error of the rounding itself: 0 where it overflows (inf is then the right answer)."""
+    err = np.abs(value - rounded) * inv_ulp
+    if not np.isfinite(err.sum()):
+        err[~np.isfinite(rounded)] = 0.0
+    return err
 
 
 def _f64():
