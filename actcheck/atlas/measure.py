@@ -205,7 +205,7 @@ class Baseline:
         self.sum = float(e.sum())
         self.max = float(e.max()) if e.size else -1.0
         self.histogram = _buckets(e)
-        self.top = _top(e, self.k)
+        self.top, self.top_whole = _top(e, self.k)
         self.peak, self.where = np.full(PROFILE_BINS, -1.0), np.full(PROFILE_BINS, np.inf)
         _profile(self.segments, e, self.x, self.peak, self.where)
 
@@ -214,25 +214,29 @@ _BLOCK = 256
 
 
 def _top(err, k):
-    """Indices of at least the k largest of ``err`` and every value tied with the k-th, in order.
+    """Indices (in order) of the k largest of ``err``, ties to the least index; and whether no tie was left out.
 
     The k largest lie in the k blocks of 256 with the largest maxima, so only those are searched.
     """
     n = err.size
-    if n <= 4 * k * _BLOCK:
-        cut = np.partition(err, -k)[-k] if n > k else -np.inf
-        return np.flatnonzero(err >= cut)
-    m = n - n % _BLOCK
-    peaks = np.concatenate([err[:m].reshape(-1, _BLOCK).max(axis=1), [err[m:].max()] if m < n else []])
-    cut = np.partition(peaks, -k)[-k]
-    blocks = np.flatnonzero(peaks >= cut)
-    if blocks.size > 4 * k:  # many tied blocks (values repeat): search all
-        cut = np.partition(err, -k)[-k]
-        return np.flatnonzero(err >= cut)
-    idx = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
-    idx = idx[idx < n]
-    cut = np.partition(err[idx], -k)[-k]
-    return idx[err[idx] >= cut]
+    if n <= k:
+        return np.arange(n), True
+    idx = None
+    if n > 4 * k * _BLOCK:
+        m = n - n % _BLOCK
+        peaks = err[:m].reshape(-1, _BLOCK).max(axis=1)
+        if m < n:
+            peaks = np.append(peaks, err[m:].max())
+        blocks = np.flatnonzero(peaks >= np.partition(peaks, -k)[-k])
+        if blocks.size <= 4 * k:  # else values repeat across many blocks: search them all
+            idx = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
+            idx = idx[idx < n]
+    sub = err if idx is None else err[idx]
+    cut = np.partition(sub, -k)[-k]
+    above, ties = np.flatnonzero(sub > cut), np.flatnonzero(sub == cut)
+    keep = np.concatenate([above, ties[: k - above.size]])
+    keep.sort()
+    return (keep if idx is None else idx[keep]), ties.size <= k - above.size
 
 
 def _profile(segments, err, x, peak, where):
@@ -273,14 +277,19 @@ def tally(base, t, errors_at):
     out = Tally(base.k, n, float(base.x[0]), float(base.x[-1]))
     differ = t != base.same_as
     off = np.flatnonzero(differ)
-    if off.size * 4 > n:
+    dense = off.size * 4 > n
+    if dense:
         err = errors_at(slice(None), t)
         _score(out, err, n)
         out.histogram = _buckets(err)
-        top = _top(err, base.k)
+        top, _ = _top(err, base.k)
         out.worst = _rows(base, t, top, err[top])
         _profile(base.segments, err, base.x, out.peak, out.where)
-        err = err[off]
+    elif off.size == 0:
+        out.n_finite, out.sum_ulp, out.max_ulp, out.histogram = n, base.sum, base.max, base.histogram.copy()
+        out.worst = _rows(base, t, base.top, base.err[base.top])
+        out.peak, out.where = base.peak.copy(), base.where.copy()
+        return out
     else:
         err = errors_at(off, t[off])
         _score(out, err, off.size)
@@ -289,6 +298,11 @@ def tally(base, t, errors_at):
         out.max_ulp = max(base.max, out.max_ulp)
         out.histogram = base.histogram - _buckets(base.err[off]) + _buckets(err)
         top = base.top[~np.isin(base.top, off)]
+        if top.size < base.k and not base.top_whole:  # ties left out of the baseline's own worst: look again
+            matched = base.err.copy()
+            matched[off] = -1.0
+            top, _ = _top(matched, base.k)
+            top = top[matched[top] >= 0]
         idx = np.concatenate([top, off])
         order = np.argsort(idx, kind="stable")
         rows = _rows(base, t, idx[order], np.concatenate([base.err[top], err])[order])
@@ -296,7 +310,11 @@ def tally(base, t, errors_at):
         out.peak, out.where = base.peak.copy(), base.where.copy()
         _profile(_subsegments(base.segments, off), err, base.x[off], out.peak, out.where)
     # a finding is a value that differs from the rounded exact one and is 0, not finite, or of another sign
-    odd = np.flatnonzero(differ & ((t == 0) | ~np.isfinite(t) | (np.signbit(t) != np.signbit(base.same_as))))
+    if dense:
+        odd = np.flatnonzero(differ & ((t == 0) | ~np.isfinite(t) | (np.signbit(t) != np.signbit(base.same_as))))
+    else:
+        to = t[off]
+        odd = off[(to == 0) | ~np.isfinite(to) | (np.signbit(to) != np.signbit(base.same_as[off]))]
     if odd.size:
         tv, rv = t[odd].astype(np.float64), base.rounded[odd]
         r_finite = np.isfinite(rv)
