@@ -154,7 +154,9 @@ class LowPrecision:
             with np.errstate(invalid="ignore"):
                 tol = _tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
                 # beside the overflow threshold the rounding is in doubt too (rare: ask)
-                unsure = (np.abs(e.err - 0.5) <= tol) | ~np.isfinite(e.rounded) | ~np.isfinite(e.value)
+                unsure = np.abs(e.err - 0.5) <= tol
+                if not np.isfinite(e.rounded.sum() + e.value.sum()):
+                    unsure |= ~np.isfinite(e.rounded) | ~np.isfinite(e.value)
             out[q] = e
             doubtful[q] = np.flatnonzero(unsure & e.defined)
         self._decide(x, out, doubtful)
