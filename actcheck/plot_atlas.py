@@ -39,11 +39,23 @@ def _axes_scale(ax, xs, tiny):
         return
     lo, hi = xs.min(), xs.max()
     if lo < 0 < hi or lo == 0 or hi == 0:
-        ax.set_xscale("symlog", linthresh=max(tiny, 1e-300))
+        small = np.abs(xs[xs != 0]).min() if np.any(xs != 0) else tiny
+        ax.set_xscale("symlog", linthresh=max(small, 1e-300))
+        _decade_ticks(ax, max(small, 1e-300), max(abs(lo), abs(hi)))
     elif lo > 0 and hi / lo > 100:
         ax.set_xscale("log")
     elif hi < 0 and lo / hi > 100:
         ax.set_xscale("symlog", linthresh=abs(hi) / 2)
+
+
+def _decade_ticks(ax, small, big):
+    """A few signed decades (and 0) as ticks on a symmetric log axis from ``small`` to ``big``."""
+    d0, d1 = int(np.floor(np.log10(small))), int(np.ceil(np.log10(big)))
+    step = max(1, -(-(d1 - d0) // 4))
+    decades = list(range(d1, d0 - 1, -step))
+    ticks = [-(10.0**d) for d in decades] + [0.0] + [10.0**d for d in reversed(decades)]
+    ax.set_xticks(ticks, [f"{t:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-") for t in ticks])
+    ax.tick_params(axis="x", labelsize=7, labelrotation=45)
 
 
 def _panel(ax, results, dtype):

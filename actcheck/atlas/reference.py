@@ -234,8 +234,7 @@ def oracle_exact(act, params, x, quantities):
     """{quantity: Exact} at float64 ``x``, every value from the oracle (the float64 atlas)."""
     from ..opinions.oracle import exact_values
 
-    order = 2 if "second" in quantities else 1
-    exact = exact_values(act, params, x, order)
+    exact = exact_values(act, params, x, max(_ORDER[q] for q in quantities))
     out = {}
     for q in quantities:
         mp = exact[q]

@@ -403,6 +403,10 @@ def _mapper(jobs):
         return (lambda fn, items: map(fn, items)), (lambda: torch.set_num_threads(threads))
     import multiprocessing as mp
 
+    from .. import engine  # noqa: F401  what every worker needs, imported once and shared by forking
+    from ..opinions import torch_forward, torch_reverse  # noqa: F401
+
+    __import__("torch")  # importing starts no threads: forking after it is safe (no torch op has run here)
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     pool = mp.get_context(method).Pool(jobs, initializer=_init_worker)
     return (lambda fn, items: pool.imap(fn, items)), pool.terminate
