@@ -14,8 +14,8 @@ import pytest
 import torch
 
 from actcheck.atlas import accuracy, format_x
+from actcheck.atlas import chunk as chunk_mod
 from actcheck.atlas import points as pts
-from actcheck.atlas import sweep as sweep_mod
 from actcheck.atlas.measure import BUCKETS, Baseline, Tally, inverse_ulp, tally, ulp_errors
 from actcheck.atlas.reference import LowPrecision, round_mpf, round_to
 from actcheck.dtypes import get_dtype, ulp
@@ -144,7 +144,7 @@ def test_special_points_find_where_tanh_rounds_to_one_in_float32():
         ones = [round_mpf(mpmath.tanh(mpmath.mpf(float(v))), F32) == 1 for v in near]
     first_one = near[ones.index(True)]  # the least float32 whose tanh rounds to 1 (13 ln 2 = 9.01091...)
     assert not any(ones[: ones.index(True)]) and all(ones[ones.index(True) :])
-    assert first_one in special and -first_one in special
+    assert first_one == np.float32(9.0109134) and first_one in special and -first_one in special
 
 
 # ---------------------------------------------------------------- the reference
@@ -276,11 +276,21 @@ def test_the_atlas_finds_torchs_float32_tanh_derivative_underflow_beyond_9():
     wz = _row(atlas, "tanh", "float32", "backward", "torch").tally.findings["wrong_zero"]
     (neg, pos) = wz.ranges
     assert 9.0 < pos[0] < 9.02 and 50 < pos[1] < 52.7 and neg[1] == -pos[0] and -52.7 < neg[0] < -50
-    # its first x is where torch's f' turns 0, checked on torch directly
+    # its first x is where torch's f' turns 0, checked on torch directly: 77 values before tanh rounds to 1
     x = torch.tensor([pos[0], np.nextafter(np.float32(pos[0]), np.float32(0))], dtype=torch.float32)
     x.requires_grad_(True)
     torch.tanh(x).sum().backward()
     assert x.grad[0] == 0 and x.grad[1] > 0
+    first_one = pts.to_ordinal(np.array([9.0109134, pos[0]], dtype=np.float32), F32)
+    assert first_one[0] - first_one[1] == 77
+
+
+def test_float32_threshold_takes_the_other_branch_just_above_its_threshold():
+    atlas = accuracy(["threshold"], dtypes=["float32"], samples=1 << 12, jobs=1)
+    for r in atlas.results:
+        ulp, x, value, exact = r.tally.worst[0]
+        assert x == float(np.float32(0.1)) > 0.1 and ulp > 1e6  # float32(0.1) > 0.1: the exact value is x (f' 1)
+        assert (value, exact) == ((20.0, x) if r.quantity == "forward" else (0.0, 1.0))
 
 
 def test_the_atlas_finds_torchs_float64_sigmoid_derivative_underflow_near_37():
@@ -297,7 +307,7 @@ def test_the_atlas_finds_torchs_float64_sigmoid_derivative_underflow_near_37():
 
 
 def test_an_exhaustive_range_counts_every_value_and_jobs_change_nothing(monkeypatch):
-    monkeypatch.setattr(sweep_mod, "CHUNK", 1 << 12)  # many chunks, merged in order
+    monkeypatch.setattr(chunk_mod, "CHUNK", 1 << 12)  # many chunks, merged in order
     one = accuracy(["softsign"], dtypes=["float32"], exhaustive=True, range_=(1, 1.0625), jobs=1)
     two = accuracy(["softsign"], dtypes=["float32"], exhaustive=True, range_=(1, 1.0625), jobs=2)
     assert [r.to_dict() for r in one.results] == [r.to_dict() for r in two.results]

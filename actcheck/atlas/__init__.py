@@ -8,7 +8,8 @@ in ULP against the correctly rounded exact value:
 - ``points``: ordinals, strata, special points;
 - ``reference``: correctly rounded exact values (float64 reference, the oracle at the doubtful points);
 - ``measure``: ULP errors, tallies (histogram, findings, worst points);
-- ``sweep``: chunks on worker processes, merged in order.
+- ``chunk``: a worker's share, evaluated and tallied chunk by chunk;
+- ``sweep``: the tasks on worker processes, merged in order, and the refinements.
 """
 
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def accuracy(
     params=None,
 ):
     """Measure ``names`` (or ["all"]) and return an Atlas; InputError for anything that cannot be measured."""
-    from . import sweep
+    from . import chunk, sweep
 
     acts = _activations(names, params or {})
     dts = _dtypes(dtypes, exhaustive)
@@ -125,21 +126,21 @@ def accuracy(
         for dt in dts:
             span = _span(dt, lo, hi)
             n = samples or sweep.DEFAULT_SAMPLES.get(dt.name, 0)
-            specs.append(sweep.Spec(act.name, tuple(p.items()), dt.name, quantities, span, exhaustive, n, seed, worst))
+            specs.append(chunk.Spec(act.name, tuple(p.items()), dt.name, quantities, span, exhaustive, n, seed, worst))
     swept = sweep.run(specs, jobs, progress)
     return _atlas(swept, acts)
 
 
 def _atlas(swept, acts):
     defaults = {a.name: dict(a.params) for a, _ in acts}
-    results, notes = [], []
-    from . import sweep
+    from . import chunk
 
+    results, notes = [], []
     for s in swept:
         spec = s.spec
         every = spec.exhaustive or spec.dtype in ("float16", "bfloat16")
         for q in spec.quantities:
-            for impl in sweep.IMPLEMENTATIONS:
+            for impl in chunk.IMPLEMENTATIONS:
                 if (q, impl) in s.tallies:
                     t = s.tallies[(q, impl)]
                     results.append(
