@@ -288,6 +288,9 @@ def test_the_atlas_finds_torchs_float32_tanh_derivative_underflow_beyond_9():
 def test_float32_threshold_takes_the_other_branch_just_above_its_threshold():
     atlas = accuracy(["threshold"], dtypes=["float32"], samples=1 << 12, jobs=1)
     for r in atlas.results:
+        if r.implementation == "numpy":  # compares in float64: right everywhere
+            assert r.tally.max_ulp == 0
+            continue
         ulp, x, value, exact = r.tally.worst[0]
         assert x == float(np.float32(0.1)) > 0.1 and ulp > 1e6  # float32(0.1) > 0.1: the exact value is x (f' 1)
         assert (value, exact) == ((20.0, x) if r.quantity == "forward" else (0.0, 1.0))

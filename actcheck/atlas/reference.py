@@ -34,52 +34,31 @@ _ORDER = {"forward": 0, "backward": 1, "second": 2}
 
 
 def round_to(v, dtype):
-    """float64 values ``v`` rounded once, to nearest even, to ``dtype`` (returned as float64; inf on overflow).
+    """float64 values ``v`` rounded once, to nearest even, to ``dtype``, as float64 (inf on overflow).
 
-    A cast float64 -> float32 is such a rounding, and so is NumPy's float64 -> float16
-    (tested); ml_dtypes' float64 -> bfloat16 goes through float32 and rounds twice, so the
-    general case scales by the quantum, rounds to an integer (exact in float64) and scales back.
+    ``dtypes.round_to`` does the rounding (bfloat16 included: ml_dtypes' own cast rounds twice).
     """
-    v = np.asarray(v, dtype=np.float64)
-    if dtype.name in ("float64", "float32", "float16"):
-        with np.errstate(over="ignore"):
-            return v.astype(dtype.numpy).astype(np.float64)
-    fi = dtype.finfo()
-    p = int(fi.nmant) + 1
-    _, e = np.frexp(v)
-    q = np.maximum(e, int(fi.minexp) + 1) - p  # the exponent of the spacing at v, subnormals included
-    with np.errstate(over="ignore", invalid="ignore"):
-        r = np.ldexp(np.rint(np.ldexp(v, -q)), q)
-        return np.where(np.abs(r) > float(fi.max), np.copysign(np.inf, v), r)
+    from ..dtypes import round_to as rounded
+
+    return rounded(np.asarray(v, dtype=np.float64), dtype).astype(np.float64)
 
 
 def round_mpf(value, dtype):
-    """An mpmath mpf rounded once, to nearest even, to ``dtype`` (as a Python float; inf on overflow)."""
-    fi = dtype.finfo()
-    if not value:
-        return 0.0
-    man, exp = value.man_exp  # |value| = man * 2**exp exactly (man_exp drops the sign)
-    sign = -1 if value < 0 else 1
-    man = abs(man)
-    p = int(fi.nmant) + 1
-    top = exp + man.bit_length() - 1  # value in [2**top, 2**(top+1))
-    if top + 1 <= int(fi.minexp) - p:  # at most half the least subnormal: rounds to 0
-        return math.copysign(0.0, sign)
-    if top >= int(fi.maxexp):
-        return sign * math.inf
-    q = max(top, int(fi.minexp)) - (p - 1)  # exponent of the spacing there
-    shift = q - exp
-    if shift > 0:
-        keep, rest = man >> shift, man & ((1 << shift) - 1)
-        half = 1 << (shift - 1)
-        if rest > half or (rest == half and keep & 1):
-            keep += 1
-        man, exp = keep, q
-    try:
-        r = math.ldexp(float(man), exp)  # exact: man has at most the dtype's bits
-    except OverflowError:
-        r = math.inf
-    return sign * (r if r <= float(fi.max) else math.inf)
+    """An mpmath mpf rounded once, to nearest even, to ``dtype`` (as a Python float; inf on overflow).
+
+    ``ulps.round_once`` does it, once values far outside the dtype's range are settled here
+    (it would build an integer of 2**|exponent| bits for exp(-1e300)).
+    """
+    from ..ulps import round_once
+
+    if value:
+        fi = dtype.finfo()
+        top = value._mpf_[2] + value._mpf_[3] - 1  # value in [2**top, 2**(top+1))
+        if top + 1 <= int(fi.minexp) - int(fi.nmant) - 1:  # at most half the least subnormal: 0
+            return -0.0 if value < 0 else 0.0
+        if top >= int(fi.maxexp):
+            return -math.inf if value < 0 else math.inf
+    return round_once(value, dtype)
 
 
 def float64_values(act, params, x, quantity):
