@@ -717,8 +717,6 @@ def accuracy_cmd(
     quiet: Quiet = False,
     params: dict | None = None,
 ):
-    import os
-
     from . import report_atlas
     from .atlas import DEFAULT_DTYPES, accuracy
     from .errors import InputError
@@ -726,8 +724,11 @@ def accuracy_cmd(
     _output_mode(json_out, quiet)
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
-    if plot and os.path.splitext(plot)[1].lower() not in (".png", ".svg", ".pdf"):
+    if plot is not None and os.path.splitext(plot)[1].lower() not in (".png", ".svg", ".pdf"):
         raise UsageFailure(f"--plot must end in .png, .svg or .pdf (got {plot!r})")
+    for option, path in (("--markdown", markdown), ("--plot", plot)):
+        if path is not None and _path_problem(path):  # before any work: a sweep can take minutes
+            raise UsageFailure(f"Invalid value for '{option}': {_path_problem(path)}")
     update, done = report_atlas.progress()
     try:
         atlas = accuracy(

@@ -335,6 +335,10 @@ def test_bad_requests_are_input_errors():
         dict(names=["relu"], jobs=0),
         dict(names=["sigmoid"], params={"alpha": 2.0}),
         dict(names=["relu"], dtypes=["float16"], range_=(1e6, 1e7)),
+        dict(names=["relu"], samples=10**11),
+        dict(names=["relu"], dtypes=["float64"], samples=1 << 21),
+        dict(names=["relu"], worst=5000),
+        dict(names=["relu"], jobs=1000),
     ]
     for kw in bad:
         with pytest.raises(InputError):
@@ -421,6 +425,12 @@ def test_the_plot_is_a_picture(run, tmp_path):
         ["sigmoid", "--alpha", "2"],
         ["relu", "--plot", "x.gif"],
         ["relu", "--dtype", "float16", "--range", "1e6", "1e7"],
+        ["relu", "--samples", "100000000000"],
+        ["relu", "--worst", "5000"],
+        ["relu", "--jobs", "1000"],
+        ["relu", "--seed", "-1"],
+        ["relu", "--markdown", "/no/such/directory/atlas.md"],
+        ["relu", "--plot", "/no/such/directory/atlas.png"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(run, args):

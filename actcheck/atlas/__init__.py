@@ -23,6 +23,10 @@ __all__ = ["accuracy", "Atlas", "AtlasResult", "DEFAULT_DTYPES", "QUANTITIES", "
 
 DEFAULT_DTYPES = ("float16", "bfloat16", "float32")
 QUANTITIES = ("forward", "backward", "second")
+# beyond these a request could not fit: every float32 is --exhaustive, a float64 point an oracle call
+MAX_SAMPLES = {"float32": 1 << 26, "float64": 1 << 20}
+MAX_WORST = 1000
+MAX_JOBS = 64
 
 
 @dataclass
@@ -114,12 +118,9 @@ def accuracy(
     dts = _dtypes(dtypes, exhaustive)
     quantities = _quantities(quantities)
     lo, hi = _range(range_)
-    if samples is not None and samples < 1:
-        raise InputError("--samples needs N >= 1")
-    if seed < 0:
-        raise InputError("--seed needs S >= 0")
-    if worst < 1:
-        raise InputError("--worst needs K >= 1")
+    _count("--samples", samples, MAX_SAMPLES["float64" if any(d.name == "float64" for d in dts) else "float32"])
+    _count("--seed", seed, None, least=0)
+    _count("--worst", worst, MAX_WORST)
     jobs = _jobs(jobs)
     specs = []
     for act, p in acts:
@@ -217,13 +218,21 @@ def _span(dt, lo, hi):
     return span
 
 
+def _count(what, n, most, least=1):
+    """Refuse a count below ``least`` or above ``most`` (None: unbounded), saying the limits."""
+    if n is None:
+        return
+    if n < least or (most is not None and n > most):
+        limits = f"{least} <= N <= {most:,}" if most is not None else f"N >= {least}"
+        raise InputError(f"{what} needs {limits}, got {n:,}")
+
+
 def _jobs(jobs):
     import os
 
     if jobs is None:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if jobs < 1:
-        raise InputError("--jobs needs J >= 1")
+    _count("--jobs", jobs, MAX_JOBS)
     return jobs
 
 

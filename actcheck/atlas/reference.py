@@ -3,7 +3,7 @@
 In float32, float16 and bfloat16 the reference is the registry's float64 NumPy function
 (double-double where float64 is not enough), rounded once to the dtype. The float64 value
 is within ``BOUND_ULPS`` float64 ULP of the exact value (the README's claim for the NumPy
-side, tested in tests/test_depth.py; 8 for second derivatives), and near a zero of a
+side, ``dtypes.numpy_ulps``, tested in tests/test_accuracy.py: 4, 8 for f''), and near a zero of a
 derivative away from x = 0 within ``ZERO_ABS`` absolutely, where its terms cancel. Where
 that bound straddles a rounding boundary of the dtype, the rounding is not decided by the
 float64 value: the exact oracle (mpmath) decides it. In float64 every point is exact from
@@ -26,7 +26,15 @@ __all__ = [
     "oracle_exact",
 ]
 
-BOUND_ULPS = {"forward": 4, "backward": 4, "second": 8}
+
+def _claimed():
+    """float64 ULP the NumPy side is claimed (and tested) to be within, per quantity: dtypes.numpy_ulps."""
+    from ..dtypes import get_dtype, numpy_ulps
+
+    return {q: numpy_ulps(get_dtype("float64"), q) for q in ("forward", "backward", "second")}
+
+
+BOUND_ULPS = _claimed()
 ZERO_ABS = 8 * 2.0**-52  # near a zero of f' or f'': "within 4 ULP of 1" absolutely, doubled for f''
 _ZERO_WINDOW = 1.0  # how far from such a zero the absolute bound applies
 _KEYS = {"forward": "forward", "backward": "derivative", "second": "second"}
