@@ -41,7 +41,6 @@ class AtlasResult:
     exhaustive: bool
     tally: object
     defaults: dict
-    span: tuple = ()
 
     @property
     def n_points(self):
@@ -145,9 +144,7 @@ def _atlas(swept, acts):
                 if (q, impl) in s.tallies:
                     t = s.tallies[(q, impl)]
                     results.append(
-                        AtlasResult(
-                            spec.name, dict(spec.params), spec.dtype, q, impl, every, t, defaults[spec.name], spec.span
-                        )
+                        AtlasResult(spec.name, dict(spec.params), spec.dtype, q, impl, every, t, defaults[spec.name])
                     )
                 elif (q, impl) in s.missing:
                     notes.append(f"{spec.name} · {spec.dtype} · {q}: {s.missing[(q, impl)]}")

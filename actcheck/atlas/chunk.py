@@ -14,7 +14,7 @@ import numpy as np
 
 from . import points as pts
 from .measure import PROFILE_BINS, Baseline, mp_ulp_errors, tally, ulp_errors
-from .reference import low_precision_exact, oracle_exact
+from .reference import LowPrecision, oracle_exact
 
 __all__ = [
     "Spec",
@@ -70,15 +70,12 @@ class Swept:
     spec: Spec
     tallies: dict = field(default_factory=dict)
     missing: dict = field(default_factory=dict)  # (quantity, implementation) -> why
-    oracle_points: int = 0
-    n_points: int = 0
 
-    def add(self, tallies, missing, oracle_points, n):
+    def add(self, tallies, missing):
+        """The tallies of the next points along x."""
         for key, t in tallies.items():
             self.tallies[key] = self.tallies[key].then(t) if key in self.tallies else t
         self.missing.update(missing)
-        self.oracle_points += oracle_points
-        self.n_points += n
 
 
 # ---------------------------------------------------------------- evaluating a chunk
@@ -125,7 +122,7 @@ def _reference(spec):
     if key not in _CACHE:
         act, params, dt = spec.parts()
         _CACHE.clear()
-        _CACHE[key] = low_precision_exact(act, params, dt, spec.quantities)
+        _CACHE[key] = LowPrecision(act, params, dt, spec.quantities)
     return _CACHE[key]
 
 
@@ -139,20 +136,16 @@ class Measured:
 
 
 def evaluate(spec, o):
-    """Each quantity at ordinals ``o`` (sorted): ({quantity: Measured}, missing, oracle points)."""
+    """Each quantity at ordinals ``o`` (sorted): ({quantity: Measured}, missing)."""
     act, params, dt = spec.parts()
     x = pts.from_ordinal(o, dt)
     x64 = x.astype(np.float64)
     segments = segments_of(spec, o)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        if spec.dtype == "float64":
-            exact, asked = oracle_exact(act, params, x64, spec.quantities), x64.size
-        else:
-            ref = _reference(spec)
-            before = ref.oracle_points
-            exact = ref.exact(x64)
-            asked = ref.oracle_points - before
+        exact = (
+            oracle_exact(act, params, x64, spec.quantities) if spec.dtype == "float64" else _reference(spec).exact(x64)
+        )
         values, missing = implementations(act, params, x, dt, spec.quantities)
         out = {}
         for q in spec.quantities:
@@ -163,7 +156,7 @@ def evaluate(spec, o):
             kept = np.flatnonzero(e.defined)
             vals = {i: t[kept] for i, t in values[q].items()}
             out[q] = _measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k)
-    return out, missing, asked
+    return out, missing
 
 
 def _taken(e, kept):
@@ -227,13 +220,13 @@ def _kept_segments(segments, kept):
 
 
 def measure(spec, o):
-    """One chunk's tallies: ({(quantity, implementation): Tally}, missing, oracle points)."""
-    evaluated, missing, asked = evaluate(spec, o)
+    """One chunk's tallies: ({(quantity, implementation): Tally}, missing)."""
+    evaluated, missing = evaluate(spec, o)
     tallies = {}
     for q, m in evaluated.items():
         for impl, t in m.values.items():
             tallies[(q, impl)] = tally(m.base, t, m.errors_at)
-    return tallies, missing, asked
+    return tallies, missing
 
 
 # ---------------------------------------------------------------- tasks
@@ -267,9 +260,8 @@ def run_task(task):
     index, spec, kind, payload = task
     swept = Swept(spec)
     for o in _ordinals(spec, kind, payload):
-        tallies, missing, asked = measure(spec, o)
-        swept.add(tallies, missing, asked, o.size)
-    return index, swept.tallies, swept.missing, swept.oracle_points, swept.n_points
+        swept.add(*measure(spec, o))
+    return index, swept.tallies, swept.missing
 
 
 def _ordinals(spec, kind, payload):
@@ -292,7 +284,7 @@ def _ordinals(spec, kind, payload):
 def run_points(task):
     """Evaluate float64 points, keeping each one: (ordinals, {quantity: arrays by name}, missing)."""
     _, spec, o = task
-    evaluated, missing, _ = evaluate(spec, o)
+    evaluated, missing = evaluate(spec, o)
     kept = {}
     for q, m in evaluated.items():
         b, every = m.base, np.arange(m.base.x.size)

@@ -22,7 +22,7 @@ __all__ = [
     "round_to",
     "round_mpf",
     "float64_values",
-    "low_precision_exact",
+    "LowPrecision",
     "oracle_exact",
 ]
 
@@ -210,11 +210,6 @@ def _f64():
 
 
 _F64 = _f64()
-
-
-def low_precision_exact(act, params, dtype, quantities):
-    """A LowPrecision reference (see its ``exact``)."""
-    return LowPrecision(act, params, dtype, quantities)
 
 
 def oracle_exact(act, params, x, quantities):

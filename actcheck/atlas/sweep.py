@@ -158,8 +158,8 @@ def run(specs, jobs=1, progress=None):
     tick = _Ticker(progress, len(plan) + sum(map(len, sampled.values())))
     imap, close = _mapper(jobs)
     try:
-        for index, tallies, missing, asked, n in imap(run_task, plan):
-            results[index].add(tallies, missing, asked, n)  # merged as they come: memory stays a chunk's
+        for index, tallies, missing in imap(run_task, plan):
+            results[index].add(tallies, missing)  # merged as they come: memory stays a chunk's
             tick()
         _sampled(results, sampled, imap, tick)
         for i, spec in high:
@@ -201,8 +201,8 @@ def _sampled(results, plans, imap, tick):
 
 def _merged(spec, outs):
     swept = Swept(spec)
-    for tallies, missing, asked, n in outs:
-        swept.add(tallies, missing, asked, n)
+    for tallies, missing in outs:
+        swept.add(tallies, missing)
     return swept
 
 
@@ -252,4 +252,3 @@ def _float64(swept, spec, imap, tick):
             break
         tallies = measure_batch(batch)
     swept.tallies, swept.missing = tallies, sweep.missing
-    swept.oracle_points = swept.n_points = len(sweep.seen)
