@@ -437,3 +437,31 @@ def test_bad_input_is_one_line_and_exit_2(run, args):
     r = run("accuracy", *args)
     assert r.exit_code == 2, r.output
     assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_ctrl_c_during_a_sweep_is_exit_130_without_a_traceback_or_a_worker_left(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    md = tmp_path / "atlas.md"
+    cmd = [sys.executable, "-m", "actcheck", "accuracy", "all", "--jobs", "2", "-q", "--markdown", str(md)]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(p.pid)) < 2:  # the workers run: the sweep has begun
+        time.sleep(0.1)
+    workers = _children(p.pid)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert len(workers) >= 2 and p.returncode == 130 and out == b"" and b"Traceback" not in err
+    time.sleep(0.2)
+    assert [w for w in workers if os.path.exists(f"/proc/{w}")] == [] and list(tmp_path.iterdir()) == []
+
+
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []

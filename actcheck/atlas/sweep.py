@@ -124,9 +124,12 @@ def edge_gaps(tallies, dtype):
 
 
 def _init_worker():
+    import signal
+
     import torch
 
     torch.set_num_threads(1)  # one process per core: torch's own threads would only contend
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
 
 
 def _mapper(jobs):
