@@ -680,7 +680,7 @@ AccuracyRange = Annotated[
     "accuracy",
     help="An accuracy atlas: the ULP error of NumPy's and torch's activations and derivatives against the "
     "correctly rounded exact value, over every float16 and bfloat16 value and a stratified float32 sample "
-    "(--exhaustive: every float32 in --range); float64 asks the exact oracle at every point (minutes). "
+    "(--exhaustive: every float32 in --range); float64 asks the exact oracle at every point (slower). "
     "NAMES or 'all'.",
     epilog=EPILOG,
 )
