@@ -702,11 +702,11 @@ def accuracy_cmd(
         int | None,
         typer.Option("--samples", metavar="N", help="Sampled points in float32 (default 2**20) and float64 (4096)."),
     ] = None,
-    seed: Seed = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the sampled points (>= 0).")] = 0,
     jobs: Annotated[
         int | None, typer.Option("--jobs", metavar="J", help="Worker processes (default: the cores).")
     ] = None,
-    worst: Worst = 10,
+    worst: Annotated[int, typer.Option("--worst", min=1, help="Worst points kept per row (JSON), at most 1000.")] = 10,
     json_out: Json = False,
     markdown: Annotated[
         str | None, typer.Option("--markdown", metavar="PATH", help="Write the table as Markdown.")
