@@ -666,3 +666,96 @@ def list_cmd(json_out: Json = False):
 def main():
     """Console-script entry point."""
     app()
+
+
+# ---------------------------------------------------------------- accuracy atlas
+
+AccuracyRange = Annotated[
+    tuple[float, float] | None,
+    typer.Option("--range", metavar="LO HI", help="Only the values LO <= x < HI (all of them with --exhaustive)."),
+]
+
+
+@app.command(
+    "accuracy",
+    help="An accuracy atlas: the ULP error of NumPy's and torch's activations and derivatives against the "
+    "correctly rounded exact value, over every float16 and bfloat16 value and a stratified float32 sample "
+    "(--exhaustive: every float32 in --range); float64 asks the exact oracle at every point (slower). "
+    "NAMES or 'all'.",
+    epilog=EPILOG,
+)
+@with_activation_params
+def accuracy_cmd(
+    names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
+    dtype: Annotated[
+        list[str] | None, typer.Option("--dtype", help="Repeat for several (default float16, bfloat16, float32).")
+    ] = None,
+    quantity: Annotated[
+        list[str] | None,
+        typer.Option("--quantity", help="forward, backward or second; repeat for several (default the first two)."),
+    ] = None,
+    exhaustive: Annotated[
+        bool, typer.Option("--exhaustive", help="Every float32 value (in --range), not a sample.")
+    ] = False,
+    range_: AccuracyRange = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", metavar="N", help="Sampled points in float32 (default 2**20) and float64 (4096)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the sampled points (>= 0).")] = 0,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", metavar="J", help="Worker processes (default: the cores).")
+    ] = None,
+    worst: Annotated[int, typer.Option("--worst", min=1, help="Worst points kept per row (JSON), at most 1000.")] = 10,
+    json_out: Json = False,
+    markdown: Annotated[
+        str | None, typer.Option("--markdown", metavar="PATH", help="Write the table as Markdown.")
+    ] = None,
+    plot: Annotated[
+        str | None, typer.Option("--plot", metavar="PATH", help="Draw ULP error against x: .png, .svg or .pdf.")
+    ] = None,
+    quiet: Quiet = False,
+    params: dict | None = None,
+):
+    from . import report_atlas
+    from .atlas import DEFAULT_DTYPES, accuracy
+    from .errors import InputError
+
+    _output_mode(json_out, quiet)
+    if json_out and markdown:
+        raise UsageFailure("--json and --markdown cannot be used together")
+    if plot is not None and os.path.splitext(plot)[1].lower() not in (".png", ".svg", ".pdf"):
+        raise UsageFailure(f"--plot must end in .png, .svg or .pdf (got {plot!r})")
+    for option, path in (("--markdown", markdown), ("--plot", plot)):
+        if path is not None and _path_problem(path):  # before any work: a sweep can take minutes
+            raise UsageFailure(f"Invalid value for '{option}': {_path_problem(path)}")
+    update, done = report_atlas.progress()
+    try:
+        atlas = accuracy(
+            names,
+            dtypes=dtype or DEFAULT_DTYPES,
+            quantities=quantity or ("forward", "backward"),
+            exhaustive=exhaustive,
+            range_=range_,
+            samples=samples,
+            seed=seed,
+            jobs=jobs,
+            worst=worst,
+            progress=update,
+            params=params,
+        )
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    finally:
+        done()
+    if markdown:
+        _write(markdown, report_atlas.markdown(atlas))
+    if plot:
+        from .plot_atlas import plot as draw
+
+        _write(plot, draw(atlas, os.path.splitext(plot)[1].lower()))
+    if json_out:
+        print(report_atlas.dumps(atlas))
+    elif not quiet:
+        report_atlas.render_atlas(_console(), atlas)
+    raise typer.Exit(EXIT_PASS)

@@ -7,6 +7,7 @@ each finished child process (os.wait4).
 
     python bench/bench.py            # every target, every activation (several minutes)
     python bench/bench.py --quick    # fewer rounds, a few activations
+    python bench/bench.py --accuracy [--full-sweep]   # only the accuracy atlas (with the 2**32 sweep: ~10 min)
 """
 
 import argparse
@@ -23,6 +24,7 @@ PY = sys.executable
 _SCRIPT = Path(PY).parent / "actcheck"  # the console script users run; python -m where there is none
 ACTCHECK = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "actcheck"]
 FLOOR = str(ROOT / "bench" / "floor_check.py")
+FLOOR_ACCURACY = str(ROOT / "bench" / "floor_accuracy.py")
 
 
 def run(cmd):
@@ -63,6 +65,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--startup", action="store_true", help="only --help, list and all (no dense grids)")
     ap.add_argument("--oracle", action="store_true", help="only the oracle's speed row")
+    ap.add_argument("--accuracy", action="store_true", help="only the accuracy atlas rows")
+    ap.add_argument("--full-sweep", action="store_true", help="with --accuracy: also every float32 (~10 min)")
     ap.add_argument("names", nargs="*", help="only these activations' dense rows (no start-up rows)")
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
@@ -74,6 +78,8 @@ def main():
     compileall.compile_dir(ROOT / "actcheck", quiet=1)
 
     print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
+    if args.accuracy:
+        return accuracy(rounds, args.full_sweep)
     if args.names:
         return dense(args.names, rounds)
     if args.oracle:
@@ -84,6 +90,7 @@ def main():
     dense(["sigmoid", "gelu", "softmax", "tanhshrink"] if args.quick else list(ACTIVATIONS), rounds)
     million()
     oracle(rounds)
+    accuracy(rounds, False)
 
 
 def startup(rounds):
@@ -133,6 +140,70 @@ def million():
     print(f"{label:<52} {wall:6.1f}s  (target 30s) {verdict:>4}  peak {peak:.0f} MiB")
     wall, _ = run([*ACTCHECK, "sigmoid", "--linspace", "-20", "20", "1000000", "--oracle", "-q"])
     print(f"{'sigmoid, a million points, --oracle (sampled)':<52} {wall:6.1f}s")
+
+
+def run_tree(cmd):
+    """(wall seconds, peak MiB of the summed resident memory, of the summed proportional memory) of ``cmd``
+    and every process it starts (its workers), sampled every 50 ms from /proc."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    rss = pss = 0.0
+    while proc.poll() is None:
+        r, p = _tree_memory(proc.pid)
+        rss, pss = max(rss, r), max(pss, p)
+        time.sleep(0.05)
+    return time.perf_counter() - start, rss / 1024, pss / 1024
+
+
+def _tree_memory(root):
+    """(RSS, PSS) in KiB summed over ``root`` and its descendants."""
+    parents = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parents[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree, todo = set(), [root]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, pp in parents.items() if pp == p and c not in tree]
+    rss = pss = 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Rss:", "Pss:")):
+                        kb = int(line.split()[1])
+                        rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+        except OSError:
+            continue
+    return rss, pss
+
+
+def accuracy(rounds, full_sweep):
+    """The atlas: an exhaustive float32 range against the same comparison by hand, every float16 and
+    bfloat16 value of every activation, and (``full_sweep``) every float32 value of one activation."""
+    cmd = [*ACTCHECK, "accuracy", "sigmoid", "--dtype", "float32", "--exhaustive", "--range", "1", "16", "-q"]
+    floor = [PY, FLOOR_ACCURACY, "1", "16"]
+    run_tree(cmd), run_tree(floor)  # warm the file cache
+    pairs = [(run_tree(floor), run_tree(cmd)) for _ in range(rounds)]
+    ratio = statistics.median(c[0] / f[0] for f, c in pairs)
+    med = lambda side, i: statistics.median(p[side][i] for p in pairs)  # noqa: E731
+    row("accuracy sigmoid float32 --exhaustive [1, 16) vs by hand", 1.5, ratio,
+        f"{med(1, 0):.1f}s vs {med(0, 0):.1f}s; memory (PSS) {med(1, 2):.0f} vs {med(0, 2):.0f} MiB")  # fmt: skip
+    wall, rss, pss = run_tree([*ACTCHECK, "accuracy", "all", "--dtype", "float16", "--dtype", "bfloat16", "-q"])
+    verdict = "ok" if wall < 60 else "OVER"
+    label = "accuracy all --dtype float16 --dtype bfloat16"
+    print(f"{label:<52} {wall:6.1f}s  (target: seconds) {verdict:>4}  peak {pss:.0f} MiB PSS, {rss:.0f} MiB RSS")
+    if full_sweep:
+        wall, rss, pss = run_tree([*ACTCHECK, "accuracy", "sigmoid", "--dtype", "float32", "--exhaustive", "-q"])
+        verdict = "ok" if wall < 600 and pss < 1024 else "OVER"
+        label = "accuracy sigmoid float32 --exhaustive (2**32 values)"
+        print(f"{label:<52} {wall:6.1f}s  (target 600s, 1 GiB) {verdict:>4}  peak {pss:.0f} MiB PSS, {rss:.0f} MiB RSS")
+    print(f"{'load average while measuring':<52} {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,226 @@
+"""The exact values the atlas measures against, correctly rounded to the dtype.
+
+In float32, float16 and bfloat16 the reference is the registry's float64 NumPy function
+(double-double where float64 is not enough), rounded once to the dtype. The float64 value
+is within ``BOUND_ULPS`` float64 ULP of the exact value (the README's claim for the NumPy
+side, ``dtypes.numpy_ulps``, tested in tests/test_accuracy.py: 4, 8 for f''), and near a zero of a
+derivative away from x = 0 within ``ZERO_ABS`` absolutely, where its terms cancel. Where
+that bound straddles a rounding boundary of the dtype, the rounding is not decided by the
+float64 value: the exact oracle (mpmath) decides it. In float64 every point is exact from
+the oracle, rounded once from its mpf.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Exact",
+    "BOUND_ULPS",
+    "ZERO_ABS",
+    "round_to",
+    "round_mpf",
+    "float64_values",
+    "LowPrecision",
+    "oracle_exact",
+]
+
+
+def _claimed():
+    """float64 ULP the NumPy side is claimed (and tested) to be within, per quantity: dtypes.numpy_ulps."""
+    from ..dtypes import get_dtype, numpy_ulps
+
+    return {q: numpy_ulps(get_dtype("float64"), q) for q in ("forward", "backward", "second")}
+
+
+BOUND_ULPS = _claimed()
+ZERO_ABS = 8 * 2.0**-52  # near a zero of f' or f'': "within 4 ULP of 1" absolutely, doubled for f''
+_ZERO_WINDOW = 1.0  # how far from such a zero the absolute bound applies
+_KEYS = {"forward": "forward", "backward": "derivative", "second": "second"}
+_ORDER = {"forward": 0, "backward": 1, "second": 2}
+
+
+def round_to(v, dtype):
+    """float64 values ``v`` rounded once, to nearest even, to ``dtype``, as float64 (inf on overflow).
+
+    ``dtypes.round_to`` does the rounding (bfloat16 included: ml_dtypes' own cast rounds twice).
+    """
+    from ..dtypes import round_to as rounded
+
+    return rounded(np.asarray(v, dtype=np.float64), dtype).astype(np.float64)
+
+
+def round_mpf(value, dtype):
+    """An mpmath mpf rounded once, to nearest even, to ``dtype`` (as a Python float; inf on overflow).
+
+    ``ulps.round_once`` does it, once values far outside the dtype's range are settled here
+    (it would build an integer of 2**|exponent| bits for exp(-1e300)).
+    """
+    from ..ulps import round_once
+
+    if value:
+        fi = dtype.finfo()
+        top = value._mpf_[2] + value._mpf_[3] - 1  # value in [2**top, 2**(top+1))
+        if top + 1 <= int(fi.minexp) - int(fi.nmant) - 1:  # at most half the least subnormal: 0
+            return -0.0 if value < 0 else 0.0
+        if top >= int(fi.maxexp):
+            return -math.inf if value < 0 else math.inf
+    return round_once(value, dtype)
+
+
+def float64_values(act, params, x, quantity):
+    """The registry's float64 NumPy value of ``quantity`` at float64 ``x``."""
+    with np.errstate(all="ignore"):
+        v = np.asarray(getattr(act, _KEYS[quantity])(x, **params), dtype=np.float64)
+    return v if v.shape == x.shape else np.broadcast_to(v, x.shape).copy()
+
+
+@dataclass
+class Exact:
+    """Exact values of one quantity at the points: ``value`` (float64, nearest the exact value), ``rounded``
+    (correctly rounded to the dtype, as float64), ``defined`` (False at a kink); ``mp`` the mpf values
+    where every one came from the oracle (float64), else None."""
+
+    value: np.ndarray
+    rounded: np.ndarray
+    defined: np.ndarray
+    mp: list | None = None
+    inv_ulp: np.ndarray | None = None  # 1 / the dtype's spacing at each exact value
+    err: np.ndarray | None = None  # the ULP error of ``rounded`` itself
+    same_as: np.ndarray | None = None  # ``rounded`` in the dtype implementations' values are compared in
+
+
+def _zeros(act, params, quantity):
+    """Zeros of the float64 ``quantity`` on [-8, 8] away from x = 0: where the absolute bound applies."""
+    if quantity == "forward":
+        return np.empty(0)
+    g = np.linspace(-8.0, 8.0, 16001)
+    v = float64_values(act, params, g, quantity)
+    s = np.sign(v)
+    i = np.flatnonzero(s[:-1] * s[1:] < 0)
+    z = (g[i] + g[i + 1]) / 2
+    return z[np.abs(z) > 1e-3]
+
+
+def _tolerance(q, dtype, x, inv, zeros):
+    """How far from half an ULP the rounding error of a float64 value may be before its rounding is in doubt.
+
+    (n + 1) float64 ULP of v (+1: the error is itself computed) is at most (n + 1) 2**(nmant - 52)
+    ULP of the dtype; near a zero of the quantity the absolute bound ZERO_ABS is added.
+    """
+    tol = (BOUND_ULPS[q] + 1) * 2.0 ** (int(dtype.finfo().nmant) - 52) + 2.0**-50
+    if not zeros.size:
+        return tol
+    near = np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
+    return np.where(near, tol + ZERO_ABS * inv, tol)
+
+
+def _undefined(act, params, x, quantity):
+    """Where the exact value does not exist: a derivative at a kink."""
+    if quantity == "forward":
+        return np.zeros(x.shape, bool)
+    return np.isin(x, np.asarray(act.kinks(**params), dtype=np.float64))
+
+
+class LowPrecision:
+    """The float64 reference for one activation in float32, float16 or bfloat16 (zeros found once)."""
+
+    def __init__(self, act, params, dtype, quantities):
+        self.act, self.params, self.dtype, self.quantities = act, params, dtype, quantities
+        self.zeros = {q: _zeros(act, params, q) for q in quantities}
+        self.oracle_points = 0  # how many points the oracle decided
+
+    def exact(self, x):
+        """{quantity: Exact} at ``x`` (float64 values of the dtype)."""
+        out, doubtful = {}, {}
+        for q in self.quantities:
+            v = float64_values(self.act, self.params, x, q)
+            e = Exact(v if v.flags.writeable else v.copy(), None, ~_undefined(self.act, self.params, x, q))
+            _score(e, self.dtype, slice(None))
+            with np.errstate(invalid="ignore"):
+                tol = _tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
+                # beside the overflow threshold the rounding is in doubt too (rare: ask)
+                unsure = np.abs(e.err - 0.5) <= tol
+                if not np.isfinite(e.rounded.sum() + e.value.sum()):
+                    unsure |= ~np.isfinite(e.rounded) | ~np.isfinite(e.value)
+            out[q] = e
+            doubtful[q] = np.flatnonzero(unsure & e.defined)
+        self._decide(x, out, doubtful)
+        return out
+
+    def _decide(self, x, out, doubtful):
+        """Let the oracle decide the rounding at the points whose float64 value cannot.
+
+        Each point is asked only up to the derivative it is doubtful in: the forward alone is
+        one exact evaluation, a derivative a numerical differentiation at high precision.
+        """
+        from ..opinions.oracle import exact_values
+
+        need = np.full(x.size, -1)
+        for q, pts in doubtful.items():
+            need[pts] = np.maximum(need[pts], _ORDER[q])
+        for order in range(3):
+            idx = np.flatnonzero(need == order)
+            if idx.size == 0:
+                continue
+            exact = exact_values(self.act, self.params, x[idx], order)
+            self.oracle_points += idx.size
+            for q, values in exact.items():
+                if q not in out:
+                    continue
+                for i, e in zip(idx, values, strict=True):
+                    if e is None:
+                        out[q].defined[i] = False
+                    else:
+                        out[q].value[i] = round_mpf(e, _F64)
+                        out[q].rounded[i] = round_mpf(e, self.dtype)
+                _score(out[q], self.dtype, idx)
+
+
+def _score(e, dtype, at):
+    """Round ``e.value`` at ``at`` to the dtype and measure that rounding's own error (in place)."""
+    from .measure import inverse_ulp
+
+    if e.rounded is None:
+        same = e.value.astype(np.float32) if dtype.name == "float32" else round_to(e.value, dtype)
+        e.same_as = same
+        e.rounded = same.astype(np.float64)
+        e.inv_ulp = inverse_ulp(e.value, dtype)
+        e.err = _error(e.value, e.rounded, e.inv_ulp)
+        return
+    v = e.value[at]
+    e.same_as[at] = e.rounded[at]
+    e.inv_ulp[at] = inverse_ulp(v, dtype)
+    e.err[at] = _error(v, e.rounded[at], e.inv_ulp[at])
+
+
+def _error(value, rounded, inv_ulp):
+    """The ULP error of the rounding itself: 0 where it overflows (inf is then the right answer)."""
+    err = np.abs(value - rounded) * inv_ulp
+    if not np.isfinite(err.sum()):
+        err[~np.isfinite(rounded)] = 0.0
+    return err
+
+
+def _f64():
+    from ..dtypes import get_dtype
+
+    return get_dtype("float64")
+
+
+_F64 = _f64()
+
+
+def oracle_exact(act, params, x, quantities):
+    """{quantity: Exact} at float64 ``x``, every value from the oracle (the float64 atlas)."""
+    from ..opinions.oracle import exact_values
+
+    exact = exact_values(act, params, x, max(_ORDER[q] for q in quantities))
+    out = {}
+    for q in quantities:
+        mp = exact[q]
+        defined = np.array([e is not None for e in mp], dtype=bool)
+        value = np.array([np.nan if e is None else round_mpf(e, _F64) for e in mp])
+        out[q] = Exact(value, value.copy(), defined, mp, same_as=value.copy())
+    return out

@@ -1,0 +1,145 @@
+"""Rendering the accuracy atlas: a libm-style table (terminal and Markdown), JSON text, a progress bar.
+
+One row per activation and quantity; a column per dtype and implementation; each cell the
+largest error in ULP against the correctly rounded exact value, with a letter for each
+finding the ULP figure alone would hide.
+"""
+
+import math
+
+from .atlas import QUANTITIES
+
+__all__ = ["render_atlas", "markdown", "dumps", "progress", "cell", "LEGEND"]
+
+_IMPL = {"numpy": "NumPy", "torch": "torch", "torch_forward_ad": "fwd-AD"}
+_QUANTITY = {"forward": "f", "backward": "f′", "second": "f″"}
+_FLAGS = (("wrong_zero", "z"), ("non_finite", "n"), ("wrong_sign", "s"))
+LEGEND = (
+    "Max error in ULP of the dtype against the correctly rounded exact value, over every value "
+    "(float16, bfloat16, float32 --exhaustive) or a stratified sample (every binade, both signs, and "
+    "special points). NumPy: actcheck's NumPy side; torch: reverse mode; fwd-AD: torch's forward mode. "
+    "z: 0 where the exact value is a non-zero the dtype holds; n: nan or inf where it is finite; "
+    "s: the wrong sign. —: not offered."
+)
+
+
+def dumps(atlas):
+    """The atlas as strict JSON text."""
+    from .report import dumps as strict
+
+    return strict(atlas.to_dict())
+
+
+def _ulp(v):
+    if v is None:
+        return "—"
+    if math.isinf(v):
+        return "inf"
+    if v == 0:
+        return "0"
+    # rounded up: a value shown as 0.5 is correctly rounded, 0.501 is not
+    if v < 10:
+        return f"{math.ceil(v * 1000) / 1000:.3f}".rstrip("0").rstrip(".")
+    if v < 1e4:
+        return f"{math.ceil(v)}"
+    return f"{v:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
+def cell(result):
+    """One table cell: the max ULP and the letters of its findings."""
+    t = result.tally
+    flags = "".join(letter for name, letter in _FLAGS if t.findings[name].count)
+    text = _ulp(t.max_ulp if t.n else None)
+    return f"{text} {flags}" if flags else text
+
+
+def _grid(atlas):
+    """(column keys, header labels, rows of cells): one row per activation (and parameters) and quantity."""
+    dtypes = list(dict.fromkeys(r.dtype for r in atlas.results))
+    impls = [i for i in _IMPL if any(r.implementation == i for r in atlas.results)]
+    columns = [(d, i) for d in dtypes for i in impls]
+    by_row = {}
+    for r in atlas.results:
+        key = (_name(r), QUANTITIES.index(r.quantity))
+        by_row.setdefault(key, {})[(r.dtype, r.implementation)] = r
+    rows = []
+    for (name, q), cells in by_row.items():
+        rows.append([name, _QUANTITY[QUANTITIES[q]]] + [cell(cells[c]) if c in cells else "—" for c in columns])
+    return columns, dtypes, impls, rows
+
+
+def _name(r):
+    changed = {k: v for k, v in r.params.items() if r.defaults.get(k) != v}
+    if not changed:
+        return r.activation
+    return (
+        f"{r.activation}({', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in changed.items())})"
+    )
+
+
+def _coverage(atlas):
+    """Per dtype: how many points, and whether every value was measured."""
+    out = {}
+    for r in atlas.results:
+        n, every = out.get(r.dtype, (0, r.exhaustive))
+        out[r.dtype] = (max(n, r.n_points), every)
+    return {d: f"{'all' if every else 'sampled'} {n:,}" for d, (n, every) in out.items()}
+
+
+def render_atlas(console, atlas):
+    """Print the atlas table, its legend and notes."""
+    from rich import box
+    from rich.table import Table
+
+    columns, dtypes, impls, rows = _grid(atlas)
+    cover = _coverage(atlas)
+    table = Table(title="actcheck accuracy · max ULP error", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("activation")
+    table.add_column("")
+    for d, i in columns:
+        table.add_column(f"{d}\n{_IMPL[i]}" if i != impls[0] else f"{d} ({cover[d]})\n{_IMPL[i]}", justify="right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(LEGEND, markup=False, highlight=False)
+    for note in atlas.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def markdown(atlas):
+    """The atlas table as GitHub Markdown, with its legend and notes."""
+    columns, dtypes, impls, rows = _grid(atlas)
+    cover = _coverage(atlas)
+    head = ["activation", ""] + [f"{d} {_IMPL[i]}" for d, i in columns]
+    lines = [
+        "points: " + " · ".join(f"{d} {cover[d]}" for d in dtypes),
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---", "---"] + ["--:"] * len(columns)) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["", LEGEND]
+    lines += [f"- note: {note}" for note in atlas.notes]
+    return "\n".join(lines) + "\n"
+
+
+def progress(label="measuring"):
+    """A progress callback (done, total) drawing a bar on stderr, and a function that closes it.
+
+    On anything but a terminal both do nothing.
+    """
+    import sys
+
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+    bar.start()
+
+    def update(done, total):
+        bar.update(task, completed=done, total=total)
+
+    return update, bar.stop
