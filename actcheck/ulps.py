@@ -31,6 +31,8 @@ def round_once(value, dtype):
         return float(value)
     p, emin, emax = _format(dtype)
     sign, man, exp, bc = value._mpf_
+    if exp + bc - 1 < emin - p:  # below half the least subnormal (exp(-1e300), say): 0, without the big shift
+        return -0.0 if sign else 0.0
     man = int(man)
     last = max(exp + bc - 1, emin) - (p - 1)  # the exponent of the last place kept
     shift = last - exp

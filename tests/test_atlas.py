@@ -17,10 +17,11 @@ from actcheck.atlas import accuracy, format_x
 from actcheck.atlas import chunk as chunk_mod
 from actcheck.atlas import points as pts
 from actcheck.atlas.measure import BUCKETS, Baseline, Tally, inverse_ulp, tally, ulp_errors
-from actcheck.atlas.reference import LowPrecision, round_mpf, round_to
+from actcheck.atlas.reference import LowPrecision, round_to
 from actcheck.dtypes import get_dtype, ulp
 from actcheck.errors import InputError
 from actcheck.registry import ACTIVATIONS
+from actcheck.ulps import round_once
 
 F16, BF16, F32, F64 = (get_dtype(n) for n in ("float16", "bfloat16", "float32", "float64"))
 
@@ -44,26 +45,26 @@ def _random_float64(n, seed=0):
 
 
 @pytest.mark.parametrize("dt", [F16, F32], ids=["float16", "float32"])
-def test_round_mpf_agrees_with_numpys_single_rounding_casts(dt):
+def test_round_once_agrees_with_numpys_single_rounding_casts(dt):
     v = _random_float64(3000)
     with np.errstate(over="ignore"):
         cast = v.astype(dt.numpy).astype(np.float64)
-    mine = np.array([round_mpf(mpmath.mpf(float(a)), dt) for a in v])
+    mine = np.array([round_once(mpmath.mpf(float(a)), dt) for a in v])
     assert np.array_equal(mine, cast)
     nonzero = v != 0  # mpmath has no -0: an exact zero has no sign, a tiny negative value rounds to -0
     assert np.array_equal(np.signbit(mine[nonzero]), np.signbit(cast[nonzero]))
 
 
-def test_round_mpf_agrees_with_ml_dtypes_from_float32_for_bfloat16():
+def test_round_once_agrees_with_ml_dtypes_from_float32_for_bfloat16():
     v = _random_float64(3000)
     v = v[np.abs(v) < 3e38].astype(np.float32)  # float32 -> bfloat16 is a single rounding in ml_dtypes
     with np.errstate(over="ignore"):
         cast = v.astype(BF16.numpy).astype(np.float64)
-    mine = np.array([round_mpf(mpmath.mpf(float(a)), BF16) for a in v])
+    mine = np.array([round_once(mpmath.mpf(float(a)), BF16) for a in v])
     assert np.array_equal(mine, cast)
 
 
-def test_round_mpf_agrees_with_mpmath_at_the_dtypes_precision_in_the_normal_range():
+def test_round_once_agrees_with_mpmath_at_the_dtypes_precision_in_the_normal_range():
     rng = np.random.default_rng(3)
     for dt in (F16, BF16, F32, F64):
         fi = dt.finfo()
@@ -72,25 +73,25 @@ def test_round_mpf_agrees_with_mpmath_at_the_dtypes_precision_in_the_normal_rang
             e = e * (1 + mpmath.mpf(rng.standard_normal()) * mpmath.mpf(2) ** -60) * (-1) ** int(rng.integers(2))
             with mpmath.workprec(int(fi.nmant) + 1):
                 expected = float(+e)  # mpmath rounds to nearest, ties to even
-            assert round_mpf(e, dt) == expected, (dt.name, e)
+            assert round_once(e, dt) == expected, (dt.name, e)
 
 
-def test_round_mpf_takes_extremes():
-    assert round_mpf(mpmath.mpf("1e-100000"), F32) == 0.0
-    assert math.copysign(1, round_mpf(mpmath.mpf("-1e-100000"), F32)) == -1
-    assert round_mpf(mpmath.mpf("1e100000"), F16) == math.inf
-    assert round_mpf(mpmath.mpf(0), F16) == 0.0
+def test_round_once_takes_extremes():
+    assert round_once(mpmath.mpf("1e-100000"), F32) == 0.0
+    assert math.copysign(1, round_once(mpmath.mpf("-1e-100000"), F32)) == -1
+    assert round_once(mpmath.mpf("1e100000"), F16) == math.inf
+    assert round_once(mpmath.mpf(0), F16) == 0.0
     tie = mpmath.mpf(2) ** -25  # half the least float16 subnormal: ties to even, 0
     with mpmath.workprec(200):
         above = tie * (1 + mpmath.mpf(2) ** -70)
-    assert round_mpf(tie, F16) == 0.0 and round_mpf(above, F16) == 2.0**-24
+    assert round_once(tie, F16) == 0.0 and round_once(above, F16) == 2.0**-24
 
 
 @pytest.mark.parametrize("dt", [F16, BF16, F32], ids=["float16", "bfloat16", "float32"])
 def test_round_to_rounds_float64_once_to_nearest_even(dt):
     v = _random_float64(3000, seed=1)
     mine = round_to(v, dt)
-    exact = np.array([round_mpf(mpmath.mpf(float(a)), dt) for a in v])
+    exact = np.array([round_once(mpmath.mpf(float(a)), dt) for a in v])
     assert np.array_equal(mine, exact)
 
 
@@ -141,7 +142,7 @@ def test_special_points_find_where_tanh_rounds_to_one_in_float32():
     special = pts.from_ordinal(pts.special_points(act, {}, F32, ("forward",), pts.range_span(F32), 0), F32)
     near = pts.from_ordinal(np.arange(*pts.range_span(F32, 9.0108, 9.011)), F32)
     with mpmath.workdps(30):
-        ones = [round_mpf(mpmath.tanh(mpmath.mpf(float(v))), F32) == 1 for v in near]
+        ones = [round_once(mpmath.tanh(mpmath.mpf(float(v))), F32) == 1 for v in near]
     first_one = near[ones.index(True)]  # the least float32 whose tanh rounds to 1 (13 ln 2 = 9.01091...)
     assert not any(ones[: ones.index(True)]) and all(ones[ones.index(True) :])
     assert first_one == np.float32(9.0109134) and first_one in special and -first_one in special
@@ -159,7 +160,7 @@ def test_the_oracle_decides_a_rounding_the_float64_value_cannot():
     assert ref.oracle_points == 1
     with mpmath.workdps(50):
         s = (mpmath.mpf(0.125) + mpmath.mpf(1 / 3)) / 2
-        expected = round_mpf(mpmath.mpf(-65472.0) * s, F16)
+        expected = round_once(mpmath.mpf(-65472.0) * s, F16)
     assert e.rounded[0] == expected and e.rounded[1] == round_to(np.array([-2.0 * (0.125 + 1 / 3) / 2]), F16)[0]
 
 

@@ -10,17 +10,17 @@ float64 value: the exact oracle (mpmath) decides it. In float64 every point is e
 the oracle, rounded once from its mpf.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..ulps import round_once
 
 __all__ = [
     "Exact",
     "BOUND_ULPS",
     "ZERO_ABS",
     "round_to",
-    "round_mpf",
     "float64_values",
     "LowPrecision",
     "oracle_exact",
@@ -49,24 +49,6 @@ def round_to(v, dtype):
     from ..dtypes import round_to as rounded
 
     return rounded(np.asarray(v, dtype=np.float64), dtype).astype(np.float64)
-
-
-def round_mpf(value, dtype):
-    """An mpmath mpf rounded once, to nearest even, to ``dtype`` (as a Python float; inf on overflow).
-
-    ``ulps.round_once`` does it, once values far outside the dtype's range are settled here
-    (it would build an integer of 2**|exponent| bits for exp(-1e300)).
-    """
-    from ..ulps import round_once
-
-    if value:
-        fi = dtype.finfo()
-        top = value._mpf_[2] + value._mpf_[3] - 1  # value in [2**top, 2**(top+1))
-        if top + 1 <= int(fi.minexp) - int(fi.nmant) - 1:  # at most half the least subnormal: 0
-            return -0.0 if value < 0 else 0.0
-        if top >= int(fi.maxexp):
-            return -math.inf if value < 0 else math.inf
-    return round_once(value, dtype)
 
 
 def float64_values(act, params, x, quantity):
@@ -173,8 +155,8 @@ class LowPrecision:
                     if e is None:
                         out[q].defined[i] = False
                     else:
-                        out[q].value[i] = round_mpf(e, _F64)
-                        out[q].rounded[i] = round_mpf(e, self.dtype)
+                        out[q].value[i] = round_once(e, _F64)
+                        out[q].rounded[i] = round_once(e, self.dtype)
                 _score(out[q], self.dtype, idx)
 
 
@@ -221,6 +203,6 @@ def oracle_exact(act, params, x, quantities):
     for q in quantities:
         mp = exact[q]
         defined = np.array([e is not None for e in mp], dtype=bool)
-        value = np.array([np.nan if e is None else round_mpf(e, _F64) for e in mp])
+        value = np.array([np.nan if e is None else round_once(e, _F64) for e in mp])
         out[q] = Exact(value, value.copy(), defined, mp, same_as=value.copy())
     return out
