@@ -15,9 +15,10 @@ from .outcome import PairResult
 from .params import describe_change, infer
 from .text import first_lines, one_line
 
-__all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "SEED"]
+__all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "N_EVEN", "SEED"]
 
 N_RANDOM = 200
+N_EVEN = 601  # a point every 0.1 over [-30, 30]
 SEED = 12345
 _QUANTITIES = ("forward", "derivative", "vjp")
 
@@ -68,19 +69,21 @@ def _add(notes, note, prefix=None):
 
 
 def _points(act, params):
+    """The points a pair is judged at: its grid, an even spread over [-30, 30] (a slip confined to (5, 20) must
+    show), and for a known activation log-uniform points too (tiny and huge magnitudes, the tails)."""
     from ..dtypes import DTYPES
     from ..grids import default_grid, random_points
 
+    # offset by a third of a step, so the even points never sit on the round numbers user code branches at
+    spread = np.linspace(-30.0, 30.0, N_EVEN) + 0.1 / 3
     if act is None:
-        # evenly spread: finite differences skip the points within their step of a kink, and most of the
-        # log-uniform points torch is asked at are tiny, beside the kink at 0 that many activations have
-        rng_pts = np.random.default_rng(SEED).uniform(-30.0, 30.0, N_RANDOM)
+        # finite differences skip the points within their step of a kink: log-uniform points, mostly tiny, would
+        # sit beside the kink at 0 that many activations have
         base = [0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0]
-        grid = np.unique(np.concatenate([base, -np.asarray(base)]))
+        grid = np.concatenate([base, -np.asarray(base), np.random.default_rng(SEED).uniform(-30.0, 30.0, N_RANDOM)])
     else:
-        rng_pts = random_points(N_RANDOM, seed=SEED, lo=-30.0, hi=30.0)
-        grid = default_grid(act, params, DTYPES["float64"])
-    x = np.unique(np.concatenate([grid, rng_pts]))
+        grid = np.concatenate([default_grid(act, params, DTYPES["float64"]), random_points(N_RANDOM, SEED, -30, 30)])
+    x = np.unique(np.concatenate([grid, spread]))
     return x, np.random.default_rng(SEED).uniform(-2.0, 2.0, x.size)
 
 
