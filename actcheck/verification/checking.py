@@ -147,7 +147,7 @@ def _check(code, overrides, progress, where, reference=None):
 
 def _set_up(code, p, overrides, reference):
     """A Candidate ready to judge, a Skipped, or the PairResult of a pair that failed being set up."""
-    act = reference or activation_for(p["name"])
+    act = reference or activation_for(p.get("called", p["name"]))
     cells = {k: v for k, v in p["cells"].items() if v is not None} or None
     cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"])
     cand.kw = user_kw(act, p["accepts"], overrides)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .naming import INPUT, role
 from .outcome import PairResult
 from .params import describe_change, infer
 from .text import first_lines, one_line
@@ -191,9 +192,10 @@ def reading(cand, right, notes):
         notes.append(f"checked in the output convention: its parameter {param} is the activation's output f(x)")
         return "@y", None
     if not as_x and as_y:
+        reads = "reads as the input x" if role(param) == INPUT else "does not say it is the output"
         return "", (
             f"{cand.info.get('call') or 'backward'} evaluates f' at f(x): right only if called with the activation's "
-            f"output (its parameter {param} reads as the input x; name it y, or say so in its docstring)"
+            f"output (its parameter {param} {reads}; name it y, or say so in its docstring)"
         )
     return "", None
 
