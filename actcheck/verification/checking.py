@@ -12,10 +12,11 @@ import stat
 import types
 
 from ..errors import InputError
+from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
-from .judging import Candidate, failed, judge_elementwise
+from .judging import judge_elementwise
 from .naming import activation_for
 from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport

@@ -7,153 +7,51 @@ to nan and an infinity to the same infinity, in float64, with rtol = atol = 1e-7
 torch and rtol = 1e-6, atol = 1e-7 against finite differences.
 """
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from .candidate import answers, failed, ref_key
+from .inference import describe_change, infer
 from .naming import INPUT, role
 from .outcome import PairResult
-from .params import describe_change, infer
-from .text import first_lines, one_line
+from .references import finite_differences, points, remote, tolerances, torch_values
+from .text import one_line
 
-__all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "N_EVEN", "SEED"]
+__all__ = ["judge_elementwise", "reading"]
 
-N_RANDOM = 200
-N_EVEN = 601  # a point every 0.1 over [-30, 30]
-SEED = 12345
 _QUANTITIES = ("forward", "derivative", "vjp")
-
-
-@dataclass
-class Candidate:
-    """A pair ready to be judged: how to call it, what to compare it with, with which parameters."""
-
-    id: str
-    name: str  # as the code names it: a function's base name, Class, Class.method
-    label: str  # as shown: with its notebook cells
-    act: object  # the known activation, or None (checked against finite differences)
-    info: dict  # how the code is called (from inspect)
-    kw: dict  # keyword arguments for the user's code
-    params: dict  # torch's parameters
-    fixed: set  # parameters the user's code declares or --param sets: never inferred
-    cells: dict | None = None
-    notes: list = field(default_factory=list)
-    accepts: set = field(default_factory=set)  # the code's own parameter names
-
-    guess: str = "derivative"  # the convention the signatures suggest, before anything runs
-
-    @property
-    def style(self):
-        return self.info.get("convention") or self.guess
-
-
-class Answers:
-    """What the user's code answered, with what it printed and warned kept as notes."""
-
-    def __init__(self, reply, notes):
-        self.values, self.errors = reply["values"], reply["errors"]
-        self.cache_fix = reply.get("cache_fix")
-        for n in reply.get("notes", []):
-            _add(notes, n)
-        for w in reply.get("warned", []):
-            if not w.startswith("underflow"):  # rounding to a subnormal or 0 is what floats do in the tails
-                _add(notes, f"your code warned: {w}")
-        if reply.get("printed", "").strip():
-            _add(notes, f"printed: {first_lines(reply['printed'])}", prefix="printed: ")
-        self.sources = {"np." + w.rsplit(" in ", 1)[1].strip() for w in reply.get("warned", []) if " in " in w}
-
-
-def _add(notes, note, prefix=None):
-    if note in notes or (prefix and any(n.startswith(prefix) for n in notes)):
-        return
-    notes.append(note)
-
-
-def _points(act, params):
-    """The points a pair is judged at: its grid, an even spread over [-30, 30] (a slip confined to (5, 20) must
-    show), and for a known activation log-uniform points too (tiny and huge magnitudes, the tails)."""
-    from ..dtypes import DTYPES
-    from ..grids import default_grid, random_points
-
-    # offset by a third of a step, so the even points never sit on the round numbers user code branches at
-    spread = np.linspace(-30.0, 30.0, N_EVEN) + 0.1 / 3
-    if act is None:
-        # finite differences skip the points within their step of a kink: log-uniform points, mostly tiny, would
-        # sit beside the kink at 0 that many activations have
-        base = [0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0]
-        grid = np.concatenate([base, -np.asarray(base), np.random.default_rng(SEED).uniform(-30.0, 30.0, N_RANDOM)])
-    else:
-        grid = np.concatenate([default_grid(act, params, DTYPES["float64"]), random_points(N_RANDOM, SEED, -30, 30)])
-    x = np.unique(np.concatenate([grid, spread]))
-    return x, np.random.default_rng(SEED).uniform(-2.0, 2.0, x.size)
-
-
-def answers(code, cand, x, u, quantities, notes):
-    """What the user's code answers for ``quantities`` at x (upstream u); its notes added to ``notes``."""
-    return Answers(code.evaluate(cand.id, cand.kw, x, u, list(quantities)), notes)
-
-
-def _tolerances(act):
-    from ..dtypes import DTYPES, comparison_tolerances, tolerances
-
-    f64 = DTYPES["float64"]
-    if act is None:
-        return comparison_tolerances("finite_difference", f64.rtol, f64.atol, f64)
-    return tolerances(f64, act)[:2]
-
-
-def failed(cand, diagnosis, notes=None, reference=None):
-    """A PairResult for a pair that could not be evaluated (it raised, exited, or returned no numbers)."""
-    act = cand.act
-    return PairResult(
-        cand.label, cand.style, reference or _ref_key(act), False, {}, diagnosis, list(notes or cand.notes),
-        activation=act.name if act else None, params=dict(cand.params), cells=cand.cells,
-    )  # fmt: skip
-
-
-def _ref_key(act):
-    return "torch" if act is not None else "finite_difference"
-
-
-def _torch(act, params, x, u):
-    from ..dtypes import DTYPES
-    from ..opinions import torch_reverse
-    from ..opinions.answer import Ask
-
-    return torch_reverse.answer(Ask(act, params, x, DTYPES["float64"], upstream=u)).values
 
 
 def judge_elementwise(code, cand):
     """Check an elementwise pair at its points; return its PairResult."""
     from ..result import close
 
-    act, params, notes = cand.act, dict(cand.params), list(cand.notes)
-    rtol, atol = _tolerances(act)
+    act, params, notes, rejected = cand.act, dict(cand.params), list(cand.notes), None
+    rtol, atol = tolerances(act)
     same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
     wanted = _QUANTITIES + (("derivative@y", "vjp@y") if cand.info.get("data") else ())
-    x, u = _points(act, params)
+    x, u = points(act, params)
     got = answers(code, cand, x, u, wanted, notes)
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
     if act is not None:
         try:
-            ref = _torch(act, params, x, u)
+            ref = torch_values(act, params, x, u)
         except Exception as e:  # torch refusing parameters the code declares (an infinite slope...)
             return failed(cand, [f"torch cannot evaluate {act.name} with {params}: {one_line(e)}"], notes)
         if not same(got.values["forward"], ref["forward"]).all():
-            better = infer(act, params, cand.fixed, x, got.values["forward"], same)
+            better, rejected = infer(act, params, cand.fixed, x, got.values["forward"], same)
             if better is not None:
                 notes.append(
                     f"forward hard-codes {describe_change(act, params, better)}: checked against torch with "
                     + ", ".join(f"{k} = {v!r}" for k, v in better.items() if params.get(k) != v)
                 )
                 params = better
-                x, u = _points(act, params)
+                x, u = points(act, params)
                 got = answers(code, cand, x, u, wanted, notes)
-                ref = _torch(act, params, x, u)
+                ref = torch_values(act, params, x, u)
     else:
-        ref = _finite_differences(code, cand, x, u, notes)
+        ref = finite_differences(code, cand, x, u, notes)
     skip = ref.get("skip", False)
 
     def right(suffix):
@@ -169,7 +67,10 @@ def judge_elementwise(code, cand):
         result = failed(cand, [problem], notes)
         result.params = params
         return result
-    return _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol))
+    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol))
+    if rejected and not result.passed:
+        result.diagnosis.insert(0, rejected)  # a sign slip or a forgotten slope, not another parameter
+    return result
 
 
 def reading(cand, right, notes):
@@ -237,9 +138,9 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         ref_name = "torch" if act is not None else "finite differences"
         ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, u, kinks, d_at_out, ref_name,
                       act.name if act is not None else None)  # fmt: skip
-        diagnosis += diagnose(ev, _remote(code, cand, "forward"), _remote(code, cand, "derivative"), got.sources)
+        diagnosis += diagnose(ev, remote(code, cand, "forward"), remote(code, cand, "derivative"), got.sources)
     return PairResult(
-        cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, _ref_key(act), ok,
+        cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, ref_key(act), ok,
         errs, diagnosis, notes, [] if ok else _worst_points(x, u, mine, ref, bad), activation=act.name if act else None,
         params=params, cells=cand.cells,
     )  # fmt: skip
@@ -271,39 +172,6 @@ def _settle(act, params, x, u, mine, ref, bad, notes):
 
 def _in_output(notes):
     return any(n.startswith("checked in the output convention") for n in notes)
-
-
-def _remote(code, cand, quantity):
-    """The user's forward or derivative as a function of points (for diagnoses that probe further)."""
-
-    def fn(t):
-        t = np.asarray(t, dtype=np.float64)
-        reply = code.evaluate(cand.id, cand.kw, t, np.ones_like(t), [quantity])
-        return reply["values"].get(quantity, np.full(t.shape, np.nan))
-
-    return fn
-
-
-def _finite_differences(code, cand, x, u, notes):
-    """Finite differences of the user's own forward, skipping the kinks they can be found at."""
-    from ..opinions.finite_difference import derivative
-
-    f = _remote(code, cand, "forward")
-    with np.errstate(all="ignore"):
-        # short steps only (the kinks are unknown): a stencil of 2e-6*|x| seldom reaches one, and
-        # where it does the one-sided slopes across it disagree
-        est, skipped = derivative(f, x, steps=(2.0**-20, 2.0**-24))
-        h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
-        fx = f(x)
-        left, right = (fx - f(x - h)) / h, (f(x + h) - fx) / h
-        kink = ~np.isclose(left, right, rtol=1e-4, atol=1e-6)
-    skip = skipped | kink
-    return {
-        "backward": np.where(skip, np.nan, est),
-        "vjp": np.where(skip, np.nan, u * est),
-        "skip": skip,
-        "kinks": x[kink],
-    }
 
 
 def _worst_points(x, u, mine, ref, bad, k=5):

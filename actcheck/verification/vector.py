@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .judging import answers, failed, reading
+from .candidate import answers, failed
+from .judging import reading
 from .outcome import PairResult
 
 __all__ = ["judge_vector"]
