@@ -22,7 +22,9 @@ class Candidate:
     fixed: set  # parameters the user's code declares or --param sets: never inferred
     cells: dict | None = None
     notes: list = field(default_factory=list)
-    accepts: set = field(default_factory=set)  # the code's own parameter names
+    accepts: set = field(default_factory=set)  # the names --param may use: the code's own and torch's
+    declares: set = field(default_factory=set)  # the parameters the code's signatures declare
+    shared: set = field(default_factory=set)  # those forward and backward both take
 
     guess: str = "derivative"  # the convention the signatures suggest, before anything runs
 

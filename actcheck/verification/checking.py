@@ -16,7 +16,6 @@ from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
-from .judging import judge_elementwise
 from .naming import activation_for
 from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
@@ -24,7 +23,7 @@ from .params import check_known, torch_params, user_kw
 from .source import SourceError, python_units
 from .text import escaped, first_lines
 from .usercode import UserCode
-from .vector import judge_vector
+from .variants import judge
 
 __all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT"]
 
@@ -168,14 +167,13 @@ def _set_up(code, p, overrides, reference):
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
+    cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ()))
     return cand
 
 
 def _judge(code, cand):
     try:
-        if cand.act is not None and cand.act.kind == "vector":
-            return judge_vector(code, cand)
-        return judge_elementwise(code, cand)
+        return judge(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
 

@@ -231,6 +231,10 @@ class FunctionPair(Pair):
     def accepts(self):
         return sorted(numeric_defaults(self.f) | numeric_defaults(self.g))
 
+    def shared(self):
+        """The parameters both functions take: what a second value of is tried at."""
+        return sorted(numeric_defaults(self.f).keys() & numeric_defaults(self.g).keys())
+
 
 class FlagPair(Pair):
     """One function with a boolean switch: f(x) is the forward, f(x, derivative=True) the derivative."""
@@ -271,6 +275,9 @@ class FlagPair(Pair):
 
     def accepts(self):
         return sorted(numeric_defaults(self.f, but=(self.flag,)))
+
+    def shared(self):
+        return self.accepts()
 
 
 def copy(x):

@@ -202,6 +202,9 @@ class ObjectPair(Pair):
         methods = (getattr(self.cls, m) for m in (self.fwd, self.bwd))
         return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)})
 
+    def shared(self):
+        return self.accepts()  # the object's: forward and backward alike
+
 
 def _stored(obj, names, shape, before=None):
     """The attribute holding an array of ``shape``: one of ``names``, else the only new one."""

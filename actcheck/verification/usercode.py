@@ -58,7 +58,15 @@ class UserCode:
     def describe(self):
         """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
         pairs = [
-            {"id": i, "name": p.name, "called": p.called, "cells": p.cells, "accepts": p.accepts(), "style": p.style()}
+            {
+                "id": i,
+                "name": p.name,
+                "called": p.called,
+                "cells": p.cells,
+                "accepts": p.accepts(),
+                "shared": p.shared(),
+                "style": p.style(),
+            }
             for i, p in self.pairs.items()
         ]
         return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
