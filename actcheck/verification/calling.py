@@ -10,11 +10,14 @@ object, string or wrongly shaped values are that quantity's failure.
 
 import numpy as np
 
-__all__ = ["BadValues", "AtPoint", "MODES", "VECTOR_MODES", "in_modes", "as_values"]
+__all__ = ["BadValues", "AtPoint", "MODES", "VECTOR_MODES", "FAULTS", "in_modes", "as_values"]
 
 MODES = ("array", "rows", "scalars")
 VECTOR_MODES = ("array", "rows")  # a vector activation couples its elements: never element by element
 _RETRY = (TypeError, ValueError, IndexError)  # what code meeting an input shape it was not written for raises
+# what the user's code may raise that is its own failure, not actcheck's: in the child process (where no Ctrl-C
+# arrives) every BaseException, KeyboardInterrupt included; in this process a real Ctrl-C must still stop
+FAULTS = (Exception, SystemExit)
 
 
 class BadValues(Exception):
@@ -93,7 +96,7 @@ def _run(mode, compute, inputs, shape):
             out[i] = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
         except (_ScalarResult, BadValues):
             raise
-        except Exception as e:
+        except FAULTS as e:
             if i == 0:
                 raise
             raise AtPoint(e, float(flat["x"][i]) if "x" in flat else None) from None

@@ -25,9 +25,10 @@ from .text import escaped, first_lines
 from .usercode import UserCode
 from .variants import judge
 
-__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT"]
+__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 60.0
+MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
 _SUFFIXES = (".py", ".ipynb")
 
 
@@ -47,8 +48,10 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
         with InProcess(UserCode.from_namespace(space, name)) as code:
             return _check(code, overrides, progress, where)
     file = _file(path)
-    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
-        raise InputError(f"the time limit must be a positive number of seconds, got {timeout!r}")
+    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
+        raise InputError(
+            f"--timeout (the time limit) must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {timeout!r}"
+        )
     notebook = file.endswith(".ipynb")
     try:
         if not notebook:
@@ -136,7 +139,7 @@ def _check(code, overrides, progress, where, reference=None):
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where)
     if not ready and not done:
-        raise InputError(_nothing_to_check(where, skipped))
+        raise InputError(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         done[cand.id] = _judge(code, cand)
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
@@ -178,14 +181,19 @@ def _judge(code, cand):
         return failed(cand, [f"your code {e} while the pair was checked"])
 
 
-def _nothing_to_check(where, skipped):
+def _nothing_to_check(where, skipped, notes=()):
+    """One line: the file holds no pair (or every one was skipped), with the notes that may say why."""
     if not skipped:
-        return (
+        text = (
             f"{where} holds no activation pair (a forward with its derivative: NAME/NAME_backward, dNAME, "
             "NAME(x, derivative=False), or a class with forward and backward)"
         )
-    listed = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
-    return f"{where} holds no activation pair to check: skipped {listed}"
+    else:
+        text = f"{where} holds no activation pair to check: skipped " + "; ".join(
+            f"{s.name}: {s.reason}" for s in skipped
+        )
+    said = [n for n in notes if not n.startswith("printed on import")]
+    return text + (f" — notes: {'; '.join(said)}" if said else "")
 
 
 def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None):

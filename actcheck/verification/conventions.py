@@ -14,6 +14,7 @@ argument is which comes from the parameters' names and, where they say nothing, 
 
 import numpy as np
 
+from . import calling
 from .calling import VECTOR_MODES, as_values, in_modes
 from .naming import CACHE, INPUT, OUTPUT, RATE, UPSTREAM, role, says_output
 from .signatures import kw_for, needs, numeric_defaults, required
@@ -137,7 +138,7 @@ class Pair:
             in_modes(run, {"x": PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: forward raises NotImplementedError") from None
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             pass  # judged, with its message, when the pair is checked
         self.returns = seen[-1] if seen else None
         self.cache = isinstance(self.returns, tuple) and len(self.returns) == 2
@@ -305,7 +306,7 @@ def linear_slot(g, n, fixed=None):
         double = [a * 2 if i == slot else a for i, a in enumerate(base)]
         try:
             one, two = (np.asarray(g(args), dtype=float) for args in (base, double))
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             continue
         if one.shape == two.shape and np.any(one != 0) and np.allclose(two, 2 * one, rtol=1e-9, atol=1e-12):
             return slot

@@ -13,6 +13,7 @@ import inspect
 
 import numpy as np
 
+from . import calling
 from .calling import in_modes
 from .conventions import PROBE, Pair, Skip, copy, first, linear_slot, roles, scaled
 from .naming import INPUT, OUTPUT, RATE, UPSTREAM, role
@@ -121,7 +122,7 @@ class ObjectPair(Pair):
                     reason = f"a base class: subclassed, and its forward needs self.{e.name}, which it lacks"
                     raise Skip(reason) from None
                 continue
-            except (Exception, SystemExit):
+            except calling.FAULTS:
                 continue
             if out is not None:
                 return
@@ -140,7 +141,7 @@ class ObjectPair(Pair):
             a = self._call_backward(self.make(kw), PROBE.copy(), args())
             b = self._call_backward(self.make(kw), PROBE[::-1].copy(), args())
             return not np.allclose(np.asarray(a, float), np.asarray(b, float), equal_nan=True)
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             return True
 
     def _probe_backward(self, kw):
@@ -148,7 +149,7 @@ class ObjectPair(Pair):
             in_modes(self.compute("derivative", kw), {"x": PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: backward raises NotImplementedError") from None
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             pass  # judged, with its message, when the pair is checked
 
     def _forward_obj(self, obj, x):

@@ -5,6 +5,7 @@ A decorated function is read through its decorator — ``functools.wraps``' ``__
 it wraps — and called as it is. ``backward(self, *grads)`` takes one input.
 """
 
+import functools
 import inspect
 
 import numpy as np
@@ -54,6 +55,18 @@ def underlying(fn):
 def signature(fn):
     """The signature of the function ``fn`` stands for, or None when it has none to read."""
     try:
+        return _signature(fn)
+    except TypeError:  # unhashable: read it each time
+        return _read(fn)
+
+
+@functools.lru_cache(maxsize=1024)  # asked at every call of the code, element by element for scalar code
+def _signature(fn):
+    return _read(fn)
+
+
+def _read(fn):
+    try:
         return inspect.signature(underlying(fn))
     except (TypeError, ValueError):
         return None
@@ -97,6 +110,8 @@ def numeric_defaults(fn, but=()):
 
 def kw_for(fn, kw):
     """The keywords of ``kw`` that ``fn`` takes."""
+    if not kw:
+        return {}
     sig = signature(fn)
     if sig is None:
         return {}

@@ -6,12 +6,17 @@ handed back, its warnings recorded, and whatever it raises — ``sys.exit`` incl
 becomes a one-line message. Only plain data leaves: float64 arrays and strings.
 """
 
+import atexit
 import contextlib
 import io
+import os
+import sys
+import tempfile
 import warnings
 
 import numpy as np
 
+from . import calling
 from .calling import AtPoint, BadValues, in_modes
 from .conventions import Skip
 from .discovery import discover
@@ -20,19 +25,71 @@ from .text import one_line
 __all__ = ["UserCode", "captured", "describe_exit"]
 
 
+class _Sink:
+    """Where the code's sys.stdout and sys.stderr point while it runs: a real file (fileno, buffer, reconfigure
+    work, faulthandler can write to it), read back and emptied after each call; a descriptor of our own keeps it
+    readable if the code closes its stream."""
+
+    def __init__(self):
+        self.stream = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", errors="backslashreplace",
+                                       line_buffering=True)  # fmt: skip
+        self.fd = os.dup(self.stream.fileno())
+
+    def take(self):
+        """What was written since the last take, as text; the file emptied."""
+        with contextlib.suppress(Exception):  # the code may have closed or broken its stream
+            self.stream.flush()
+        size = os.fstat(self.fd).st_size
+        data = os.pread(self.fd, min(size, _SHOWN), 0) if size else b""
+        os.ftruncate(self.fd, 0)
+        with contextlib.suppress(Exception):
+            self.stream.seek(0)
+        return data.decode("utf-8", "replace")
+
+
+_SINK = []
+_SHOWN = 1 << 20  # of what one call prints, the first megabyte is kept (a note shows its first line)
+
+
+def _sink():
+    if not _SINK or _SINK[0].stream.closed:
+        if _SINK:
+            os.close(_SINK.pop().fd)
+        else:
+            atexit.register(_close_sink)
+        _SINK.append(_Sink())
+    return _SINK[0]
+
+
+def _close_sink():
+    if _SINK:
+        sink = _SINK.pop()
+        with contextlib.suppress(Exception):
+            sink.stream.close()
+        os.close(sink.fd)
+
+
 @contextlib.contextmanager
 def captured():
-    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'."""
+    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'.
+
+    The code's own numpy error settings (``np.seterr(over="raise")`` at import) stay as it set them.
+    """
     out = {"printed": "", "warned": []}
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    sink = _sink()
+    sink.take()  # what a stray thread printed between calls is not this call's
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = sink.stream
+    try:
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 yield out
             finally:
-                out["printed"] = buf.getvalue()
                 out["warned"] = sorted({str(w.message) for w in caught})
+    finally:
+        sys.stdout, sys.stderr = saved
+        out["printed"] = sink.take()
 
 
 def describe_exit(e, is_user_file=None):
@@ -95,7 +152,7 @@ class UserCode:
                 reply = {"info": pair.info(pair.inspect(kw))}
             except Skip as s:
                 reply = {"skip": str(s)}
-            except (Exception, SystemExit) as e:  # an object's constructor, as a rule: nothing else has run yet
+            except calling.FAULTS as e:  # an object's constructor, as a rule: nothing else has run yet
                 error = self._error(e, pair)
                 reply = {"error": error.replace("your code", "the constructor", 1) if hasattr(pair, "cls") else error}
         reply["printed"] = cap["printed"]
@@ -118,7 +175,7 @@ class UserCode:
                     values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
                 except BadValues as e:
                     errors[q] = f"{pair.label(q)} {e}"
-                except (Exception, SystemExit) as e:
+                except calling.FAULTS as e:
                     errors[q] = self._error(e, pair)
                 else:
                     self.mode[(pid, side)] = mode
