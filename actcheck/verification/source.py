@@ -114,7 +114,7 @@ def _defining(stmt, modules):
         return stmt
     if isinstance(stmt, ast.If) and _is_main_check(stmt.test):  # true in a notebook
         body = [s for s in (_defining(b, modules) for b in stmt.body) if s is not None]
-        return ast.If(stmt.test, body, []) if body else None
+        return ast.copy_location(ast.If(stmt.test, body, []), stmt) if body else None
     return None
 
 
