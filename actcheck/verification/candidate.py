@@ -25,6 +25,7 @@ class Candidate:
     accepts: set = field(default_factory=set)  # the names --param may use: the code's own and torch's
     declares: set = field(default_factory=set)  # the parameters the code's signatures declare
     shared: set = field(default_factory=set)  # those forward and backward both take
+    modes: tuple | None = None  # the input layouts to call the code in (calling.MODES), when not the usual
 
     guess: str = "derivative"  # the convention the signatures suggest, before anything runs
 
@@ -46,7 +47,12 @@ class Answers:
                 _add(notes, f"your code warned: {w}")
         if reply.get("printed", "").strip():
             _add(notes, f"printed: {first_lines(reply['printed'])}", prefix="printed: ")
-        self.sources = {"np." + w.rsplit(" in ", 1)[1].strip() for w in reply.get("warned", []) if " in " in w}
+        by = reply.get("warned_by", {})
+        # the numpy functions that warned, per side: the forward's overflow is the forward's, not its derivative's
+        self.sources = {
+            side: {"np." + w.rsplit(" in ", 1)[1].strip() for q in qs for w in by.get(q, []) if " in " in w}
+            for side, qs in (("forward", ("forward",)), ("backward", ("derivative", "vjp", "derivative@y", "vjp@y")))
+        }
 
 
 def _add(notes, note, prefix=None):
@@ -57,7 +63,7 @@ def _add(notes, note, prefix=None):
 
 def answers(code, cand, x, u, quantities, notes):
     """What the user's code answers for ``quantities`` at x (upstream u); its notes added to ``notes``."""
-    return Answers(code.evaluate(cand.id, cand.kw, x, u, list(quantities)), notes)
+    return Answers(code.evaluate(cand.id, cand.kw, x, u, list(quantities), cand.modes), notes)
 
 
 def failed(cand, diagnosis, notes=None, reference=None):

@@ -5,6 +5,7 @@ A file runs in a child process (``isolation.Child``); a namespace already loaded
 in this process. Either way the user's code answers and this side judges.
 """
 
+import inspect
 import math
 import os
 import re
@@ -14,7 +15,7 @@ import types
 from ..errors import InputError
 from .candidate import Candidate, failed
 from .conventions import FunctionPair
-from .discovery import BACKWARD_METHODS
+from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
 from .naming import activation_for
 from .objects import ObjectPair
@@ -52,7 +53,7 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
         raise InputError(
             f"--timeout (the time limit) must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {timeout!r}"
         )
-    notebook = file.endswith(".ipynb")
+    notebook = file.lower().endswith(".ipynb")
     try:
         if not notebook:
             python_units(file)  # a syntax error is said at once, before any process starts
@@ -96,7 +97,7 @@ def _file(path):
         raise InputError(f"{shown} is a directory, not a Python file")
     if not stat.S_ISREG(mode):
         raise InputError(f"{shown} is not a regular file (a device, pipe or socket), not a Python file")
-    if not path.endswith(_SUFFIXES):
+    if not path.lower().endswith(_SUFFIXES):
         raise InputError(f"not a Python file or notebook (.py, .ipynb): {shown}")
     if not os.access(path, os.R_OK):
         raise InputError(f"cannot read {shown}: permission denied")
@@ -209,10 +210,13 @@ def check_pair(forward, backward=None, reference=None, *, style=None, name=None,
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")
     if layer is not None:
-        fwd = "forward" if callable(getattr(layer, "forward", None)) else "__call__"
+        if not inspect.isclass(layer):
+            raise InputError(f"layer= takes a class (layer={type(layer).__name__}), not an instance of one")
+        fwd = forward_method(layer)
         bwd = next((m for m in BACKWARD_METHODS if callable(getattr(layer, m, None))), None)
-        if bwd is None:
-            raise InputError(f"{layer.__name__} has no backward method ({', '.join(BACKWARD_METHODS)})")
+        if fwd is None or bwd is None:
+            methods = ", ".join(BACKWARD_METHODS if fwd else FORWARD_METHODS)
+            raise InputError(f"{layer.__name__} has no {'backward' if fwd else 'forward'} method ({methods})")
         pair = ObjectPair(name or layer.__name__, layer, fwd, bwd)
     else:
         if not callable(forward) or not callable(backward):

@@ -248,11 +248,12 @@ def _worst(e, vals, ref, what):
 _RULES = (_only_at_kinks, _all_zero, _missing_square, _at_output, _constant_factor, _one_side)
 
 
-def diagnose(e, forward_fn=None, backward_fn=None, warned=()):
-    """Sentences naming what is wrong (empty when nothing is)."""
+def diagnose(e, forward_fn=None, backward_fn=None, warned=None):
+    """Sentences naming what is wrong (empty when nothing is); ``warned`` names the numpy functions that warned,
+    per side ({"forward": {"np.exp"}, "backward": ...})."""
     out = []
-    source = ", ".join(sorted({w for w in warned if w.startswith("np.")}))
     for what, vals, ref, fn in (("forward", e.fwd, e.fwd_ref, forward_fn), ("backward", e.d, e.d_ref, backward_fn)):
+        source = ", ".join(sorted(w for w in (warned or {}).get(what, ()) if w.startswith("np.")))
         if vals is None or ref is None:
             continue
         slip = _missing_parentheses(e, vals, ref, what) or _another_definition(e, vals, ref, what)

@@ -17,7 +17,7 @@ from .objects import ObjectPair
 from .signatures import needs, required, signature, underlying
 from .source import cell_of
 
-__all__ = ["discover", "BACKWARD_METHODS", "FORWARD_METHODS"]
+__all__ = ["discover", "forward_method", "BACKWARD_METHODS", "FORWARD_METHODS"]
 
 FORWARD_METHODS = ("forward", "forward_propagate", "forward_prop", "fprop", "activate", "__call__")
 BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_prop", "bprop", "gradient",
@@ -115,7 +115,8 @@ def _defines_call(cls):
     return any("__call__" in vars(k) for k in cls.__mro__[:-1])
 
 
-def _forward_method(cls):
+def forward_method(cls):
+    """The method that is a class's forward (forward, fprop, activate, __call__...), or None."""
     for m in FORWARD_METHODS:
         if m == "__call__" and _defines_call(cls) or m != "__call__" and callable(getattr(cls, m, None)):
             return m
@@ -124,7 +125,7 @@ def _forward_method(cls):
 
 def _object_pairs(cname, cls, classes):
     """ObjectPairs for a class with a forward and backward-like methods (one each), or a (name, reason) to skip it."""
-    fwd = _forward_method(cls)
+    fwd = forward_method(cls)
     bwds = [m for m in BACKWARD_METHODS if callable(getattr(cls, m, None))]
     if fwd is None or not bwds:
         return []

@@ -169,8 +169,9 @@ class Child:
     def inspect(self, pid, kw, vector=False):
         return self.request({"op": "inspect", "id": pid, "kw": kw, "vector": vector})
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        return self.request({"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities})
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
+        return self.request(msg)
 
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit."""
@@ -230,5 +231,5 @@ class InProcess:
     def inspect(self, pid, kw, vector=False):
         return self.code.inspect(pid, kw, vector)
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        return self.code.evaluate(pid, kw, x, upstream, quantities)
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        return self.code.evaluate(pid, kw, x, upstream, quantities, modes)

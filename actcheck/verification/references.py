@@ -53,7 +53,7 @@ def remote(code, cand, quantity):
 
     def fn(t):
         t = np.asarray(t, dtype=np.float64)
-        reply = code.evaluate(cand.id, cand.kw, t, np.ones_like(t), [quantity])
+        reply = code.evaluate(cand.id, cand.kw, t, np.ones_like(t), [quantity], cand.modes)
         return reply["values"].get(quantity, np.full(t.shape, np.nan))
 
     return fn

@@ -159,41 +159,57 @@ class UserCode:
         reply["notes"] = list(pair.notes)
         return reply
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        """The pair's values for each quantity at ``x``; a quantity that cannot be had gets a message instead."""
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        """The pair's values for each quantity at ``x``; a quantity that cannot be had gets a message instead.
+
+        ``modes`` (calling.MODES) are the input layouts to try instead of the pair's usual ones.
+        """
         pair = self.pairs[pid]
         inputs = {"x": np.asarray(x, dtype=np.float64), "u": np.asarray(upstream, dtype=np.float64)}
-        values, errors = {}, {}
+        values, errors, warned = {}, {}, {}
         with captured() as cap:
             for q in quantities:
                 side = "forward" if q == "forward" else "backward"
-                known = self.mode.get((pid, side))
-                modes = pair.modes()
-                modes = (known, *[m for m in modes if m != known]) if known in modes else modes
-                try:
-                    shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
-                    values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
-                except BadValues as e:
-                    errors[q] = f"{pair.label(q)} {e}"
-                except calling.FAULTS as e:
-                    errors[q] = self._error(e, pair)
-                else:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    mode = self._one(pair, pid, side, q, kw, inputs, modes, values, errors)
+                warned[q] = sorted({str(w.message) for w in caught})
+                if mode is not None and modes is None:
                     self.mode[(pid, side)] = mode
+                if mode is not None:
                     _note_mode(pair, side, mode)
         return {
             "values": values,
             "errors": errors,
             "printed": cap["printed"],
-            "warned": cap["warned"],
+            "warned": sorted({w for ws in warned.values() for w in ws}),
+            "warned_by": warned,
             "notes": list(pair.notes),
             "cache_fix": getattr(pair, "cache_fix", None),
         }
+
+    def _one(self, pair, pid, side, q, kw, inputs, modes, values, errors):
+        """One quantity into ``values`` (or its message into ``errors``); the layout it was had in, or None."""
+        if modes is None:
+            known = self.mode.get((pid, side))
+            modes = pair.modes()
+            modes = (known, *[m for m in modes if m != known]) if known in modes else modes
+        try:
+            shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
+            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
+            return mode
+        except BadValues as e:
+            errors[q] = f"{pair.label(q)} {e}"
+        except calling.FAULTS as e:
+            errors[q] = self._error(e, pair)
+        return None
 
 
 def _note_mode(pair, side, mode):
     notes = {
         "scalars": f"{side} is written for scalars: applied elementwise with a float result",
         "rows": "written for 2-D batches (rows are samples): checked on batches of rows",
+        "columns": "written for column vectors (n, 1): checked on columns",
     }
     if mode in notes and notes[mode] not in pair.notes:
         pair.notes.append(notes[mode])

@@ -3,12 +3,15 @@
 - A pair that takes a parameter torch's activation lacks (Swish-β's beta, a softmin's
   temperature, SELU's constants as arguments) and fails against torch is judged against
   finite differences of its own forward instead, and a note says why.
+- A pair whose values are wrong on a 1-D array and right on a column (n, 1) was written for
+  columns (``.T`` and ``np.dot`` keep a column's shape), and passes, with a note.
 - A pair whose forward and backward both take a parameter is judged again at a second value
   of it: a derivative that ignores its own alpha is right only at the default.
 """
 
 from dataclasses import replace
 
+from .calling import COLUMNS
 from .judging import judge_elementwise
 from .params import lacking, second_values, torch_name
 from .vector import judge_vector
@@ -17,11 +20,20 @@ __all__ = ["judge"]
 
 
 def judge(code, cand):
-    """The pair's PairResult: against torch (or finite differences), then at a second value of its parameters."""
+    """The pair's PairResult: against torch (or finite differences), on columns if its 1-D values are wrong, then
+    at a second value of its parameters."""
     result = _beyond_torch(code, cand, _once(code, cand))
-    if not result.passed:
-        return result
+    if not result.passed and _compared(result):  # values that are wrong, not values that could not be had
+        columns = replace(cand, modes=COLUMNS)
+        again = _beyond_torch(code, columns, _once(code, columns))
+        if not again.passed:
+            return result
+        cand, result = columns, again
     return _at_second_values(code, cand, result)
+
+
+def _compared(result):
+    return any(v is not None for v in result.max_abs_error.values())
 
 
 def _once(code, cand, fd=False):

@@ -36,7 +36,7 @@ def _differences(code, cand, x, g):
     h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
 
     def f(t):
-        reply = code.evaluate(cand.id, cand.kw, t, np.ones(g.size), ["forward"])
+        reply = code.evaluate(cand.id, cand.kw, t, np.ones(g.size), ["forward"], cand.modes)
         return reply["values"].get("forward", np.full(g.size, np.nan))
 
     jac = np.stack([(f(x + h[j] * e) - f(x - h[j] * e)) / (2 * h[j]) for j, e in enumerate(np.eye(x.size))], 1)
