@@ -275,3 +275,16 @@ def test_the_precedence_hint_is_for_a_sigmoid_backward_alone(act, hint):
     ref = 1 - np.tanh(x) ** 2
     (said,) = diagnose(Evidence(x, None, None, 0 * x, ref, 0 * x, ref, np.ones_like(x), act=act))
     assert said.startswith("backward returns 0 everywhere") and ("s * 1 - s" in said) is hint, said
+
+
+@pytest.mark.parametrize("name", ["sigmoid", None])
+def test_pairs_are_judged_between_the_grid_points_too(name):
+    from actcheck.registry import lookup
+    from actcheck.verification.references import points
+
+    act = lookup(name) if name else None
+    x, _ = points(act, dict(act.params) if act else {})
+    inside = np.sort(x[(x > -30) & (x < 30)])
+    assert np.diff(inside).max() <= 0.1 + 1e-9  # a point at least every 0.1 over [-30, 30]
+    if act is not None:
+        assert (np.abs(x[x != 0]) < 1e-100).any()  # and tiny magnitudes (log-uniform)
