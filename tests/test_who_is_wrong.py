@@ -161,8 +161,8 @@ def test_verify_judges_the_users_code_not_torch_where_torch_is_off(monkeypatch):
 
     real = judging.torch_values
 
-    def torch_off_at_two(act, params, x, u):
-        ref = dict(real(act, params, x, u))
+    def torch_off_at_two(act, params, x, u, dtype="float64"):
+        ref = dict(real(act, params, x, u, dtype))
         ref["forward"] = np.where(x == 2.0, ref["forward"] * 1.01, ref["forward"])
         return ref
 

@@ -40,6 +40,7 @@ class Answers:
     def __init__(self, reply, notes):
         self.values, self.errors = reply["values"], reply["errors"]
         self.cache_fix = reply.get("cache_fix")
+        self.dtypes = reply.get("dtypes", {})
         for n in reply.get("notes", []):
             _add(notes, n)
         for w in reply.get("warned", []):

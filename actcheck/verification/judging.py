@@ -4,7 +4,9 @@ The user's code answers through ``code`` (a child process, or this one), torch o
 differences of the user's own forward answer here, and points are compared as the engine
 compares them (``result.close``): |yours - reference| <= atol + rtol*|reference|, nan equal
 to nan and an infinity to the same infinity, in float64, with rtol = atol = 1e-7 against
-torch and rtol = 1e-6, atol = 1e-7 against finite differences.
+torch and rtol = 1e-6, atol = 1e-7 against finite differences. Code that returns float32
+(float16) is judged in that dtype: at the points it holds, beside torch in it with its
+tolerances, or beside finite differences with longer steps and rtol = atol = 1e-3 (3e-2).
 """
 
 import numpy as np
@@ -13,7 +15,7 @@ from .candidate import answers, failed, ref_key
 from .inference import describe_change, infer
 from .naming import INPUT, role
 from .outcome import PairResult
-from .references import finite_differences, points, remote, tolerances, torch_values
+from .references import finite_differences, in_precision, points, precision, remote, tolerances, torch_values
 from .text import one_line
 
 __all__ = ["judge_elementwise", "reading"]
@@ -26,17 +28,22 @@ def judge_elementwise(code, cand):
     from ..result import close
 
     act, params, notes, rejected = cand.act, dict(cand.params), list(cand.notes), None
-    rtol, atol = tolerances(act)
-    same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
     wanted = _QUANTITIES + (("derivative@y", "vjp@y") if cand.info.get("data") else ())
     x, u = points(act, params)
     got = answers(code, cand, x, u, wanted, notes)
+    dtype = precision(got.dtypes)
+    rtol, atol = tolerances(act, dtype)
+    if dtype != "float64":  # same dtype on both sides: float32 code beside torch in float32, at float32 points
+        notes.append(f"returns {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
+        x, u = in_precision(x, u, dtype)
+        got = answers(code, cand, x, u, wanted, notes)
+    same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
     if act is not None:
         try:
-            ref = torch_values(act, params, x, u)
+            ref = torch_values(act, params, x, u, dtype)
         except Exception as e:  # torch refusing parameters the code declares (an infinite slope...)
             return failed(cand, [f"torch cannot evaluate {act.name} with {params}: {one_line(e)}"], notes)
         if not same(got.values["forward"], ref["forward"]).all():
@@ -47,11 +54,11 @@ def judge_elementwise(code, cand):
                     + ", ".join(f"{k} = {v!r}" for k, v in better.items() if params.get(k) != v)
                 )
                 params = better
-                x, u = points(act, params)
+                x, u = in_precision(*points(act, params), dtype)
                 got = answers(code, cand, x, u, wanted, notes)
-                ref = torch_values(act, params, x, u)
+                ref = torch_values(act, params, x, u, dtype)
     else:
-        ref = finite_differences(code, cand, x, u, notes)
+        ref = finite_differences(code, cand, x, u, notes, dtype)
     skip = ref.get("skip", False)
 
     def right(suffix):
@@ -67,7 +74,7 @@ def judge_elementwise(code, cand):
         result = failed(cand, [problem], notes)
         result.params = params
         return result
-    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol))
+    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol), dtype)
     if rejected and not result.passed:
         result.diagnosis.insert(0, rejected)  # a sign slip or a forgotten slope, not another parameter
     return result
@@ -101,7 +108,7 @@ def reading(cand, right, notes):
     return "", None
 
 
-def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
+def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, dtype):
     from ..result import close
     from .diagnosis import Evidence, diagnose
 
@@ -117,7 +124,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         errs[key] = float(err.max()) if err.size else 0.0
         bad[key] = ~(good | skip)
     if act is not None:
-        _settle(act, params, x, u, mine, ref, bad, notes)
+        _settle(act, params, x, u, mine, ref, bad, notes, dtype)
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -146,7 +153,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
     )  # fmt: skip
 
 
-def _settle(act, params, x, u, mine, ref, bad, notes):
+def _settle(act, params, x, u, mine, ref, bad, notes, dtype):
     """Where yours and torch disagree, the exact value decides: yours within 1 ULP of it is right, torch or not.
 
     Clears those points in ``bad`` and says where torch was the one off.
@@ -159,7 +166,7 @@ def _settle(act, params, x, u, mine, ref, bad, notes):
         if not idx.size:
             continue
         sides = {"yours": mine[key][idx], "torch": ref[key][idx]}
-        _, ulp = arbitrate(act, params, x[idx], DTYPES["float64"], key, sides, u[idx] if key == "vjp" else None)
+        _, ulp = arbitrate(act, params, x[idx], DTYPES[dtype], key, sides, u[idx] if key == "vjp" else None)
         right = ulp["yours"] <= 1
         if right.any():
             b[idx[right]] = False

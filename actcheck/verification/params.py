@@ -7,6 +7,7 @@ there). Values a forward hard-codes are inferred in ``inference``.
 """
 
 import math
+import re
 
 from ..errors import InputError
 
@@ -39,6 +40,7 @@ DOMAINS = {
     "threshold": {"threshold": (-1e3, 1e3), "value": (-1e3, 1e3)},
 }
 # numerical guards and array layout, not a different activation: never a reason to leave torch
+_COUNT = re.compile(r"^(n|num|number)(_|$)|(^|_)(size|count|features|channels|order|seed|parameters)$")
 _NOT_A_PARAMETER = ("eps", "epsilon", "tol", "clip", "axis", "dim", "keepdims", "max_value", "min_value", "limit")
 
 
@@ -104,8 +106,8 @@ def second_values(act, declared, names, fixed):
         if name in fixed or v is None or not math.isfinite(v) or name.lower() in _NOT_A_PARAMETER:
             continue
         t = torch_name(act, name)
-        if t is None and v == int(v) and abs(v) >= 2:
-            continue  # n=2, order=3: a count, which a fraction may break
+        if t is None and v == int(v) and (abs(v) >= 2 or _COUNT.search(name.lower())):
+            continue  # n=2, order=3, num_parameters=1: a count, which a fraction may break
         lo, hi = DOMAINS.get(getattr(act, "name", None), {}).get(t, (-math.inf, math.inf))
         other = v * 1.5 if v != 0 else 0.5
         if not lo < other < hi:

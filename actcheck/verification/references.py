@@ -3,7 +3,7 @@ forward, at a grid, an even spread over [-30, 30] and (for torch) log-uniform po
 
 import numpy as np
 
-__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "torch_values", "finite_differences", "remote"]
+__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "precision", "in_precision", "torch_values", "finite_differences", "remote"]
 
 N_RANDOM = 200
 N_EVEN = 601  # a point every 0.1 over [-30, 30]
@@ -29,23 +29,43 @@ def points(act, params):
     return x, np.random.default_rng(SEED).uniform(-2.0, 2.0, x.size)
 
 
-def tolerances(act):
-    """(rtol, atol): torch's for ``act`` in float64, or those finite differences are judged with."""
+def tolerances(act, dtype="float64"):
+    """(rtol, atol): torch's for ``act`` in ``dtype``, or those finite differences are judged with."""
     from ..dtypes import DTYPES, comparison_tolerances, tolerances
 
-    f64 = DTYPES["float64"]
+    dt = DTYPES[dtype]
+    if act is None and dtype in _FD_TOL:
+        return _FD_TOL[dtype]
     if act is None:
-        return comparison_tolerances("finite_difference", f64.rtol, f64.atol, f64)
-    return tolerances(f64, act)[:2]
+        return comparison_tolerances("finite_difference", dt.rtol, dt.atol, dt)
+    return tolerances(dt, act)[:2]
 
 
-def torch_values(act, params, x, u):
-    """Torch autograd's forward, derivative and VJP of ``act`` at x (upstream u), in float64."""
+def precision(dtypes):
+    """The dtype a pair is judged in: the narrowest float its forward or derivative returns (float64 at least)."""
+    for name in ("float16", "float32"):
+        if name in (dtypes.get("forward"), dtypes.get("derivative")):
+            return name
+    return "float64"
+
+
+def in_precision(x, u, dtype):
+    """The points and upstream gradients as ``dtype`` holds them (unique, sorted), in float64."""
+    if dtype == "float64":
+        return x, u
+    keep = np.abs(x) <= np.finfo(dtype).max  # 1e300 is not a float32 point, and inf would judge nothing else
+    x, idx = np.unique(x[keep].astype(dtype).astype(np.float64), return_index=True)
+    return x, u[keep][idx].astype(dtype).astype(np.float64)
+
+
+def torch_values(act, params, x, u, dtype="float64"):
+    """Torch autograd's forward, derivative and VJP of ``act`` at x (upstream u), in ``dtype`` (as float64)."""
     from ..dtypes import DTYPES
     from ..opinions import torch_reverse
     from ..opinions.answer import Ask
 
-    return torch_reverse.answer(Ask(act, params, x, DTYPES["float64"], upstream=u)).values
+    values = torch_reverse.answer(Ask(act, params, x, DTYPES[dtype], upstream=u)).values
+    return {k: np.asarray(v, dtype=np.float64) for k, v in values.items()}
 
 
 def remote(code, cand, quantity):
@@ -59,19 +79,31 @@ def remote(code, cand, quantity):
     return fn
 
 
-def finite_differences(code, cand, x, u, notes):
+# (steps, one-sided step, its rtol and atol) per precision of the user's forward: in float32 a step of
+# 2**-20 would leave only rounding noise, so the steps (and the kink test across them) are longer
+_FD = {
+    "float64": ((2.0**-20, 2.0**-24), 2.0**-20, 1e-4, 1e-6),
+    "float32": ((2.0**-7, 2.0**-9), 2.0**-9, 1e-2, 1e-3),
+    "float16": ((2.0**-3, 2.0**-4), 2.0**-4, 1e-1, 1e-1),
+}
+# the tolerances a float32 (float16) forward's finite differences are judged with: its rounding over those steps
+_FD_TOL = {"float32": (1e-3, 1e-3), "float16": (3e-2, 3e-2)}
+
+
+def finite_differences(code, cand, x, u, notes, dtype="float64"):
     """Finite differences of the user's own forward, skipping the kinks they can be found at."""
     from ..opinions.finite_difference import derivative
 
+    steps, one, rtol, atol = _FD[dtype]
     f = remote(code, cand, "forward")
     with np.errstate(all="ignore"):
         # short steps only (the kinks are unknown): a stencil of 2e-6*|x| seldom reaches one, and
         # where it does the one-sided slopes across it disagree
-        est, skipped = derivative(f, x, steps=(2.0**-20, 2.0**-24))
-        h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
+        est, skipped = derivative(f, x, steps=steps)
+        h = one * np.maximum(np.abs(x), 1.0)
         fx = f(x)
         left, right = (fx - f(x - h)) / h, (f(x + h) - fx) / h
-        kink = ~np.isclose(left, right, rtol=1e-4, atol=1e-6)
+        kink = ~np.isclose(left, right, rtol=rtol, atol=atol)
     skip = skipped | kink
     return {
         "backward": np.where(skip, np.nan, est),

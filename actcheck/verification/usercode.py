@@ -166,13 +166,16 @@ class UserCode:
         """
         pair = self.pairs[pid]
         inputs = {"x": np.asarray(x, dtype=np.float64), "u": np.asarray(upstream, dtype=np.float64)}
-        values, errors, warned = {}, {}, {}
+        values, errors, warned, dtypes = {}, {}, {}, {}
         with captured() as cap:
             for q in quantities:
                 side = "forward" if q == "forward" else "backward"
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     mode = self._one(pair, pid, side, q, kw, inputs, modes, values, errors)
+                if q in values:
+                    dtypes[q] = values[q].dtype.name
+                    values[q] = values[q].astype(np.float64)
                 warned[q] = sorted({str(w.message) for w in caught})
                 if mode is not None and modes is None:
                     self.mode[(pid, side)] = mode
@@ -181,6 +184,7 @@ class UserCode:
         return {
             "values": values,
             "errors": errors,
+            "dtypes": dtypes,
             "printed": cap["printed"],
             "warned": sorted({w for ws in warned.values() for w in ws}),
             "warned_by": warned,
