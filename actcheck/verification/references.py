@@ -3,7 +3,8 @@ forward, at a grid, an even spread over [-30, 30] and (for torch) log-uniform po
 
 import numpy as np
 
-__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "precision", "in_precision", "torch_values", "finite_differences", "remote"]
+__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "precision", "in_precision", "torch_values"]
+__all__ += ["finite_differences", "remote"]
 
 N_RANDOM = 200
 N_EVEN = 601  # a point every 0.1 over [-30, 30]
