@@ -290,7 +290,8 @@ def render_verify(console, rep):
     failed = sum(not r.passed for r in rep.results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
     skipped = f" · {len(rep.skipped)} skipped" if rep.skipped else ""
-    console.print(f"{verdict} · {len(rep.results)} pairs{skipped}")
+    pairs = f"{len(rep.results)} pair{'s' * (len(rep.results) != 1)}"
+    console.print(f"{verdict} · {pairs}{skipped}")
 
 
 def _point_line(p):

@@ -230,3 +230,61 @@ def test_verify_junit_lists_what_was_skipped_as_skipped_cases(run, tmp_path):
     assert marked == {s["name"]: s["reason"] for s in skipped}
     assert suite.get("skipped") == str(len(skipped)) and suite.get("failures") == "0"
     assert int(suite.get("tests")) == len(json.loads(r.stdout)["results"]) + len(skipped)
+
+
+def test_check_pair_takes_np_vectorize_functions_and_refuses_a_layer_instance():
+    relu = np.vectorize(lambda x: max(x, 0.0))
+    assert actcheck.check_pair(relu, np.vectorize(lambda x: 1.0 if x > 0 else 0.0), reference="relu").passed
+
+    class Tanh:
+        def forward(self, x):
+            return np.tanh(x)
+
+        def derivative(self, x):
+            return 1 - np.tanh(x) ** 2
+
+    assert actcheck.check_pair(None, layer=Tanh, reference="tanh").passed
+    with pytest.raises(InputError, match="takes a class"):
+        actcheck.check_pair(None, layer=Tanh(), reference="tanh")
+
+
+def test_json_max_abs_error_has_its_three_keys_null_where_nothing_was_measured(run):
+    d = json.loads(run("verify", DATA / "verify" / "bad_backward_returns.py", "--json").stdout)
+    raised = next(r for r in d["results"] if r["name"] == "relu")  # its derivative returns an object array
+    assert raised["max_abs_error"] == {"forward": None, "backward": None, "vjp": None}
+    fd = json.loads(run("verify", DATA / "verify" / "ff08_constant_derivative.py", "--json").stdout)["results"][0]
+    assert fd["reference"] == "finite_difference" and fd["max_abs_error"]["forward"] is None
+    assert fd["max_abs_error"]["backward"] < 1e-6
+
+
+def test_one_pair_is_one_pair(run):
+    assert "PASS · 1 pair" in run("verify", DATA / "verify" / "pa06_upper.PY").stdout.splitlines()[-1]
+
+
+def test_both_values_are_shown_with_the_digits_that_tell_them_apart():
+    x = np.array([-2.0, -1.0, 1.0, 2.0])
+    ref = np.where(x < 0, 10507.009873554805, x)  # SELU's scale times 10000, and the paper's rounding of it
+    yours = np.where(x < 0, 10507.0, x)
+    (said,) = diagnose(Evidence(x, yours, ref, None, None, None, None, np.ones_like(x)))
+    assert said == "forward wrong only for x < 0: yours is 10507 there, torch 10507.0099", said
+
+
+@pytest.mark.parametrize(("act", "hint"), [("sigmoid", True), ("tanh", False), (None, False)])
+def test_the_precedence_hint_is_for_a_sigmoid_backward_alone(act, hint):
+    x = np.array([-2.0, -1.0, 0.5, 1.0, 2.0])
+    ref = 1 - np.tanh(x) ** 2
+    (said,) = diagnose(Evidence(x, None, None, 0 * x, ref, 0 * x, ref, np.ones_like(x), act=act))
+    assert said.startswith("backward returns 0 everywhere") and ("s * 1 - s" in said) is hint, said
+
+
+@pytest.mark.parametrize("name", ["sigmoid", None])
+def test_pairs_are_judged_between_the_grid_points_too(name):
+    from actcheck.registry import lookup
+    from actcheck.verification.references import points
+
+    act = lookup(name) if name else None
+    x, _ = points(act, dict(act.params) if act else {})
+    inside = np.sort(x[(x > -30) & (x < 30)])
+    assert np.diff(inside).max() <= 0.1 + 1e-9  # a point at least every 0.1 over [-30, 30]
+    if act is not None:
+        assert (np.abs(x[x != 0]) < 1e-100).any()  # and tiny magnitudes (log-uniform)

@@ -94,6 +94,39 @@ def test_the_time_limit_ends_the_whole_process_group(tmp_path):
     assert not _alive(pid)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a subreaper is Linux's")
+def test_what_the_code_started_in_a_session_of_its_own_is_ended_too(tmp_path):
+    # a server started with start_new_session=True, and a daemon whose parent exited (double fork): both left the
+    # child's process group; the child is their subreaper and ends them when it ends
+    f = tmp_path / "servers.py"
+    f.write_text(
+        "import os, subprocess, sys\nimport numpy as np\n"
+        "p = subprocess.Popen(['sleep', '97'], start_new_session=True)\n"
+        f"open({str(tmp_path / 'a')!r}, 'w').write(str(p.pid))\n"
+        f"subprocess.run(['sh', '-c', 'setsid sleep 96 & echo $! > {tmp_path / 'b'}'])\n"
+        "def relu(x):\n    return np.maximum(x, 0)\ndef relu_prime(x):\n    return (x > 0) * 1.0\n"
+    )
+    assert actcheck.verify(f).passed
+    pids = [int((tmp_path / n).read_text()) for n in "ab"]
+    for _ in range(50):
+        if not any(_alive(p) for p in pids):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def test_a_fork_at_import_never_answers_for_the_child(tmp_path):
+    # the forked copy runs the rest of the file too; only the process actcheck started may answer
+    f = tmp_path / "forks.py"
+    f.write_text(
+        "import os\nimport numpy as np\npid = os.fork()\n"
+        "def relu(x):\n    return np.maximum(x, 0)\ndef relu_prime(x):\n    return (x > 0) * 1.0\n"
+    )
+    for _ in range(3):  # the two processes race: never a crash, whichever is first
+        rep = actcheck.verify(f)
+        assert rep.passed and [r.name for r in rep.results] == ["relu"]
+
+
 def _alive(pid):
     try:
         os.kill(pid, 0)
@@ -115,6 +148,14 @@ def test_the_default_time_limit_is_sixty_seconds_and_said(run):
     assert "--timeout" in run("verify", "--help").stdout
     r = run("verify", DATA / "seed_acts.py", "--timeout", "0")
     assert r.exit_code == 2 and "positive number of seconds" in r.stderr
+
+
+@pytest.mark.parametrize("limit", ["1e10", "inf", "nan", "-1"])
+def test_a_time_limit_beyond_what_can_be_waited_for_is_exit_two_in_one_line(run, limit):
+    r = run("verify", DATA / "seed_acts.py", "--timeout", limit)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1 and "up to 1e+06" in r.stderr, r.stderr
+    with pytest.raises(InputError, match="positive number of seconds"):
+        actcheck.verify(DATA / "seed_acts.py", timeout=float(limit))
 
 
 def test_ctrl_c_during_the_files_import_is_exit_130_and_ends_the_child(tmp_path):

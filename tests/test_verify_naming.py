@@ -21,6 +21,13 @@ from actcheck.verification.naming import activation_for, is_flag, pair_functions
         (["leaky_relu", "leaky_relu_grad"], [("leaky_relu", "leaky_relu_grad")]),
         (["leakyRelu", "leakyReluPrime"], [("leakyRelu", "leakyReluPrime")]),
         (["relu_forward", "relu", "relu_backward"], [("relu_forward", "relu_backward")]),
+        (["sigmoid", "deriv_sigmoid"], [("sigmoid", "deriv_sigmoid")]),
+        (["sigmoid", "sigmoid_der"], [("sigmoid", "sigmoid_der")]),
+        (["relu", "relu2deriv"], [("relu", "relu2deriv")]),
+        (["sigmoid_fn", "sigmoid_derivative_fn"], [("sigmoid_fn", "sigmoid_derivative_fn")]),
+        (["tanh", "d_tanh_dx"], [("tanh", "d_tanh_dx")]),
+        (["softplus", "derivative_softplus"], [("softplus", "derivative_softplus")]),
+        (["elu", "elu_diff"], [("elu", "elu_diff")]),
     ],
 )
 def test_every_derivative_marker_pairs_with_its_forward(names, pairs):
@@ -33,7 +40,22 @@ def test_a_name_read_two_ways_means_the_pairing_that_exists():
     assert sorted(pair_functions(names)) == [("elu", "delu"), ("relu", "drelu"), ("selu", "dselu")]
     # with no elu in the file, delu is a forward with a derivative of its own
     assert pair_functions(["delu", "delu_prime"]) == [("delu", "delu_prime")]
-    assert pair_functions(["elu", "delu", "delu_prime"]) == [("delu", "delu_prime")]
+    # elu, delu and delu_prime read as f, f' and f'': both pairs; beside elu_prime, delu is a forward alone
+    assert pair_functions(["elu", "delu", "delu_prime"]) == [("elu", "delu"), ("delu", "delu_prime")]
+    assert pair_functions(["elu", "elu_prime", "delu", "delu_prime"]) == [("elu", "elu_prime"), ("delu", "delu_prime")]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["sigmoid", "sigmoid_prime", "sigmoid_prime_prime"],
+        ["tanh", "dtanh", "ddtanh"],
+        ["gelu", "gelu_grad", "gelu_grad_grad"],
+    ],
+)
+def test_a_first_derivative_beside_a_second_pairs_with_its_forward_and_with_the_second(names):
+    f, d1, d2 = names
+    assert sorted(pair_functions(names)) == sorted([(f, d1), (d1, d2)])
 
 
 def test_words_that_are_not_markers_pair_nothing():
@@ -61,9 +83,10 @@ def test_a_docstring_can_say_the_argument_is_the_output():
     assert says_output(lambda y: y, "y") and not says_output(lambda x: x, "x")
 
 
-def test_flags_are_booleans_named_for_a_derivative():
+def test_flags_are_switches_off_by_default_named_for_a_derivative():
     assert all(is_flag(n, False) for n in ("derivative", "deriv", "grad", "prime", "backward", "return_grad"))
-    assert not is_flag("training", False) and not is_flag("derivative", 0)
+    assert is_flag("derivative", 0) and is_flag("deriv", None)  # sigmoid(x, derivative=0), softsign(x, deriv=None)
+    assert not is_flag("training", False) and not is_flag("derivative", True) and not is_flag("derivative", 0.5)
 
 
 @pytest.mark.parametrize(

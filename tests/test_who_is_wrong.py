@@ -159,14 +159,14 @@ def test_verify_judges_the_users_code_not_torch_where_torch_is_off(monkeypatch):
     import actcheck
     from actcheck.verification import judging
 
-    real = judging._torch
+    real = judging.torch_values
 
-    def torch_off_at_two(act, params, x, u):
-        ref = dict(real(act, params, x, u))
+    def torch_off_at_two(act, params, x, u, dtype="float64"):
+        ref = dict(real(act, params, x, u, dtype))
         ref["forward"] = np.where(x == 2.0, ref["forward"] * 1.01, ref["forward"])
         return ref
 
-    monkeypatch.setattr(judging, "_torch", torch_off_at_two)
+    monkeypatch.setattr(judging, "torch_values", torch_off_at_two)
     derivative = lambda x: 1 / np.cosh(x) ** 2  # noqa: E731
     res = actcheck.check_pair(np.tanh, derivative, reference="tanh")
     assert res.passed, res.diagnosis

@@ -2,7 +2,9 @@
 
 Code is first called on the 1-D array of points. Code written for 2-D mini-batches
 (``axis=1``, ``X.shape`` unpacked) raises there and is called on a batch of rows (the
-points in the first, two other rows beside them); code
+points in the first, two other rows beside them); code written for column vectors (n, 1)
+is called on a column when asked (its 1-D values were wrong: ``.T`` and ``np.dot`` keep
+shapes that a 1-D array loses); code
 written for Python floats (``max(0, x)``, ``math.exp``) raises on both and is called
 element by element. What comes back must be real numbers of the input's shape: complex,
 object, string or wrongly shaped values are that quantity's failure.
@@ -10,11 +12,15 @@ object, string or wrongly shaped values are that quantity's failure.
 
 import numpy as np
 
-__all__ = ["BadValues", "AtPoint", "MODES", "VECTOR_MODES", "in_modes", "as_values"]
+__all__ = ["BadValues", "AtPoint", "MODES", "VECTOR_MODES", "COLUMNS", "FAULTS", "in_modes", "as_values"]
 
 MODES = ("array", "rows", "scalars")
 VECTOR_MODES = ("array", "rows")  # a vector activation couples its elements: never element by element
+COLUMNS = ("columns",)  # code written for (n, 1) columns, asked for when 1-D values are wrong
 _RETRY = (TypeError, ValueError, IndexError)  # what code meeting an input shape it was not written for raises
+# what the user's code may raise that is its own failure, not actcheck's: in the child process (where no Ctrl-C
+# arrives) every BaseException, KeyboardInterrupt included; in this process a real Ctrl-C must still stop
+FAULTS = (Exception, SystemExit)
 
 
 class BadValues(Exception):
@@ -30,7 +36,11 @@ class AtPoint(Exception):
 
 
 class _ScalarResult(Exception):
-    """An array went in and a single number came out: the function was written for scalars."""
+    """An array went in and a single number came out: the function was written for scalars, or reduces."""
+
+    def __init__(self, reduced):
+        super().__init__()
+        self.reduced = reduced  # a numpy scalar (np.max(x, 0)), not a Python number (return 1.0)
 
 
 def as_values(out, shape):
@@ -55,9 +65,12 @@ def as_values(out, shape):
         raise BadValues(f"returns {arr.dtype} values, not real numbers")
     if arr.shape != tuple(shape):
         if arr.ndim == 0:
-            raise _ScalarResult()
+            raise _ScalarResult(isinstance(out, np.generic | np.ndarray))
+        if arr.size == 1 and shape:  # np.ones(1) for an array: a constant that broadcasts where it is used
+            return np.full(shape, arr.reshape(()), dtype=np.float64)
         raise BadValues(f"returns shape {arr.shape} for an input of shape {tuple(shape)}")
-    return arr.astype(np.float64)
+    # float32/float16 kept as they are: the code's precision is what it is judged in
+    return arr if arr.dtype in (np.float32, np.float16) else arr.astype(np.float64)
 
 
 def in_modes(compute, inputs, modes=MODES, shape=None):
@@ -70,12 +83,21 @@ def in_modes(compute, inputs, modes=MODES, shape=None):
     shape = tuple(inputs["x"].shape if shape is None else shape)
     first = None
     for mode in modes:
+        if mode == "scalars" and isinstance(first, _ScalarResult) and first.reduced:
+            break  # an array in, one numpy number out: a reduction (np.max for np.maximum), not code for scalars
         try:
             return _run(mode, compute, inputs, shape), mode
+        except BadValues:
+            if first is None:
+                raise  # what the first layout returned is wrong: that is the answer, not a cue to retry
+            break  # a later layout's complaint would hide the first's
         except (*_RETRY, _ScalarResult) as e:
             first = first or e
     if isinstance(first, _ScalarResult):
-        raise BadValues("returns a single number for an array of points")
+        raise BadValues(
+            "returns a single number for an array of points (a reduction, np.max or np.sum, where an elementwise "
+            "np.maximum or np.add was meant?)"
+        )
     raise first
 
 
@@ -86,6 +108,8 @@ def _run(mode, compute, inputs, shape):
         # three rows, not one: code that mixes the rows of a batch (a sum over the wrong axis) shows it in row 0
         rows = {k: np.stack([v, v[::-1], -v]) for k, v in inputs.items()}
         return as_values(compute(rows), (3, *shape))[0]
+    if mode == "columns":
+        return as_values(compute({k: v.reshape(-1, 1) for k, v in inputs.items()}), (*shape, 1)).reshape(shape)
     flat = {k: v.ravel() for k, v in inputs.items()}
     out = np.empty(int(np.prod(shape)))
     for i in range(out.size):
@@ -93,7 +117,7 @@ def _run(mode, compute, inputs, shape):
             out[i] = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
         except (_ScalarResult, BadValues):
             raise
-        except Exception as e:
+        except FAULTS as e:
             if i == 0:
                 raise
             raise AtPoint(e, float(flat["x"][i]) if "x" in flat else None) from None

@@ -5,6 +5,7 @@ A file runs in a child process (``isolation.Child``); a namespace already loaded
 in this process. Either way the user's code answers and this side judges.
 """
 
+import inspect
 import math
 import os
 import re
@@ -12,10 +13,10 @@ import stat
 import types
 
 from ..errors import InputError
+from .candidate import Candidate, failed
 from .conventions import FunctionPair
-from .discovery import BACKWARD_METHODS
+from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
-from .judging import Candidate, failed, judge_elementwise
 from .naming import activation_for
 from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
@@ -23,11 +24,12 @@ from .params import check_known, torch_params, user_kw
 from .source import SourceError, python_units
 from .text import escaped, first_lines
 from .usercode import UserCode
-from .vector import judge_vector
+from .variants import judge
 
-__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT"]
+__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 60.0
+MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
 _SUFFIXES = (".py", ".ipynb")
 
 
@@ -47,9 +49,11 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
         with InProcess(UserCode.from_namespace(space, name)) as code:
             return _check(code, overrides, progress, where)
     file = _file(path)
-    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
-        raise InputError(f"the time limit must be a positive number of seconds, got {timeout!r}")
-    notebook = file.endswith(".ipynb")
+    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
+        raise InputError(
+            f"--timeout (the time limit) must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {timeout!r}"
+        )
+    notebook = file.lower().endswith(".ipynb")
     try:
         if not notebook:
             python_units(file)  # a syntax error is said at once, before any process starts
@@ -93,7 +97,7 @@ def _file(path):
         raise InputError(f"{shown} is a directory, not a Python file")
     if not stat.S_ISREG(mode):
         raise InputError(f"{shown} is not a regular file (a device, pipe or socket), not a Python file")
-    if not path.endswith(_SUFFIXES):
+    if not path.lower().endswith(_SUFFIXES):
         raise InputError(f"not a Python file or notebook (.py, .ipynb): {shown}")
     if not os.access(path, os.R_OK):
         raise InputError(f"cannot read {shown}: permission denied")
@@ -136,7 +140,7 @@ def _check(code, overrides, progress, where, reference=None):
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where)
     if not ready and not done:
-        raise InputError(_nothing_to_check(where, skipped))
+        raise InputError(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         done[cand.id] = _judge(code, cand)
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
@@ -147,7 +151,7 @@ def _check(code, overrides, progress, where, reference=None):
 
 def _set_up(code, p, overrides, reference):
     """A Candidate ready to judge, a Skipped, or the PairResult of a pair that failed being set up."""
-    act = reference or activation_for(p["name"])
+    act = reference or activation_for(p.get("called", p["name"]))
     cells = {k: v for k, v in p["cells"].items() if v is not None} or None
     cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"])
     cand.kw = user_kw(act, p["accepts"], overrides)
@@ -167,26 +171,30 @@ def _set_up(code, p, overrides, reference):
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
+    cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ()))
     return cand
 
 
 def _judge(code, cand):
     try:
-        if cand.act is not None and cand.act.kind == "vector":
-            return judge_vector(code, cand)
-        return judge_elementwise(code, cand)
+        return judge(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
 
 
-def _nothing_to_check(where, skipped):
+def _nothing_to_check(where, skipped, notes=()):
+    """One line: the file holds no pair (or every one was skipped), with the notes that may say why."""
     if not skipped:
-        return (
+        text = (
             f"{where} holds no activation pair (a forward with its derivative: NAME/NAME_backward, dNAME, "
             "NAME(x, derivative=False), or a class with forward and backward)"
         )
-    listed = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
-    return f"{where} holds no activation pair to check: skipped {listed}"
+    else:
+        text = f"{where} holds no activation pair to check: skipped " + "; ".join(
+            f"{s.name}: {s.reason}" for s in skipped
+        )
+    said = [n for n in notes if not n.startswith("printed on import")]
+    return text + (f" — notes: {'; '.join(said)}" if said else "")
 
 
 def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None):
@@ -202,10 +210,13 @@ def check_pair(forward, backward=None, reference=None, *, style=None, name=None,
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")
     if layer is not None:
-        fwd = "forward" if callable(getattr(layer, "forward", None)) else "__call__"
+        if not inspect.isclass(layer):
+            raise InputError(f"layer= takes a class (layer={type(layer).__name__}), not an instance of one")
+        fwd = forward_method(layer)
         bwd = next((m for m in BACKWARD_METHODS if callable(getattr(layer, m, None))), None)
-        if bwd is None:
-            raise InputError(f"{layer.__name__} has no backward method ({', '.join(BACKWARD_METHODS)})")
+        if fwd is None or bwd is None:
+            methods = ", ".join(BACKWARD_METHODS if fwd else FORWARD_METHODS)
+            raise InputError(f"{layer.__name__} has no {'backward' if fwd else 'forward'} method ({methods})")
         pair = ObjectPair(name or layer.__name__, layer, fwd, bwd)
     else:
         if not callable(forward) or not callable(backward):

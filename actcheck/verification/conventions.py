@@ -12,15 +12,15 @@ The pairs here: two functions (``FunctionPair``) and one function with a boolean
 argument is which comes from the parameters' names and, where they say nothing, from probing.
 """
 
-import inspect
-
 import numpy as np
 
+from . import calling
 from .calling import VECTOR_MODES, as_values, in_modes
-from .naming import CACHE, INPUT, OUTPUT, UPSTREAM, role, says_output
+from .naming import CACHE, INPUT, OUTPUT, RATE, UPSTREAM, role, says_output
+from .signatures import kw_for, needs, numeric_defaults, required
 from .text import one_line
 
-__all__ = ["Skip", "Pair", "FunctionPair", "FlagPair", "required", "number", "numeric_defaults", "many_inputs_reason"]
+__all__ = ["Skip", "Pair", "FunctionPair", "FlagPair", "many_inputs_reason", "roles", "linear_slot", "scaled", "PROBE"]
 
 PROBE = np.array([-3.0, -1.5, -0.5, 0.25, 0.75, 2.0, 4.0])
 _TARGETS = ("y", "t", "target", "targets", "label", "labels", "truth", "y_true", "true", "gt", "ground_truth")
@@ -29,43 +29,6 @@ _WEIGHTS = ("w", "weight", "weights", "b", "bias", "biases", "theta", "params", 
 
 class Skip(Exception):
     """Not an activation pair (a loss, a layer with weights, an abstract base): the one-line reason."""
-
-
-def required(fn):
-    """Names of the positional parameters without defaults (a bound method's self excluded)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return [p.name for p in params if p.default is inspect.Parameter.empty and p.kind in kinds]
-
-
-def number(v):
-    """A user's numeric value as a float (ints beyond float's range are ±inf); None for anything else."""
-    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-        return None
-    try:
-        return float(v)
-    except OverflowError:  # 10**400
-        return float("inf") if v > 0 else float("-inf")
-
-
-def numeric_defaults(fn):
-    """{name: float} for the parameters with numeric defaults that ``fn`` declares."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return {}
-    return {p.name: n for p in params if (n := number(p.default)) is not None}
-
-
-def kw_for(fn, kw):
-    try:
-        names = set(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return {}
-    return {k: v for k, v in kw.items() if k in names}
 
 
 def many_inputs_reason(names, what="forward"):
@@ -84,14 +47,35 @@ def first(out):
 
 
 def roles(names, probe_linear):
-    """Each backward argument's role: upstream, data (x, or f(x), or the cache), x or y."""
+    """Each backward argument's role: upstream, data (x, or f(x), or the cache), x, y, or a learning rate (0).
+
+    ``probe_linear(n, fixed)`` finds the argument of n the backward is linear in, the
+    arguments at ``fixed`` positions given those values.
+    """
+    kinds = [role(n) for n in names]
+    rate = {i: 0.0 for i, k in enumerate(kinds) if k == RATE}  # backward(output_error, learning_rate)
+    keep = [i for i in range(len(names)) if i not in rate]
+    if not rate:
+        return _roles(names, kinds, lambda: probe_linear(len(names), {}))
+    slot = lambda: probe_linear(len(names), rate)  # noqa: E731
+    found = _roles([names[i] for i in keep], [kinds[i] for i in keep], lambda: _index(keep, slot()))
+    out = ["rate"] * len(names)
+    for i, r in zip(keep, found, strict=True):
+        out[i] = r
+    return out
+
+
+def _index(keep, slot):
+    return None if slot is None else keep.index(slot)
+
+
+def _roles(names, kinds, probe):
     if len(names) <= 1:
         return ["data"] * len(names)
-    kinds = [role(n) for n in names]
     if len(names) == 2 and set(kinds) == {OUTPUT, INPUT}:
         return ["y" if k == OUTPUT else "x" for k in kinds]
     ups = [i for i, k in enumerate(kinds) if k == UPSTREAM]
-    up = ups[0] if ups else probe_linear(len(names))
+    up = ups[0] if ups else probe()
     if up is None:
         raise Skip(f"backward takes {', '.join(names)}: cannot tell which is the upstream gradient")
     if len(names) == 2:
@@ -124,6 +108,7 @@ class Pair:
 
     def __init__(self, name):
         self.name = name
+        self.called = name  # the name that says which activation it is
         self.roles = []
         self.cache = False  # the forward returns (A, cache)
         self.notes = []
@@ -153,7 +138,7 @@ class Pair:
             in_modes(run, {"x": PROBE.copy()}, self.modes())
         except NotImplementedError:
             raise Skip("abstract: forward raises NotImplementedError") from None
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             pass  # judged, with its message, when the pair is checked
         self.returns = seen[-1] if seen else None
         self.cache = isinstance(self.returns, tuple) and len(self.returns) == 2
@@ -191,7 +176,7 @@ class FunctionPair(Pair):
         names = required(self.g)
         if not names:
             raise Skip("backward takes no input")
-        self.roles = roles(names, lambda n: linear_slot(lambda a: self.g(*a), n))
+        self.roles = roles(names, lambda n, fixed: linear_slot(lambda a: self.g(*a), n, fixed))
         self.convention = "upstream" if "upstream" in self.roles else "derivative"
         if "data" in self.roles:
             self.data_param, self.data_fn = names[self.roles.index("data")], self.g
@@ -210,7 +195,7 @@ class FunctionPair(Pair):
             if r == "data":
                 args.append(out[1] if with_cache else y if at_y else x)
             else:
-                args.append({"upstream": u, "y": y, "x": x}[r])
+                args.append({"upstream": u, "y": y, "x": x, "rate": 0.0}[r])
         gkw = kw_for(self.g, kw)
         if with_cache:
             return self._with_cache(args, x, gkw)
@@ -247,6 +232,10 @@ class FunctionPair(Pair):
     def accepts(self):
         return sorted(numeric_defaults(self.f) | numeric_defaults(self.g))
 
+    def shared(self):
+        """The parameters both functions take: what a second value of is tried at."""
+        return sorted(numeric_defaults(self.f).keys() & numeric_defaults(self.g).keys())
+
 
 class FlagPair(Pair):
     """One function with a boolean switch: f(x) is the forward, f(x, derivative=True) the derivative."""
@@ -266,7 +255,7 @@ class FlagPair(Pair):
         self.roles = ["data"]
         self.data_param, self.data_fn = names[0], self.f
         self.probe_forward(kw)
-        return numeric_defaults(self.f)
+        return numeric_defaults(self.f, but=(self.flag,))
 
     def forward_raw(self, x, kw):
         return self.f(x, **kw_for(self.f, kw))
@@ -286,7 +275,10 @@ class FlagPair(Pair):
         return name if quantity == "forward" else f"{name}(x, {self.flag}=True)"
 
     def accepts(self):
-        return sorted(numeric_defaults(self.f))
+        return sorted(numeric_defaults(self.f, but=(self.flag,)))
+
+    def shared(self):
+        return self.accepts()
 
 
 def copy(x):
@@ -295,21 +287,26 @@ def copy(x):
 
 def _instance(cls):
     """An instance of a namespace class, for its instance methods."""
-    needs = required(cls)
-    if needs:
-        raise Skip(f"constructor needs {', '.join(needs)} (no defaults)")
+    wanted = needs(cls)
+    if wanted:
+        raise Skip(f"constructor needs {', '.join(wanted)} (no defaults)")
     return cls()
 
 
-def linear_slot(g, n):
-    """The argument ``g`` is linear in (the upstream gradient), found by probing; None when none is."""
+def linear_slot(g, n, fixed=None):
+    """The argument ``g`` is linear in (the upstream gradient), found by probing; None when none is.
+
+    Arguments at the ``fixed`` positions get those values (a learning rate) and are not tried.
+    """
+    fixed = fixed or {}
     rng = np.random.default_rng(3)
-    for slot in range(n):
+    for slot in (i for i in range(n) if i not in fixed):
         base = [np.abs(rng.normal(1.0, 0.3, PROBE.size)) + 0.1 if i == slot else PROBE.copy() for i in range(n)]
+        base = [fixed.get(i, a) for i, a in enumerate(base)]
         double = [a * 2 if i == slot else a for i, a in enumerate(base)]
         try:
             one, two = (np.asarray(g(args), dtype=float) for args in (base, double))
-        except (Exception, SystemExit):
+        except calling.FAULTS:
             continue
         if one.shape == two.shape and np.any(one != 0) and np.allclose(two, 2 * one, rtol=1e-9, atol=1e-12):
             return slot

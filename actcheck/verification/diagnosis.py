@@ -43,6 +43,15 @@ def _num(v):
     return f"{v:.6g}"
 
 
+def _two(a, b):
+    """Two values with the digits that tell them apart (10507 and 10507.0099, not 10507 twice)."""
+    for digits in (6, 9, 12, 17):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb or a == b or (a != a and b != b):
+            break
+    return sa, sb
+
+
 def overflow_boundary(fn, x_ok, x_bad, rounds=12, n=33):
     """The boundary between a point where ``fn`` is finite and one where it is not, narrowed by evaluating
     ``fn`` at ``n`` points at once ``rounds`` times (32^12 narrows any float64 interval to its last bits)."""
@@ -71,14 +80,26 @@ def _non_finite(e, what, vals, ref, fn, sources):
     side = "<" if (xs < 0).all() else ">" if (xs > 0).all() else None
     if side is None:
         return f"{what} gives inf/nan at {bad.sum()} points where the reference is finite (x = {_num(xs[0])} …)"
-    ok = e.x[~bad & np.isfinite(vals)]
+    finite = ~bad & np.isfinite(vals)
+    ok = e.x[finite]
     ok = ok[ok < xs.min()] if side == ">" else ok[ok > xs.max()]
+    if not _right_before(e.x, finite, vals, ref, ok, side):
+        return None  # wrong where it is finite too: the formula, not an overflow
     edge = xs.min() if side == ">" else xs.max()
     if fn is not None and ok.size:
         near = ok.max() if side == ">" else ok.min()
         edge = overflow_boundary(fn, near, edge)
     source = f" ({sources})" if sources else ""
     return f"{what} overflows for x {side} {edge:.6g}{source}"
+
+
+def _right_before(x, finite, vals, ref, ok, side, n=5):
+    """Are the values at the ``n`` finite points nearest the overflow right?"""
+    if not ok.size:
+        return True
+    near = np.sort(ok)[-n:] if side == ">" else np.sort(ok)[:n]
+    at = np.isin(x, near) & finite
+    return bool(_close(vals[at], ref[at], rtol=1e-7, atol=1e-7).all())
 
 
 # what a forward computes when its parentheses are left out, per activation: (value, as written, as meant)
@@ -99,6 +120,27 @@ def _missing_parentheses(e, vals, ref, what):
     if use.sum() < 3 or not _close(vals[use], expected[use], rtol=1e-9, atol=1e-12).all():
         return None
     return f"forward is {written}: parentheses missing, {meant} was meant"
+
+
+# other definitions that go by the same name: (value, what it is, torch's definition)
+_OTHER_DEFINITIONS = {
+    "hardsigmoid": (lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0), "Keras's hard_sigmoid, clip(0.2x + 0.5, 0, 1)",
+                    "clip(x/6 + 1/2, 0, 1)"),
+    "threshold": (lambda x: (x > 0) * 1.0, "a step (a perceptron's threshold): 1 for x > 0, else 0",
+                  "x where x > threshold, else value"),
+}  # fmt: skip
+
+
+def _another_definition(e, vals, ref, what):
+    if what != "forward" or e.act not in _OTHER_DEFINITIONS:
+        return None
+    form, written, torch_form = _OTHER_DEFINITIONS[e.act]
+    if not _close(vals, form(e.x), rtol=1e-9, atol=1e-12).all():
+        return None
+    return (
+        f"forward is {written}: another definition under the same name (torch's {e.act} is {torch_form}); "
+        "give it another name to have it checked by finite differences of its own forward"
+    )
 
 
 def _ignores_upstream(e):
@@ -134,14 +176,16 @@ def _only_at_kinks(e, vals, ref, what):
     i = np.flatnonzero(bad)[0]
     k = e.x[i]
     name = "f'" if what == "backward" else "f"
-    yours, theirs = _num(vals[i]), _num(ref[i])
+    yours, theirs = _two(vals[i], ref[i])
     return f"mismatch only at the kink x = {_num(k)}: your {name}({_num(k)}) = {yours}, {e.ref} uses {theirs}"
 
 
 def _all_zero(e, vals, ref, what):
     if what != "backward" or not np.all(vals[np.isfinite(vals)] == 0) or np.all(ref == 0):
         return None
-    return "backward returns 0 everywhere: an operator-precedence slip? (s * 1 - s is 0; s * (1 - s) was meant)"
+    if e.act == "sigmoid":  # s * (1 - s) written s * 1 - s
+        return "backward returns 0 everywhere: an operator-precedence slip? (s * 1 - s is 0; s * (1 - s) was meant)"
+    return "backward returns 0 everywhere"
 
 
 def _constant_factor(e, vals, ref, what):
@@ -185,7 +229,8 @@ def _one_side(e, vals, ref, what):
         return None
     yours, theirs = np.unique(vals[bad]), np.unique(ref[bad])
     if yours.size == 1 and theirs.size == 1:
-        return f"{what} wrong only{side}: yours is {_num(yours[0])} there, {e.ref} {_num(theirs[0])}"
+        a, b = _two(yours[0], theirs[0])
+        return f"{what} wrong only{side}: yours is {a} there, {e.ref} {b}"
     return f"{what} wrong only{side}"
 
 
@@ -196,23 +241,22 @@ def _worst(e, vals, ref, what):
     with np.errstate(all="ignore"):
         err = np.nan_to_num(np.abs(vals - ref), nan=np.inf)
     i = int(np.argmax(np.where(bad, err, -1)))
-    return (
-        f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: "
-        f"yours {_num(vals[i])}, {e.ref} {_num(ref[i])}"
-    )
+    a, b = _two(vals[i], ref[i])
+    return f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: yours {a}, {e.ref} {b}"
 
 
 _RULES = (_only_at_kinks, _all_zero, _missing_square, _at_output, _constant_factor, _one_side)
 
 
-def diagnose(e, forward_fn=None, backward_fn=None, warned=()):
-    """Sentences naming what is wrong (empty when nothing is)."""
+def diagnose(e, forward_fn=None, backward_fn=None, warned=None):
+    """Sentences naming what is wrong (empty when nothing is); ``warned`` names the numpy functions that warned,
+    per side ({"forward": {"np.exp"}, "backward": ...})."""
     out = []
-    source = ", ".join(sorted({w for w in warned if w.startswith("np.")}))
     for what, vals, ref, fn in (("forward", e.fwd, e.fwd_ref, forward_fn), ("backward", e.d, e.d_ref, backward_fn)):
+        source = ", ".join(sorted(w for w in (warned or {}).get(what, ()) if w.startswith("np.")))
         if vals is None or ref is None:
             continue
-        slip = _missing_parentheses(e, vals, ref, what)
+        slip = _missing_parentheses(e, vals, ref, what) or _another_definition(e, vals, ref, what)
         if slip:
             out.append(slip)
             continue

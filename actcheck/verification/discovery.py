@@ -1,21 +1,27 @@
 """Finding the pairs in a user's namespace: functions paired by name, flag functions, objects, namespaces.
 
-Only what the user's file (or notebook, or kernel) defines counts; imported names do not.
-Classes that cannot be an activation by their signatures alone — a constructor needing
-arguments without defaults, a forward taking targets or weights — are listed as skipped
-with a reason here; the rest (abstract bases) when they are first called.
+What the user's file (or notebook, or kernel) defines counts — decorated functions too
+(``np.vectorize``, ``lru_cache``, a wrapper without ``functools.wraps``); an imported or
+assigned forward (``tanh = np.tanh``, ``from scipy.special import expit as sigmoid``) counts
+only beside a derivative the file defines. A derivative with no forward, and classes that
+cannot be an activation by their signatures alone — a constructor needing arguments without
+defaults, a forward taking targets or weights — are listed as skipped with a reason here;
+the rest (abstract bases) when they are first called.
 """
 
 import inspect
 
-from .conventions import FlagPair, FunctionPair, many_inputs_reason, required
-from .naming import base_name, is_flag, pair_functions
+from .conventions import FlagPair, FunctionPair, many_inputs_reason
+from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
 from .objects import ObjectPair
+from .signatures import needs, required, signature, underlying
 from .source import cell_of
 
-__all__ = ["discover", "BACKWARD_METHODS"]
+__all__ = ["discover", "forward_method", "BACKWARD_METHODS", "FORWARD_METHODS"]
 
-BACKWARD_METHODS = ("backward", "gradient", "derivative", "grad", "prime", "deriv", "derivate")
+FORWARD_METHODS = ("forward", "forward_propagate", "forward_prop", "fprop", "activate", "__call__")
+BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_prop", "bprop", "gradient",
+                    "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
 
 
 def _own(obj, module_name):
@@ -23,8 +29,15 @@ def _own(obj, module_name):
 
 
 def _cell(fn):
-    code = getattr(inspect.unwrap(fn) if callable(fn) else fn, "__code__", None)
+    code = getattr(underlying(fn) if callable(fn) else fn, "__code__", None)
     return cell_of(code.co_filename) if code is not None else None
+
+
+def _is_function(obj):
+    """A function, or a function behind a decorator (np.vectorize, lru_cache, a wrapper)."""
+    if inspect.isfunction(obj):
+        return True
+    return callable(obj) and not inspect.isclass(obj) and inspect.isfunction(underlying(obj))
 
 
 def _functions_in(space, module_name, in_class=False):
@@ -32,37 +45,58 @@ def _functions_in(space, module_name, in_class=False):
     out = {}
     for key, obj in space.items():
         fn = obj.__func__ if isinstance(obj, staticmethod | classmethod) else obj
-        if inspect.isfunction(fn) and (in_class or _own(fn, module_name)):
+        if _is_function(fn) and (in_class or _own(underlying(fn), module_name)):
             out[key] = obj if in_class else fn
     return out
 
 
-def _function_pairs(funcs, owner=None, prefix=""):
-    """FunctionPairs and FlagPairs among ``funcs`` (a class namespace when ``owner`` is given)."""
+def _aliases(space, module_name, own):
+    """name -> callable for forwards the file imports or assigns rather than defines (tanh = np.tanh)."""
+    return {
+        k: v for k, v in space.items()
+        if k not in own and not k.startswith("_") and callable(v) and not inspect.isclass(v)
+        and not _own(underlying(v), module_name) and activation_for(k) is not None
+    }  # fmt: skip
+
+
+def _function_pairs(funcs, owner=None, prefix="", aliases=None):
+    """FunctionPairs and FlagPairs among ``funcs`` (a class namespace when ``owner`` is given), and the names used."""
+    aliases = aliases or {}
+    every = {**funcs, **aliases}
     pairs, used, names = [], set(), {}
-    for fname, gname in pair_functions(list(funcs)):
+    for fname, gname in pair_functions(list(every)):
+        if gname in aliases:
+            continue  # a pair of imported names is the library's, not the file's
         base = prefix + base_name(fname)
         name = base if base not in names else f"{base} ({gname})"
         names[name] = True
-        f, g = (_unwrap(funcs[n], owner) for n in (fname, gname))
-        bound = owner if _needs_instance(funcs[fname]) or _needs_instance(funcs[gname]) else None
+        f, g = (_unwrap(every[n], owner) for n in (fname, gname))
+        bound = owner if _needs_instance(every[fname]) or _needs_instance(every[gname]) else None
         pairs.append(FunctionPair(name, f, g, owner=bound, attrs=(fname, gname)))
         pairs[-1].cells = {"forward": _cell(f), "backward": _cell(g)}
         used |= {fname, gname}
     for key, obj in funcs.items():
         fn = _unwrap(obj, owner)
-        if key in used:
+        sig = signature(fn)
+        if key in used or sig is None:
             continue
-        try:
-            params = inspect.signature(fn).parameters.values()
-        except (TypeError, ValueError):
-            continue
-        flag = next((p.name for p in params if is_flag(p.name, p.default)), None)
+        flag = next((p.name for p in sig.parameters.values() if is_flag(p.name, p.default)), None)
         if flag:
             pair = FlagPair(prefix + key, fn, flag, owner=owner if _needs_instance(obj) else None, attr=key)
             pair.cells = {"forward": _cell(fn), "backward": _cell(fn)}
             pairs.append(pair)
-    return pairs
+            used.add(key)
+    return pairs, used
+
+
+def _unpaired(funcs, used):
+    """(name, reason) for each function named as a known activation's derivative that has no forward beside it."""
+    out = []
+    for key in funcs:
+        stems = [s for s in derivative_stems(key) if activation_for(s) is not None]
+        if key not in used and stems and activation_for(key) is None:
+            out.append((key, f"a derivative with no forward: no {stems[0]} is defined beside it"))
+    return out
 
 
 def _unwrap(obj, owner):
@@ -81,39 +115,57 @@ def _defines_call(cls):
     return any("__call__" in vars(k) for k in cls.__mro__[:-1])
 
 
-def _object_pair(cname, cls, classes):
-    """An ObjectPair for a class with a forward and a backward-like method, or a (name, reason) to skip it."""
-    fwd = "forward" if callable(getattr(cls, "forward", None)) else "__call__" if _defines_call(cls) else None
-    bwd = next((m for m in BACKWARD_METHODS if callable(getattr(cls, m, None))), None)
-    if fwd is None or bwd is None:
-        return None
-    method = inspect.getattr_static(cls, fwd)
+def forward_method(cls):
+    """The method that is a class's forward (forward, fprop, activate, __call__...), or None."""
+    for m in FORWARD_METHODS:
+        if m == "__call__" and _defines_call(cls) or m != "__call__" and callable(getattr(cls, m, None)):
+            return m
+    return None
+
+
+def _object_pairs(cname, cls, classes):
+    """ObjectPairs for a class with a forward and backward-like methods (one each), or a (name, reason) to skip it."""
+    fwd = forward_method(cls)
+    bwds = [m for m in BACKWARD_METHODS if callable(getattr(cls, m, None))]
+    if fwd is None or not bwds:
+        return []
+    static = isinstance(inspect.getattr_static(cls, fwd), staticmethod)
     names = required(getattr(cls, fwd))
-    names = names if isinstance(method, staticmethod) else names[1:]
+    ctx = static and names[:1] == ["ctx"]  # torch.autograd.Function's shape
+    names = names[1:] if ctx or not static else names
     if len(names) > 1 or "loss" in cname.lower() and len(names) != 1:
         return cname, many_inputs_reason(names)
-    needs = required(cls)
-    if needs:
-        return cname, f"constructor needs {', '.join(needs)} (no defaults)"
+    wanted = needs(cls)
+    if wanted:
+        return cname, f"constructor needs {', '.join(wanted)} (no defaults)"
     subclassed = any(other is not cls and issubclass(other, cls) for other in classes)
-    pair = ObjectPair(cname, cls, fwd, bwd, subclassed)
-    pair.cells = {"forward": _cell(getattr(cls, fwd)), "backward": _cell(getattr(cls, bwd))}
-    return pair
+    pairs = []
+    for i, bwd in enumerate(bwds):
+        pair = ObjectPair(cname if i == 0 else f"{cname}.{bwd}", cls, fwd, bwd, subclassed, ctx)
+        pair.cells = {"forward": _cell(getattr(cls, fwd)), "backward": _cell(getattr(cls, bwd))}
+        pairs.append(pair)
+    return pairs
 
 
 def discover(namespace, module_name):
     """(pairs, skipped): every candidate pair in ``namespace``, and (name, reason) for what is not one."""
-    pairs = _function_pairs(_functions_in(namespace, module_name))
-    skipped = []
+    funcs = _functions_in(namespace, module_name)
+    pairs, used = _function_pairs(funcs, aliases=_aliases(namespace, module_name, funcs))
+    skipped = _unpaired(funcs, used)
     classes = [c for c in namespace.values() if inspect.isclass(c) and _own(c, module_name)]
     for cname, cls in namespace.items():
         if cls not in classes:
             continue
-        found = _object_pair(cname, cls, classes)
+        found = _object_pairs(cname, cls, classes)
         if isinstance(found, tuple):
             skipped.append(found)
-        elif found is not None:
-            pairs.append(found)
-        else:
-            pairs.extend(_function_pairs(_functions_in(vars(cls), module_name, True), cls, cname + "."))
+            found = []
+        pairs.extend(found)
+        # methods pairing among themselves (Activations.relu, a network's sigmoid/sigmoid_prime), the object's aside
+        taken = {p.fwd for p in found} | {p.bwd for p in found}
+        methods = {k: v for k, v in _functions_in(vars(cls), module_name, True).items() if k not in taken}
+        for pair in _function_pairs(methods, cls, cname + ".")[0]:
+            if activation_for(pair.name.split(".")[-1]) is None:
+                pair.called = cname  # Sigmoid's f and df are the sigmoid
+            pairs.append(pair)
     return pairs, skipped

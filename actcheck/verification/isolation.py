@@ -2,9 +2,10 @@
 
 The child has its stdin closed, its stdout and stderr sent to a file that is never shown,
 a session of its own (so the whole process group, threads and grandchildren included, is
-ended at once), and a time budget for the whole file: the time spent waiting for it. If it
-dies while running a pair (``os._exit``, a crash), that request fails and the next one
-starts a fresh child.
+ended at once; on Linux what left the group too, ``reaping``), and a time budget for the
+whole file: the time spent waiting for it. If it dies while running a pair (``os._exit``, a
+crash), that request fails and the next one starts a fresh child. Requests are numbered
+and a reply must carry its request's number.
 """
 
 import os
@@ -16,6 +17,7 @@ import tempfile
 import time
 
 from ..errors import InputError
+from .reaping import end_descendants
 from .wire import Closed, receive, send
 from .worker import BOOT
 
@@ -33,20 +35,20 @@ class LoadFailed(Exception):
 
 
 class Died(Exception):
-    """The child process ended while answering a request."""
+    """The child process ended (or broke the protocol) while answering a request."""
 
-    def __init__(self, status):
-        super().__init__(ended(status))
+    def __init__(self, status, how=None):
+        super().__init__(how or ended(status))
         self.status = status
 
 
 def ended(status):
-    """How a process ended, in words."""
+    """How a process ended, in words (after "your code")."""
     if status is not None and status < 0:
         try:
-            return f"killed by {signal.Signals(-status).name}"
+            return f"was killed by {signal.Signals(-status).name}"
         except ValueError:
-            return f"killed by signal {-status}"
+            return f"was killed by signal {-status}"
     return f"ended the process (exit status {status}: os._exit or a crash)"
 
 
@@ -59,6 +61,7 @@ class Child:
         self.proc = self.log = None
         self.loaded = None
         self.sent = time.monotonic()
+        self.seq = 0  # the number of the request last sent
         self.inspections, self.ready = {}, set()  # to set pairs up again in a new child
 
     def __enter__(self):
@@ -102,8 +105,9 @@ class Child:
 
     def _send(self, msg):
         self.sent = time.monotonic()
+        self.seq += 1
         try:
-            send(self.to_child, msg)
+            send(self.to_child, {**msg, "seq": self.seq})
         except BrokenPipeError:
             pass  # it has died: receiving says how
 
@@ -128,6 +132,9 @@ class Child:
         finally:
             waited = time.monotonic() - self.sent
         self.remaining -= min(reply.get("seconds", waited), waited)
+        if reply.get("seq") != self.seq:  # never, unless something but the child wrote on the wire
+            self.close()
+            raise Died(None, f"answered out of turn (request {self.seq}, reply {reply.get('seq')})")
         if "fault" in reply:
             raise RuntimeError(f"actcheck's worker failed: {reply['fault']}")
         return reply
@@ -162,8 +169,9 @@ class Child:
     def inspect(self, pid, kw, vector=False):
         return self.request({"op": "inspect", "id": pid, "kw": kw, "vector": vector})
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        return self.request({"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities})
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
+        return self.request(msg)
 
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit."""
@@ -185,6 +193,7 @@ class Child:
                 self.proc.wait(timeout=0.5)
             except (OSError, subprocess.TimeoutExpired):
                 pass
+            end_descendants(self.proc.pid)  # grandchildren in sessions of their own (it is their subreaper)
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)  # its threads and grandchildren too
             except (ProcessLookupError, PermissionError):
@@ -222,5 +231,5 @@ class InProcess:
     def inspect(self, pid, kw, vector=False):
         return self.code.inspect(pid, kw, vector)
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        return self.code.evaluate(pid, kw, x, upstream, quantities)
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        return self.code.evaluate(pid, kw, x, upstream, quantities, modes)

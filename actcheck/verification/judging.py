@@ -4,152 +4,61 @@ The user's code answers through ``code`` (a child process, or this one), torch o
 differences of the user's own forward answer here, and points are compared as the engine
 compares them (``result.close``): |yours - reference| <= atol + rtol*|reference|, nan equal
 to nan and an infinity to the same infinity, in float64, with rtol = atol = 1e-7 against
-torch and rtol = 1e-6, atol = 1e-7 against finite differences.
+torch and rtol = 1e-6, atol = 1e-7 against finite differences. Code that returns float32
+(float16) is judged in that dtype: at the points it holds, beside torch in it with its
+tolerances, or beside finite differences with longer steps and rtol = atol = 1e-3 (3e-2).
 """
-
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from .candidate import answers, failed, ref_key
+from .inference import describe_change, infer
+from .naming import INPUT, role
 from .outcome import PairResult
-from .params import describe_change, infer
-from .text import first_lines, one_line
+from .references import finite_differences, in_precision, points, precision, remote, tolerances, torch_values
+from .text import one_line
 
-__all__ = ["Candidate", "judge_elementwise", "failed", "reading", "answers", "N_RANDOM", "SEED"]
+__all__ = ["judge_elementwise", "reading"]
 
-N_RANDOM = 200
-SEED = 12345
 _QUANTITIES = ("forward", "derivative", "vjp")
-
-
-@dataclass
-class Candidate:
-    """A pair ready to be judged: how to call it, what to compare it with, with which parameters."""
-
-    id: str
-    name: str  # as the code names it: a function's base name, Class, Class.method
-    label: str  # as shown: with its notebook cells
-    act: object  # the known activation, or None (checked against finite differences)
-    info: dict  # how the code is called (from inspect)
-    kw: dict  # keyword arguments for the user's code
-    params: dict  # torch's parameters
-    fixed: set  # parameters the user's code declares or --param sets: never inferred
-    cells: dict | None = None
-    notes: list = field(default_factory=list)
-    accepts: set = field(default_factory=set)  # the code's own parameter names
-
-    guess: str = "derivative"  # the convention the signatures suggest, before anything runs
-
-    @property
-    def style(self):
-        return self.info.get("convention") or self.guess
-
-
-class Answers:
-    """What the user's code answered, with what it printed and warned kept as notes."""
-
-    def __init__(self, reply, notes):
-        self.values, self.errors = reply["values"], reply["errors"]
-        self.cache_fix = reply.get("cache_fix")
-        for n in reply.get("notes", []):
-            _add(notes, n)
-        for w in reply.get("warned", []):
-            if not w.startswith("underflow"):  # rounding to a subnormal or 0 is what floats do in the tails
-                _add(notes, f"your code warned: {w}")
-        if reply.get("printed", "").strip():
-            _add(notes, f"printed: {first_lines(reply['printed'])}", prefix="printed: ")
-        self.sources = {"np." + w.rsplit(" in ", 1)[1].strip() for w in reply.get("warned", []) if " in " in w}
-
-
-def _add(notes, note, prefix=None):
-    if note in notes or (prefix and any(n.startswith(prefix) for n in notes)):
-        return
-    notes.append(note)
-
-
-def _points(act, params):
-    from ..dtypes import DTYPES
-    from ..grids import default_grid, random_points
-
-    if act is None:
-        # evenly spread: finite differences skip the points within their step of a kink, and most of the
-        # log-uniform points torch is asked at are tiny, beside the kink at 0 that many activations have
-        rng_pts = np.random.default_rng(SEED).uniform(-30.0, 30.0, N_RANDOM)
-        base = [0.0, 1e-300, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 20.0, 100.0]
-        grid = np.unique(np.concatenate([base, -np.asarray(base)]))
-    else:
-        rng_pts = random_points(N_RANDOM, seed=SEED, lo=-30.0, hi=30.0)
-        grid = default_grid(act, params, DTYPES["float64"])
-    x = np.unique(np.concatenate([grid, rng_pts]))
-    return x, np.random.default_rng(SEED).uniform(-2.0, 2.0, x.size)
-
-
-def answers(code, cand, x, u, quantities, notes):
-    """What the user's code answers for ``quantities`` at x (upstream u); its notes added to ``notes``."""
-    return Answers(code.evaluate(cand.id, cand.kw, x, u, list(quantities)), notes)
-
-
-def _tolerances(act):
-    from ..dtypes import DTYPES, comparison_tolerances, tolerances
-
-    f64 = DTYPES["float64"]
-    if act is None:
-        return comparison_tolerances("finite_difference", f64.rtol, f64.atol, f64)
-    return tolerances(f64, act)[:2]
-
-
-def failed(cand, diagnosis, notes=None, reference=None):
-    """A PairResult for a pair that could not be evaluated (it raised, exited, or returned no numbers)."""
-    act = cand.act
-    return PairResult(
-        cand.label, cand.style, reference or _ref_key(act), False, {}, diagnosis, list(notes or cand.notes),
-        activation=act.name if act else None, params=dict(cand.params), cells=cand.cells,
-    )  # fmt: skip
-
-
-def _ref_key(act):
-    return "torch" if act is not None else "finite_difference"
-
-
-def _torch(act, params, x, u):
-    from ..dtypes import DTYPES
-    from ..opinions import torch_reverse
-    from ..opinions.answer import Ask
-
-    return torch_reverse.answer(Ask(act, params, x, DTYPES["float64"], upstream=u)).values
 
 
 def judge_elementwise(code, cand):
     """Check an elementwise pair at its points; return its PairResult."""
     from ..result import close
 
-    act, params, notes = cand.act, dict(cand.params), list(cand.notes)
-    rtol, atol = _tolerances(act)
-    same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
+    act, params, notes, rejected = cand.act, dict(cand.params), list(cand.notes), None
     wanted = _QUANTITIES + (("derivative@y", "vjp@y") if cand.info.get("data") else ())
-    x, u = _points(act, params)
+    x, u = points(act, params)
     got = answers(code, cand, x, u, wanted, notes)
+    dtype = precision(got.dtypes)
+    rtol, atol = tolerances(act, dtype)
+    if dtype != "float64":  # same dtype on both sides: float32 code beside torch in float32, at float32 points
+        notes.append(f"returns {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
+        x, u = in_precision(x, u, dtype)
+        got = answers(code, cand, x, u, wanted, notes)
+    same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
     if act is not None:
         try:
-            ref = _torch(act, params, x, u)
+            ref = torch_values(act, params, x, u, dtype)
         except Exception as e:  # torch refusing parameters the code declares (an infinite slope...)
             return failed(cand, [f"torch cannot evaluate {act.name} with {params}: {one_line(e)}"], notes)
         if not same(got.values["forward"], ref["forward"]).all():
-            better = infer(act, params, cand.fixed, x, got.values["forward"], same)
+            better, rejected = infer(act, params, cand.fixed, x, got.values["forward"], same)
             if better is not None:
                 notes.append(
                     f"forward hard-codes {describe_change(act, params, better)}: checked against torch with "
                     + ", ".join(f"{k} = {v!r}" for k, v in better.items() if params.get(k) != v)
                 )
                 params = better
-                x, u = _points(act, params)
+                x, u = in_precision(*points(act, params), dtype)
                 got = answers(code, cand, x, u, wanted, notes)
-                ref = _torch(act, params, x, u)
+                ref = torch_values(act, params, x, u, dtype)
     else:
-        ref = _finite_differences(code, cand, x, u, notes)
+        ref = finite_differences(code, cand, x, u, notes, dtype)
     skip = ref.get("skip", False)
 
     def right(suffix):
@@ -165,7 +74,10 @@ def judge_elementwise(code, cand):
         result = failed(cand, [problem], notes)
         result.params = params
         return result
-    return _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol))
+    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol), dtype)
+    if rejected and not result.passed:
+        result.diagnosis.insert(0, rejected)  # a sign slip or a forgotten slope, not another parameter
+    return result
 
 
 def reading(cand, right, notes):
@@ -188,14 +100,15 @@ def reading(cand, right, notes):
         notes.append(f"checked in the output convention: its parameter {param} is the activation's output f(x)")
         return "@y", None
     if not as_x and as_y:
+        reads = "reads as the input x" if role(param) == INPUT else "does not say it is the output"
         return "", (
             f"{cand.info.get('call') or 'backward'} evaluates f' at f(x): right only if called with the activation's "
-            f"output (its parameter {param} reads as the input x; name it y, or say so in its docstring)"
+            f"output (its parameter {param} {reads}; name it y, or say so in its docstring)"
         )
     return "", None
 
 
-def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
+def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, dtype):
     from ..result import close
     from .diagnosis import Evidence, diagnose
 
@@ -211,7 +124,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         errs[key] = float(err.max()) if err.size else 0.0
         bad[key] = ~(good | skip)
     if act is not None:
-        _settle(act, params, x, u, mine, ref, bad, notes)
+        _settle(act, params, x, u, mine, ref, bad, notes, dtype)
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -232,15 +145,15 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol):
         ref_name = "torch" if act is not None else "finite differences"
         ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, u, kinks, d_at_out, ref_name,
                       act.name if act is not None else None)  # fmt: skip
-        diagnosis += diagnose(ev, _remote(code, cand, "forward"), _remote(code, cand, "derivative"), got.sources)
+        diagnosis += diagnose(ev, remote(code, cand, "forward"), remote(code, cand, "derivative"), got.sources)
     return PairResult(
-        cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, _ref_key(act), ok,
+        cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, ref_key(act), ok,
         errs, diagnosis, notes, [] if ok else _worst_points(x, u, mine, ref, bad), activation=act.name if act else None,
         params=params, cells=cand.cells,
     )  # fmt: skip
 
 
-def _settle(act, params, x, u, mine, ref, bad, notes):
+def _settle(act, params, x, u, mine, ref, bad, notes, dtype):
     """Where yours and torch disagree, the exact value decides: yours within 1 ULP of it is right, torch or not.
 
     Clears those points in ``bad`` and says where torch was the one off.
@@ -253,7 +166,7 @@ def _settle(act, params, x, u, mine, ref, bad, notes):
         if not idx.size:
             continue
         sides = {"yours": mine[key][idx], "torch": ref[key][idx]}
-        _, ulp = arbitrate(act, params, x[idx], DTYPES["float64"], key, sides, u[idx] if key == "vjp" else None)
+        _, ulp = arbitrate(act, params, x[idx], DTYPES[dtype], key, sides, u[idx] if key == "vjp" else None)
         right = ulp["yours"] <= 1
         if right.any():
             b[idx[right]] = False
@@ -266,39 +179,6 @@ def _settle(act, params, x, u, mine, ref, bad, notes):
 
 def _in_output(notes):
     return any(n.startswith("checked in the output convention") for n in notes)
-
-
-def _remote(code, cand, quantity):
-    """The user's forward or derivative as a function of points (for diagnoses that probe further)."""
-
-    def fn(t):
-        t = np.asarray(t, dtype=np.float64)
-        reply = code.evaluate(cand.id, cand.kw, t, np.ones_like(t), [quantity])
-        return reply["values"].get(quantity, np.full(t.shape, np.nan))
-
-    return fn
-
-
-def _finite_differences(code, cand, x, u, notes):
-    """Finite differences of the user's own forward, skipping the kinks they can be found at."""
-    from ..opinions.finite_difference import derivative
-
-    f = _remote(code, cand, "forward")
-    with np.errstate(all="ignore"):
-        # short steps only (the kinks are unknown): a stencil of 2e-6*|x| seldom reaches one, and
-        # where it does the one-sided slopes across it disagree
-        est, skipped = derivative(f, x, steps=(2.0**-20, 2.0**-24))
-        h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
-        fx = f(x)
-        left, right = (fx - f(x - h)) / h, (f(x + h) - fx) / h
-        kink = ~np.isclose(left, right, rtol=1e-4, atol=1e-6)
-    skip = skipped | kink
-    return {
-        "backward": np.where(skip, np.nan, est),
-        "vjp": np.where(skip, np.nan, u * est),
-        "skip": skip,
-        "kinks": x[kink],
-    }
 
 
 def _worst_points(x, u, mine, ref, bad, k=5):

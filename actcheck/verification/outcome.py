@@ -7,6 +7,8 @@ from ..serialize import jsonable
 
 __all__ = ["PairResult", "Skipped", "VerifyReport"]
 
+_ERRORS = ("forward", "backward", "vjp")
+
 
 @dataclass
 class PairResult:
@@ -33,7 +35,10 @@ class PairResult:
             "activation": self.activation,
             "params": {k: v if isinstance(v, str) else jsonable(v) for k, v in self.params.items()},
             "passed": self.passed,
-            "max_abs_error": {k: jsonable(v) for k, v in self.max_abs_error.items()},
+            # the three always, null where nothing was measured (a pair that raised; the forward by finite differences)
+            "max_abs_error": {
+                k: jsonable(self.max_abs_error.get(k)) for k in dict.fromkeys(_ERRORS + tuple(self.max_abs_error))
+            },
             "diagnosis": self.diagnosis,
             "notes": self.notes,
             "worst": self.worst,
@@ -92,5 +97,5 @@ class VerifyReport:
         return (
             f"<table><caption>actcheck verify {e(self.file)}</caption>"
             "<tr><th>pair</th><th>style</th><th>reference</th><th>verdict</th><th>diagnosis</th></tr>"
-            f"{rows}</table><p>{verdict} · {len(self.results)} pairs</p>"
+            f"{rows}</table><p>{verdict} · {len(self.results)} pair{'s' * (len(self.results) != 1)}</p>"
         )

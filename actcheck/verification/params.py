@@ -1,16 +1,17 @@
 """Parameters across the two sides: the user's names and torch's, ``--param`` overrides, hard-coded values.
 
 A user's ``leaky_relu(Z, alpha=0.1)`` means torch's ``negative_slope=0.1``; ``--param`` may
-use either name and reaches the user's function under its own. A forward that hard-codes
-a value (a slope of 0.1 written into the formula) has that value inferred from what it
-computes, and is checked against torch with it.
+use either name and reaches the user's function under its own. A parameter the code
+declares is also tried at a second value (a derivative that ignores its own alpha fails
+there). Values a forward hard-codes are inferred in ``inference``.
 """
 
-import numpy as np
+import math
+import re
 
 from ..errors import InputError
 
-__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "infer", "describe_change"]
+__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "DOMAINS"]
 
 # a user's parameter name -> torch's, per activation
 _ALIASES = {
@@ -24,7 +25,23 @@ _ALIASES = {
     "celu": {"a": "alpha"},
     "softplus": {"b": "beta"},
 }  # fmt: skip
-_CHOICES = {"approximate": ("none", "tanh")}  # string parameters a forward may hard-code
+# where each parameter means what it says (open intervals): a slope of 0 or 1 is relu or the identity, an alpha
+# of 0 a relu, a negative one another function
+DOMAINS = {
+    "leaky_relu": {"negative_slope": (0, 1)},
+    "prelu": {"weight": (0, 1)},
+    "rrelu": {"lower": (0, 1), "upper": (0, 1)},
+    "elu": {"alpha": (1e-3, 1e3)},
+    "celu": {"alpha": (1e-3, 1e3)},
+    "softplus": {"beta": (1e-3, 1e3), "threshold": (1, 1e3)},
+    "hardshrink": {"lambd": (1e-3, 1e3)},
+    "softshrink": {"lambd": (1e-3, 1e3)},
+    "hardtanh": {"min_val": (-1e3, 1e3), "max_val": (-1e3, 1e3)},
+    "threshold": {"threshold": (-1e3, 1e3), "value": (-1e3, 1e3)},
+}
+# numerical guards and array layout, not a different activation: never a reason to leave torch
+_COUNT = re.compile(r"^(n|num|number)(_|$)|(^|_)(size|count|features|channels|order|seed|parameters)$")
+_NOT_A_PARAMETER = ("eps", "epsilon", "tol", "clip", "axis", "dim", "keepdims", "max_value", "min_value", "limit")
 
 
 def torch_name(act, user_name):
@@ -38,18 +55,16 @@ def torch_name(act, user_name):
 
 
 def user_kw(act, accepts, overrides):
-    """The keyword arguments ``--param`` gives the user's code: under the name given, and under the user's own.
-
-    For a known activation only its own parameters are overridden (selu's scale constants are
-    not its alpha); for one checked by finite differences, any the code takes.
-    """
+    """The keyword arguments ``--param`` gives the user's code: under the name given, and under the user's own
+    name for the same torch parameter (``--param negative_slope=0.2`` reaches an ``alpha``)."""
     if act is None:
         return dict(overrides)
     kw = {}
     for name, value in overrides.items():
         t = torch_name(act, name)
-        if t is not None:
+        if t is not None or name in accepts:
             kw[name] = value
+        if t is not None:
             kw.update({a: value for a in accepts if torch_name(act, a) == t})
     return kw
 
@@ -77,71 +92,26 @@ def check_known(overrides, pairs, where):
         raise InputError(f"--param {name}: no pair in {where} takes a parameter {name}{takes}")
 
 
-def infer(act, params, fixed, x, yours, close):
-    """Parameters under which torch's forward matches the user's at every point, or None.
-
-    Only parameters the user's code does not declare (``fixed``) are free: a string
-    parameter is tried at each of its values, numeric ones are fitted by Gauss-Newton to
-    the forward's values, then rounded to the fewest digits that still match.
-    """
-    free = [k for k in act.params if not any(torch_name(act, f) == k for f in fixed)]
-    strings = [k for k in free if isinstance(act.params[k], str)]
-    numeric = [k for k in free if not isinstance(act.params[k], str)]
-    tries = [dict(params)] + [dict(params, **{k: c}) for k in strings for c in _CHOICES.get(k, ()) if c != params[k]]
-    for base in tries:
-        found = _fit(act, base, numeric, x, yours, close) if numeric else base
-        if found is not None and found != params and _matches(act, found, x, yours, close):
-            return found
-    return None
+def lacking(act, names):
+    """The parameters among ``names`` (what the code declares) that torch's ``act`` has no counterpart for."""
+    return sorted(n for n in names if torch_name(act, n) is None and n.lower() not in _NOT_A_PARAMETER)
 
 
-def _forward(act, params, x):
-    with np.errstate(all="ignore"):
-        try:
-            return np.asarray(act.forward(x, **params), dtype=np.float64)
-        except Exception:
-            return np.full(x.shape, np.nan)
-
-
-def _matches(act, params, x, yours, close):
-    return bool(close(yours, _forward(act, params, x)).all())
-
-
-def _fit(act, base, names, x, yours, close):
-    use = np.isfinite(yours) & (np.abs(x) <= 50)
-    if use.sum() < len(names) + 2:
-        return None
-    xs, ys = x[use], yours[use]
-    p = np.array([float(base[k]) for k in names])
-
-    def residual(q):
-        return _forward(act, dict(base, **dict(zip(names, q, strict=True))), xs) - ys
-
-    with np.errstate(all="ignore"):
-        for _ in range(30):
-            r = residual(p)
-            h = 1e-6 * np.maximum(np.abs(p), 1.0)
-            jac = np.stack(
-                [(residual(p + h * e) - residual(p - h * e)) / (2 * h[i]) for i, e in enumerate(np.eye(p.size))], 1
-            )
-            ok = np.isfinite(r) & np.isfinite(jac).all(axis=1)
-            if not ok.any():
-                return None
-            step = np.linalg.lstsq(jac[ok], -r[ok], rcond=None)[0]
-            p = p + step
-            if np.all(np.abs(step) <= 1e-13 * np.maximum(np.abs(p), 1.0)):
-                break
-    for digits in (1, 2, 3, 4, 6, 8, 10, 12, 15):  # the value the user wrote has few digits
-        rounded = dict(base, **{k: float(f"{v:.{digits}g}") for k, v in zip(names, p, strict=True)})
-        if _matches(act, rounded, x, yours, close):
-            return rounded
-    return None
-
-
-def describe_change(act, before, after):
-    """'negative_slope = 0.1 (torch's default is 0.01)' for each parameter inference changed."""
-    parts = []
-    for k, v in after.items():
-        if before.get(k) != v:
-            parts.append(f"{k} = {v!r} (torch's default is {act.params[k]!r})")
-    return ", ".join(parts)
+def second_values(act, declared, names, fixed):
+    """{user name: value}: a second value for each parameter in ``names`` the code declares (not one ``--param``
+    fixed), inside what the parameter means; empty when there is none to try."""
+    out = {}
+    for name in names:
+        v = declared.get(name)
+        if name in fixed or v is None or not math.isfinite(v) or name.lower() in _NOT_A_PARAMETER:
+            continue
+        t = torch_name(act, name)
+        if t is None and v == int(v) and (abs(v) >= 2 or _COUNT.search(name.lower())):
+            continue  # n=2, order=3, num_parameters=1: a count, which a fraction may break
+        lo, hi = DOMAINS.get(getattr(act, "name", None), {}).get(t, (-math.inf, math.inf))
+        other = v * 1.5 if v != 0 else 0.5
+        if not lo < other < hi:
+            other = (v + lo) / 2 if math.isfinite(lo) else v / 2
+        if lo < other < hi and other != v:
+            out[name] = float(f"{other:.4g}")
+    return out

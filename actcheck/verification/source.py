@@ -2,8 +2,11 @@
 
 A .py file is compiled from its bytes, so a UTF-8 byte-order mark or a PEP 263 coding line
 is honoured. A notebook (read with nbformat) keeps, unless ``run_all``, only what defines
-things: imports, functions, classes and constant assignments; training loops, plots and
-other calls at the top level are left out, and shell (``!``) and magic (``%``) lines too.
+things: imports, functions, classes, constant assignments (using what earlier cells
+imported), ``del`` and the definitions inside ``if __name__ == "__main__":``; training
+loops, plots and other calls at the top level are left out, and shell (``!``) and magic
+(``%``) lines too. A ``%%time`` or ``%%capture`` cell runs its body. Each statement is
+compiled on its own, so one that fails does not stop the rest of its cell.
 """
 
 import ast
@@ -16,6 +19,7 @@ __all__ = ["Unit", "SourceError", "python_units", "notebook_units", "cell_of"]
 
 _CELL = re.compile(r"^<(.+) cell (\d+)>$")
 _HELP = re.compile(r"^\s*\?*[\w.]+\?{1,2}\s*$")  # IPython's help: np.exp? or ?np.exp
+_PYTHON_CELL_MAGICS = ("%%time", "%%capture")  # cells whose body runs as Python in the notebook's namespace
 _BUILTIN_CALLS = {"float", "int", "complex", "abs", "round", "min", "max", "tuple", "list", "dict", "set", "range"}
 
 
@@ -53,25 +57,34 @@ def cell_of(filename):
 
 
 def notebook_units(path, run_all=False):
-    """One unit per code cell, holding the statements that run (all of them with ``run_all``)."""
+    """One unit per code cell, holding the statements that run (all of them with ``run_all``), each on its own."""
     import nbformat
 
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:
         raise SourceError(f"is not a readable notebook: {type(e).__name__}") from None
-    units = []
+    units, imported, left_out = [], set(), []  # a constant in cell 3 may use the numpy cell 2 imported
     for number, cell in enumerate(nb.cells, 1):
         if cell.get("cell_type") != "code":
             continue
-        units.append(_cell_unit(path, number, cell.get("source", ""), run_all))
+        units.append(_cell_unit(path, number, cell.get("source", ""), run_all, imported, left_out))
+    if left_out and units:  # said once: a NameError later may come of them
+        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+        units[-1].notes.append(
+            f"assignments that call more than imported modules were not run ({', '.join(left_out[:3])}{more}): "
+            "--run-all runs every statement"
+        )
     return units
 
 
-def _cell_unit(path, number, source, run_all):
+def _cell_unit(path, number, source, run_all, imported, left_out):
     filename = f"<{os.path.basename(path)} cell {number}>"
-    if source.lstrip().startswith("%%"):
-        return Unit(number, [], [f"cell {number} starts with a cell magic: not run"])
+    first, _, rest = source.lstrip().partition("\n")
+    if first.startswith("%%"):
+        if first.split()[0] not in _PYTHON_CELL_MAGICS:
+            return Unit(number, [], [f"cell {number} starts with the cell magic {first.split()[0]}: not run"])
+        source = "\n" * (source.count("\n") - rest.count("\n")) + rest  # the body, on the notebook's line numbers
     # shell and magic lines become blank lines, so line numbers stay those of the notebook
     text = "\n".join(
         "" if line.lstrip().startswith(("!", "%", "?")) or _HELP.match(line) else line for line in source.splitlines()
@@ -81,21 +94,47 @@ def _cell_unit(path, number, source, run_all):
         tree = ast.parse(text, filename)
     except SyntaxError as e:
         return Unit(number, [], [f"cell {number} is not valid Python ({e.msg}, line {e.lineno}): not run"])
-    if run_all:
-        return Unit(number, [compile(tree, filename, "exec", dont_inherit=True)])
-    imported = {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
-                for a in n.names}  # fmt: skip
-    kept = [s for s in tree.body if _defines(s, imported)]
+    imported |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
+                 for a in n.names}  # fmt: skip
+    kept = []
+    for stmt in tree.body:
+        keep = stmt if run_all else _defining(stmt, imported)
+        if keep is not None:
+            kept.append(keep)
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+            left_out.append(f"cell {number} line {stmt.lineno}")
     code = [compile(ast.Module([s], []), filename, "exec", dont_inherit=True) for s in kept]
     return Unit(number, code)
 
 
+def _defining(stmt, modules):
+    """The statement as it runs in a definitions-only pass (an ``if __name__ == "__main__":`` block keeps what it
+    defines), or None."""
+    if _defines(stmt, modules):
+        return stmt
+    if isinstance(stmt, ast.If) and _is_main_check(stmt.test):  # true in a notebook
+        body = [s for s in (_defining(b, modules) for b in stmt.body) if s is not None]
+        return ast.copy_location(ast.If(stmt.test, body, []), stmt) if body else None
+    return None
+
+
+def _is_main_check(test):
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+        and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )  # fmt: skip
+
+
 def _defines(stmt, modules):
-    """Imports, definitions and constant assignments: what a notebook's later cells build on."""
+    """Imports, definitions, constant assignments and deletions: what a notebook's later cells build on."""
     if isinstance(stmt, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return True
     if isinstance(stmt, ast.Assign | ast.AnnAssign):
         return stmt.value is not None and _constant(stmt.value, modules)
+    if isinstance(stmt, ast.Delete):  # del tanh_prime: under Run All it is gone
+        return all(isinstance(t, ast.Name) for t in stmt.targets)
     if isinstance(stmt, ast.Try):
         parts = stmt.body + stmt.orelse + stmt.finalbody + [s for h in stmt.handlers for s in h.body]
         return all(_defines(s, modules) or isinstance(s, ast.Pass) for s in parts)

@@ -54,6 +54,6 @@ def first_lines(text, n=1, width=100):
     lines = [line for line in str(text).splitlines() if line.strip()]
     if not lines:
         return ""
-    shown = "; ".join(repr(printable(line, width)) for line in lines[:n])
+    shown = "; ".join(f"'{printable(line, width)}'" for line in lines[:n])  # escaped once: not repr() again
     more = f" … ({len(lines)} lines)" if len(lines) > n else ""
     return shown + more

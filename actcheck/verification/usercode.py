@@ -6,12 +6,17 @@ handed back, its warnings recorded, and whatever it raises — ``sys.exit`` incl
 becomes a one-line message. Only plain data leaves: float64 arrays and strings.
 """
 
+import atexit
 import contextlib
 import io
+import os
+import sys
+import tempfile
 import warnings
 
 import numpy as np
 
+from . import calling
 from .calling import AtPoint, BadValues, in_modes
 from .conventions import Skip
 from .discovery import discover
@@ -20,19 +25,71 @@ from .text import one_line
 __all__ = ["UserCode", "captured", "describe_exit"]
 
 
+class _Sink:
+    """Where the code's sys.stdout and sys.stderr point while it runs: a real file (fileno, buffer, reconfigure
+    work, faulthandler can write to it), read back and emptied after each call; a descriptor of our own keeps it
+    readable if the code closes its stream."""
+
+    def __init__(self):
+        self.stream = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", errors="backslashreplace",
+                                       line_buffering=True)  # fmt: skip
+        self.fd = os.dup(self.stream.fileno())
+
+    def take(self):
+        """What was written since the last take, as text; the file emptied."""
+        with contextlib.suppress(Exception):  # the code may have closed or broken its stream
+            self.stream.flush()
+        size = os.fstat(self.fd).st_size
+        data = os.pread(self.fd, min(size, _SHOWN), 0) if size else b""
+        os.ftruncate(self.fd, 0)
+        with contextlib.suppress(Exception):
+            self.stream.seek(0)
+        return data.decode("utf-8", "replace")
+
+
+_SINK = []
+_SHOWN = 1 << 20  # of what one call prints, the first megabyte is kept (a note shows its first line)
+
+
+def _sink():
+    if not _SINK or _SINK[0].stream.closed:
+        if _SINK:
+            os.close(_SINK.pop().fd)
+        else:
+            atexit.register(_close_sink)
+        _SINK.append(_Sink())
+    return _SINK[0]
+
+
+def _close_sink():
+    if _SINK:
+        sink = _SINK.pop()
+        with contextlib.suppress(Exception):
+            sink.stream.close()
+        os.close(sink.fd)
+
+
 @contextlib.contextmanager
 def captured():
-    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'."""
+    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'.
+
+    The code's own numpy error settings (``np.seterr(over="raise")`` at import) stay as it set them.
+    """
     out = {"printed": "", "warned": []}
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    sink = _sink()
+    sink.take()  # what a stray thread printed between calls is not this call's
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = sink.stream
+    try:
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 yield out
             finally:
-                out["printed"] = buf.getvalue()
                 out["warned"] = sorted({str(w.message) for w in caught})
+    finally:
+        sys.stdout, sys.stderr = saved
+        out["printed"] = sink.take()
 
 
 def describe_exit(e, is_user_file=None):
@@ -58,7 +115,15 @@ class UserCode:
     def describe(self):
         """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
         pairs = [
-            {"id": i, "name": p.name, "cells": p.cells, "accepts": p.accepts(), "style": p.style()}
+            {
+                "id": i,
+                "name": p.name,
+                "called": p.called,
+                "cells": p.cells,
+                "accepts": p.accepts(),
+                "shared": p.shared(),
+                "style": p.style(),
+            }
             for i, p in self.pairs.items()
         ]
         return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
@@ -87,48 +152,68 @@ class UserCode:
                 reply = {"info": pair.info(pair.inspect(kw))}
             except Skip as s:
                 reply = {"skip": str(s)}
-            except (Exception, SystemExit) as e:  # an object's constructor, as a rule: nothing else has run yet
+            except calling.FAULTS as e:  # an object's constructor, as a rule: nothing else has run yet
                 error = self._error(e, pair)
                 reply = {"error": error.replace("your code", "the constructor", 1) if hasattr(pair, "cls") else error}
         reply["printed"] = cap["printed"]
         reply["notes"] = list(pair.notes)
         return reply
 
-    def evaluate(self, pid, kw, x, upstream, quantities):
-        """The pair's values for each quantity at ``x``; a quantity that cannot be had gets a message instead."""
+    def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
+        """The pair's values for each quantity at ``x``; a quantity that cannot be had gets a message instead.
+
+        ``modes`` (calling.MODES) are the input layouts to try instead of the pair's usual ones.
+        """
         pair = self.pairs[pid]
         inputs = {"x": np.asarray(x, dtype=np.float64), "u": np.asarray(upstream, dtype=np.float64)}
-        values, errors = {}, {}
+        values, errors, warned, dtypes = {}, {}, {}, {}
         with captured() as cap:
             for q in quantities:
                 side = "forward" if q == "forward" else "backward"
-                known = self.mode.get((pid, side))
-                modes = pair.modes()
-                modes = (known, *[m for m in modes if m != known]) if known in modes else modes
-                try:
-                    shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
-                    values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
-                except BadValues as e:
-                    errors[q] = f"{pair.label(q)} {e}"
-                except (Exception, SystemExit) as e:
-                    errors[q] = self._error(e, pair)
-                else:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    mode = self._one(pair, pid, side, q, kw, inputs, modes, values, errors)
+                if q in values:
+                    dtypes[q] = values[q].dtype.name
+                    values[q] = values[q].astype(np.float64)
+                warned[q] = sorted({str(w.message) for w in caught})
+                if mode is not None and modes is None:
                     self.mode[(pid, side)] = mode
+                if mode is not None:
                     _note_mode(pair, side, mode)
         return {
             "values": values,
             "errors": errors,
+            "dtypes": dtypes,
             "printed": cap["printed"],
-            "warned": cap["warned"],
+            "warned": sorted({w for ws in warned.values() for w in ws}),
+            "warned_by": warned,
             "notes": list(pair.notes),
             "cache_fix": getattr(pair, "cache_fix", None),
         }
+
+    def _one(self, pair, pid, side, q, kw, inputs, modes, values, errors):
+        """One quantity into ``values`` (or its message into ``errors``); the layout it was had in, or None."""
+        if modes is None:
+            known = self.mode.get((pid, side))
+            modes = pair.modes()
+            modes = (known, *[m for m in modes if m != known]) if known in modes else modes
+        try:
+            shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
+            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
+            return mode
+        except BadValues as e:
+            errors[q] = f"{pair.label(q)} {e}"
+        except calling.FAULTS as e:
+            errors[q] = self._error(e, pair)
+        return None
 
 
 def _note_mode(pair, side, mode):
     notes = {
         "scalars": f"{side} is written for scalars: applied elementwise with a float result",
         "rows": "written for 2-D batches (rows are samples): checked on batches of rows",
+        "columns": "written for column vectors (n, 1): checked on columns",
     }
     if mode in notes and notes[mode] not in pair.notes:
         pair.notes.append(notes[mode])

@@ -1,8 +1,13 @@
-"""``verify`` for a user's softmax-family pair: whole vectors, VJPs against torch, the diagonal slip."""
+"""``verify`` for a user's softmax-family pair: whole vectors, VJPs against torch, the diagonal slip.
+
+A pair whose parameters torch lacks (a softmin's temperature) is judged against the
+Jacobian of its own forward by central differences instead (``fd=True``).
+"""
 
 import numpy as np
 
-from .judging import answers, failed, reading
+from .candidate import answers, failed
+from .judging import reading
 from .outcome import PairResult
 
 __all__ = ["judge_vector"]
@@ -17,11 +22,30 @@ def _vectors():
     return vs
 
 
-def judge_vector(code, cand):
-    """Check a vector pair on a few vectors; diagnose a backward that treats the Jacobian as diagonal."""
+def _torch(act, x, g):
     from ..dtypes import DTYPES
     from ..opinions import torch_reverse
     from ..opinions.answer import Ask
+
+    ask = Ask(act, {}, x, DTYPES["float64"], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
+    return torch_reverse.answer(ask).values
+
+
+def _differences(code, cand, x, g):
+    """The VJPs (ones and g) of the user's own forward, its Jacobian by central differences column by column."""
+    h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
+
+    def f(t):
+        reply = code.evaluate(cand.id, cand.kw, t, np.ones(g.size), ["forward"], cand.modes)
+        return reply["values"].get("forward", np.full(g.size, np.nan))
+
+    jac = np.stack([(f(x + h[j] * e) - f(x - h[j] * e)) / (2 * h[j]) for j, e in enumerate(np.eye(x.size))], 1)
+    return {"forward": None, "backward": np.ones(g.size) @ jac, "vjp": g @ jac}
+
+
+def judge_vector(code, cand, fd=False):
+    """Check a vector pair on a few vectors (against torch, or with ``fd`` its own forward's Jacobian); diagnose a
+    backward that treats the Jacobian as diagonal."""
     from ..result import close
 
     act, notes = cand.act, list(cand.notes)
@@ -33,13 +57,15 @@ def judge_vector(code, cand):
         got = answers(code, cand, x, g, wanted, notes)
         if "forward" in got.errors:
             return failed(cand, [f"forward: {got.errors['forward']}"], notes)
-        ask = Ask(act, {}, x, DTYPES["float64"], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
-        runs.append((x, g, got, torch_reverse.answer(ask).values))
+        runs.append((x, g, got, _differences(code, cand, x, g) if fd else _torch(act, x, g)))
+    rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
 
     def same(mine, ref):
+        if ref is None:  # finite differences judge no forward
+            return np.array([0.0]), np.array([True])
         if mine is None or np.shape(mine) != np.shape(ref):
             return np.array([np.inf]), np.array([False])
-        return close(mine, ref, 1e-7, 1e-7)
+        return close(mine, ref, rtol, atol)
 
     def right(suffix):
         return all(bool(same(got.values.get(q + suffix), ref[r])[1].all()) for _, _, got, ref in runs
@@ -58,7 +84,7 @@ def judge_vector(code, cand):
             err, good = same(mine[key], ref[key])
             errs[key] = max(errs[key], float(err.max()))
             ok &= bool(good.all())
-        diagonal &= _is_diagonal(act, x, g, mine["vjp"])
+        diagonal &= not fd and _is_diagonal(act, x, g, mine["vjp"])
     diagnosis = [slip] if slip else []
     if not ok and not slip:
         if diagonal:
@@ -68,12 +94,16 @@ def judge_vector(code, cand):
             )
         else:
             worst = max(errs, key=errs.get)
-            diagnosis.append(f"{worst} differs from torch by up to {errs[worst]:.3g}")
+            diagnosis.append(
+                f"{worst} differs from {'finite differences' if fd else 'torch'} by up to {errs[worst]:.3g}"
+            )
             if any(n.startswith("written for 2-D batches") for n in notes):
                 diagnosis[-1] += " on a batch of rows: each row must be normalised on its own (axis=1, keepdims=True)"
-    return PairResult(
-        cand.label, cand.style, "torch", ok, errs, diagnosis, notes, activation=act.name, cells=cand.cells
-    )
+    if fd:
+        errs["forward"] = None
+    reference, activation = ("finite_difference", None) if fd else ("torch", act.name)
+    return PairResult(cand.label, cand.style, reference, ok, errs, diagnosis, notes, activation=activation,
+                      params=dict(cand.params), cells=cand.cells)  # fmt: skip
 
 
 def _is_diagonal(act, x, g, vjp):

@@ -2,8 +2,10 @@
 
 Started by ``isolation.Child`` as ``python -c BOOT ROOT REQUESTS REPLIES``. Its stdin is
 closed, its stdout and stderr go to a file actcheck does not show, and it lives in a
-session of its own, so that the whole group can be ended at once. torch is never
-imported here.
+session of its own, so that the whole group can be ended at once; it is a subreaper, and
+kills what the code started before it leaves (``reaping``). ``sys.argv`` is the user's file
+alone, as under ``python file.py``. Only this process talks on the wire: a copy the code
+forks closes its ends and leaves when it would answer. torch is never imported here.
 """
 
 import os
@@ -54,6 +56,7 @@ def load(path, notebook=False, run_all=False):
     from .usercode import UserCode, captured
 
     path = os.path.abspath(path)
+    sys.argv = [path]  # an argparse at import must see no arguments of actcheck's
     os.environ.setdefault("MPLBACKEND", "Agg")  # a plt.show() must not wait for a window
     try:
         units = notebook_units(path, run_all) if notebook else python_units(path)
@@ -88,13 +91,13 @@ def _run(code, module, cell, notes, mine):
         exec(code, vars(module))
     except SystemExit as e:
         raise LoadError(f"called {describe_exit(e, mine)} on import") from None
-    except Exception as e:
+    except BaseException as e:  # KeyboardInterrupt too: no Ctrl-C reaches this process, the code raised it
         if cell is None:
             raise LoadError(f"raised on import: {one_line(e, mine)}") from None
         notes.append(f"cell {cell}: {one_line(e, mine)}: that statement did not run")
 
 
-def _serve(requests, replies):
+def _serve(requests, replies, owner):
     """Answer requests until told to stop; each answer says how long the user's code took over it."""
     from .wire import Closed, receive, send
 
@@ -108,14 +111,17 @@ def _serve(requests, replies):
             return
         if msg["op"] == "finish":  # as at the end of `python file.py`: threads the code started must end
             live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
-            send(replies, {"threads": [t.name for t in live]})
+            send(replies, {"threads": [t.name for t in live], "seq": msg.get("seq")})
             for t in live:
                 t.join()
-            send(replies, {"done": True})
+            send(replies, {"done": True, "seq": msg.get("seq")})
             return
         started = time.monotonic()
         reply = _answer(msg, state)
+        if os.getpid() != owner:  # a copy the code forked, back from its call: it must not answer
+            os._exit(0)
         reply["seconds"] = time.monotonic() - started
+        reply["seq"] = msg.get("seq")
         send(replies, reply)
 
 
@@ -131,23 +137,41 @@ def _answer(msg, state):
             return {"describe": state["code"].describe(), "notes": notes}
         if msg["op"] == "inspect":
             return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
-        return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"])
+        return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"], msg.get("modes"))
     except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
         return {"fault": one_line(e, lambda f: "actcheck" in f)}
 
 
 def main(argv):
     """Serve requests on the two file descriptors named in ``argv``; leave at once when done."""
+    from . import calling
+    from .reaping import become_subreaper, end_descendants
+
+    calling.FAULTS = (BaseException,)  # no Ctrl-C reaches this process: whatever is raised, the code raised
     _limit_files()
+    become_subreaper()
     threading.Thread(target=_watch_parent, daemon=True).start()
     requests, replies = int(argv[0]), int(argv[1])
+    for fd in (requests, replies):
+        os.set_inheritable(fd, False)  # a process the code starts must not hold the wire open
+    owner = os.getpid()
+    os.register_at_fork(after_in_child=lambda: [_close(fd) for fd in (requests, replies)])
     status = 0
     try:
-        _serve(requests, replies)
+        _serve(requests, replies, owner)
     except BaseException:  # a fault of actcheck's own: its traceback goes to the file actcheck keeps
         import traceback
 
         traceback.print_exc(file=sys.__stderr__)
         status = 1
+    if os.getpid() == owner:
+        end_descendants(owner)  # what the code started, even in a session of its own
     # stray threads the user's code started must not keep this process alive
     os._exit(status)
+
+
+def _close(fd):
+    try:
+        os.close(fd)
+    except OSError:
+        pass

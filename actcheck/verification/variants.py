@@ -1,0 +1,77 @@
+"""A pair judged once more where a single reading could let a slip through or fail right code.
+
+- A pair that takes a parameter torch's activation lacks (Swish-β's beta, a softmin's
+  temperature, SELU's constants as arguments) and fails against torch is judged against
+  finite differences of its own forward instead, and a note says why.
+- A pair whose values are wrong on a 1-D array and right on a column (n, 1) was written for
+  columns (``.T`` and ``np.dot`` keep a column's shape), and passes, with a note.
+- A pair whose forward and backward both take a parameter is judged again at a second value
+  of it: a derivative that ignores its own alpha is right only at the default.
+"""
+
+from dataclasses import replace
+
+from .calling import COLUMNS
+from .judging import judge_elementwise
+from .params import lacking, second_values, torch_name
+from .vector import judge_vector
+
+__all__ = ["judge"]
+
+
+def judge(code, cand):
+    """The pair's PairResult: against torch (or finite differences), on columns if its 1-D values are wrong, then
+    at a second value of its parameters."""
+    result = _beyond_torch(code, cand, _once(code, cand))
+    if not result.passed and _compared(result):  # values that are wrong, not values that could not be had
+        columns = replace(cand, modes=COLUMNS)
+        again = _beyond_torch(code, columns, _once(code, columns))
+        if not again.passed:
+            return result
+        cand, result = columns, again
+    return _at_second_values(code, cand, result)
+
+
+def _compared(result):
+    return any(v is not None for v in result.max_abs_error.values())
+
+
+def _once(code, cand, fd=False):
+    if cand.act is not None and cand.act.kind == "vector":
+        return judge_vector(code, cand, fd)
+    return judge_elementwise(code, replace(cand, act=None, params={}) if fd else cand)
+
+
+def _beyond_torch(code, cand, result):
+    """Finite differences of the code's own forward for a pair that fails torch but takes what torch lacks."""
+    extra = lacking(cand.act, cand.declares) if cand.act is not None and not result.passed else []
+    if not extra:
+        return result
+    given = ", ".join(f"{n} = {cand.kw[n]!r}" for n in extra if n in cand.kw)
+    note = (
+        f"takes {', '.join(extra)}{f' (here {given})' if given else ''}, which torch's {cand.act.name} has no "
+        "parameter for, and does not match torch's: "
+        "checked against finite differences of your own forward (the forward itself is not judged)"
+    )
+    return _once(code, replace(cand, notes=[*cand.notes, note]), fd=True)
+
+
+def _at_second_values(code, cand, result):
+    """The pair again with its declared parameters at a second value; its failure says the code ignores one."""
+    other = second_values(cand.act, cand.info.get("declared", {}), cand.shared, cand.kw)
+    if not other:
+        return result
+    act = cand.act if result.reference == "torch" else None
+    if act is not None and any(torch_name(act, n) is None for n in other):
+        act = None  # a value torch cannot take: the code's own forward judges its derivative
+    params = {**result.params, **{torch_name(act, n): v for n, v in other.items()}} if act is not None else {}
+    said = ", ".join(f"{n} = {v!r}" for n, v in other.items())
+    again = _once(code, replace(cand, kw={**cand.kw, **other}, params=params, act=act or cand.act, notes=[]),
+                  fd=act is None)  # fmt: skip
+    if again.passed:
+        result.notes.append(f"also checked with {said}, a second value of what it declares: right there too")
+        return result
+    defaults = ", ".join(f"{n} = {cand.info['declared'][n]!r}" for n in other)
+    again.diagnosis.insert(0, f"right with {defaults} but not with {said}: the code does not follow its parameter")
+    again.notes = result.notes + [n for n in again.notes if n not in result.notes]
+    return again
