@@ -165,11 +165,16 @@ class Result:
             if c.ok.all():
                 continue
             i = int(np.argmax(c.ratio))
+            mine, ref = float(c.numpy[i]), float(c.reference[i])
+            allowed = (
+                f"up to {c.atol + c.rtol * abs(ref):.3g} allowed"
+                if np.isfinite(mine) and np.isfinite(ref)
+                else "a nan or an infinity matches only the same"
+            )
             lines.append(
                 f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; greatest absolute "
                 f"difference {c.errors([i])[0]:.3g} at x = {self.x[i]:.17g} "
-                f"(numpy {float(c.numpy[i]):.17g}, reference {float(c.reference[i]):.17g}; "
-                f"up to {c.atol + c.rtol * abs(float(c.reference[i])):.3g} allowed)"
+                f"(numpy {mine:.17g}, reference {ref:.17g}; {allowed})"
             )
         return lines
 

@@ -40,10 +40,13 @@ SMOOTH = [
     ("celu", {}),
     ("celu", {"alpha": 0.3}),
     ("celu", {"alpha": 3.0}),
+    ("celu", {"alpha": 1000.0}),  # x/alpha subnormal for a subnormal x: 500 ULP once
     ("tanhshrink", {}),
 ]
 # The places issue 13 names (and the tails, subnormals and infinities around them).
 NAMED = [
+    -1.1931685347066104e-318,
+    -1.3006219200210296,  # gelu-tanh's f'' 8.55 ULP: inside 8 ULP of 1 near its zero, not 8 ULP of itself
     -29.731034754345306,
     -4.834173284416195,
     -1.5663277617834197,

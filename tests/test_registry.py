@@ -214,3 +214,15 @@ def test_softsign_reference_is_torchs_own_composite_bit_for_bit():
 
     p = subprocess.run([sys.executable, "-c", _SOFTSIGN_PROBE], capture_output=True, text=True)
     assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nan_in_is_nan_out_and_the_specials_agree_with_torch(name):
+    # f(nan) is nan (torch's kernels pass it through: hardshrink, softshrink and threshold returned 0 or
+    # value here once), and at nan and +-inf the verdict holds in every dtype
+    act = ACTIVATIONS[name]
+    for dt in DTYPES.values():
+        with np.errstate(all="ignore"):
+            assert np.isnan(act.forward(np.array([np.nan]), **resolve_params(act, {})))[0], name
+        res = check(name, [np.nan, np.inf, -np.inf, 0.0, 1.0], dtype=dt.name)
+        assert res.passed, (name, dt.name, res.failures())

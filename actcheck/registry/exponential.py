@@ -29,6 +29,9 @@ def _elu_all(x, c, cl, sc, scl, inscale=1.0, alpha=None):
         p, pe = two_prod(np.maximum(q, -1e300), np.float64(alpha))
         ql = np.where(np.abs(q) < 1e300, ((np.maximum(xn, -1e300) - p) - pe) / alpha, 0.0)
     f = dd_mul(c, cl, *_expm1_dd(q, ql))
+    if alpha is not None:  # x/alpha subnormal has lost its bits: alpha*expm1(x/alpha) is x to 2**-60 there
+        tiny = np.abs(q) < 2.0**-60
+        f = tuple(np.where(tiny, v, w) for v, w in zip(dd_mul(np.where(tiny, xn, 0.0), 0.0, sc, scl), f, strict=True))
     e, el, k = exp2k(np.maximum(q, -1e4), ql)
     d1 = dd_mul(e, el, *dd_mul(c, cl, inscale))
     d2 = dd_mul(*d1, inscale)

@@ -128,11 +128,11 @@ PRELU = Activation(
 THRESHOLD = Activation(
     name="threshold",
     formula="x if x > threshold else value",
-    forward=lambda x, threshold, value: np.where(x > threshold, x, value).astype(x.dtype),
+    forward=lambda x, threshold, value: np.where(x <= threshold, value, x).astype(x.dtype),  # nan passes
     derivative=lambda x, threshold, value: pick(x > threshold, x),
     second=zero,
     torch=lambda T, x, threshold, value: T.nn.functional.threshold(x, threshold, value),
-    exact=lambda mp, x, threshold, value: x if x > threshold else mp.mpf(value),
+    exact=lambda mp, x, threshold, value: mp.mpf(value) if x <= threshold else x,
     exact_d=lambda mp, x, threshold, value: mp.mpf(x > threshold),
     exact_d2=_mp_zero,
     # torch has no defaults here; these are the ones from torch's docs example

@@ -28,11 +28,11 @@ def _check_lambd(lambd):
 HARDSHRINK = Activation(
     name="hardshrink",
     formula="x if |x| > lambd else 0",
-    forward=lambda x, lambd: np.where(_outside(x, lambd), x, 0.0).astype(x.dtype),
+    forward=lambda x, lambd: np.where(_inside(x, lambd), 0.0, x).astype(x.dtype),
     derivative=_shrink_d,
     second=zero,
     torch=lambda T, x, lambd: T.nn.functional.hardshrink(x, lambd),
-    exact=lambda mp, x, lambd: x if abs(x) > lambd else mp.mpf(0),
+    exact=lambda mp, x, lambd: mp.mpf(0) if abs(x) <= lambd else x,
     exact_d=lambda mp, x, lambd: mp.mpf(abs(x) > lambd),
     exact_d2=lambda mp, x, lambd: mp.mpf(0),
     params={"lambd": 0.5},
@@ -42,8 +42,12 @@ HARDSHRINK = Activation(
 )
 
 
+def _inside(x, lambd):
+    return (x >= -lambd) & (x <= lambd)  # false at nan, which passes through as torch's kernels let it
+
+
 def _softshrink(x, lambd=0.5):
-    return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0)).astype(x.dtype)
+    return np.where(_inside(x, lambd), 0.0, x - np.copysign(lambd, x)).astype(x.dtype)
 
 
 SOFTSHRINK = Activation(
@@ -53,7 +57,7 @@ SOFTSHRINK = Activation(
     derivative=_shrink_d,
     second=zero,
     torch=lambda T, x, lambd: T.nn.functional.softshrink(x, lambd),
-    exact=lambda mp, x, lambd: x - lambd if x > lambd else (x + lambd if x < -lambd else mp.mpf(0)),
+    exact=lambda mp, x, lambd: mp.mpf(0) if abs(x) <= lambd else (x - lambd if x > lambd else x + lambd),
     exact_d=lambda mp, x, lambd: mp.mpf(abs(x) > lambd),
     exact_d2=lambda mp, x, lambd: mp.mpf(0),
     params={"lambd": 0.5},
