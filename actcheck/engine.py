@@ -348,6 +348,13 @@ def _measure_ulps(result, answer, idx, dt, keys):
 # ---------------------------------------------------------------- vectors
 
 
+def _independent(act, n, rows, cols):
+    """The Jacobian entries whose output does not depend on the input at all: exactly 0, not compared."""
+    if act.depends is None:
+        return np.zeros((len(rows), len(cols)), bool)
+    return ~act.depends(n, rows, cols)
+
+
 def _jacobian_rows(x):
     """Every row for a short vector; for a long one an even spread plus the largest element's row."""
     n = x.size
@@ -399,12 +406,18 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
     ours = {k: _pad(round_to(val, dt), n) for k, val in ours.items()}
     answers = {k: _padded(ans, n) for k, ans in answers.items()}
     comps = _compare(ours, answers, asked, lambda q, op, t: np.isnan(np.asarray(t, np.float64)), rtol, atol, dt)
-    jac = Comparison("jacobian", jac_ours, jac_theirs, rtol, atol, np.zeros(jac_ours.shape, bool))
+    jac = Comparison("jacobian", jac_ours, jac_theirs, rtol, atol, _independent(act, n, rows[rows < m], cols))
     upstream = _pad(g[:m].astype(np.float64), n).astype(dt.numpy)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream, matrices={"jacobian": jac})
     result.extras.update(
         kink=np.zeros(n, bool), notes=_missing(answers), jacobian_rows=rows[rows < m], tangent=v, jacobian_columns=cols
     )
+    off = jac.skip & (np.asarray(jac_theirs, dtype=np.float64) != 0)
+    if off.any():
+        result.extras["notes"].append(
+            f"jacobian: torch gives {int(off.sum())} nonzero or nan entries where y_i does not depend on x_j (its rows "
+            "are VJPs with a one-hot upstream, and 0 times an infinity is nan): those entries are 0, and not compared"
+        )
     if rows.size < n:
         result.extras["notes"].append(
             f"Jacobian compared on {rows.size} sampled rows and {cols.size} columns of {n}; the VJP in full"

@@ -226,3 +226,41 @@ def test_nan_in_is_nan_out_and_the_specials_agree_with_torch(name):
             assert np.isnan(act.forward(np.array([np.nan]), **resolve_params(act, {})))[0], name
         res = check(name, [np.nan, np.inf, -np.inf, 0.0, 1.0], dtype=dt.name)
         assert res.passed, (name, dt.name, res.failures())
+
+
+_JVP_PROBE = r"""
+import hashlib, sys
+import numpy as np
+from actcheck.dtypes import DTYPES
+from actcheck.grids import default_grid
+from actcheck.opinions import torch_forward
+from actcheck.opinions.answer import Ask
+from actcheck.registry import ACTIVATIONS, resolve_params
+h = hashlib.sha256()
+for act in ACTIVATIONS.values():
+    p = resolve_params(act, {})
+    for dt in DTYPES.values():
+        x = default_grid(act, p, dt) if act.kind != "vector" else np.linspace(-6, 6, 16)
+        tangent = np.linspace(-2, 2, x.size) if act.kind == "vector" else None
+        ans = torch_forward.answer(Ask(act, p, x, dt, tangent=tangent))
+        for k in sorted(ans.values):
+            h.update(k.encode() + np.ascontiguousarray(ans.values[k]).tobytes())
+print(h.hexdigest(), "torch._decomp.decompositions_for_jvp" in sys.modules)
+"""
+
+
+def test_no_forward_mode_here_needs_torchs_jvp_decompositions():
+    # torch's first make_dual imports torch._decomp.decompositions_for_jvp (README, Performance); every
+    # activation's forward-mode values are bit for bit the same without them (PYTORCH_JIT=0 skips them)
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for jit in ("1", "0"):
+        env = {**os.environ, "PYTORCH_JIT": jit}
+        p = subprocess.run([sys.executable, "-c", _JVP_PROBE], capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+        runs.append(p.stdout.split())
+    (with_jit, imported), (without, skipped) = runs
+    assert with_jit == without and imported == "True" and skipped == "False", runs

@@ -110,3 +110,13 @@ def test_random_vectors_pass_in_every_dtype(name, dtype, xs):
         xs = [min(max(v, -4.0), 4.0) for v in xs]
     r = check(name, xs, dtype=dtype)
     assert r.passed, "\n".join(r.failures())
+
+
+def test_glu_entries_that_do_not_depend_are_zero_not_torchs_nan():
+    # torch's Jacobian row i is a VJP with the one-hot upstream e_i: at an infinite input 0 * inf makes
+    # entries nan where y_i does not depend on x_j at all (glu's halves); those are 0 exactly
+    res = check("glu", [np.nan, np.inf, -np.inf, 0.0])
+    assert res.passed, res.failures()
+    assert any("does not depend" in n for n in res.extras["notes"])
+    jac = check("glu", [1.0, 2.0, 3.0, -4.0]).matrices["jacobian"]
+    assert jac.skip.sum() == 4 and jac.ok.all()  # 2 rows of 4: y_i on a_i and b_i compared, 4 entries not

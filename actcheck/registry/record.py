@@ -77,6 +77,8 @@ class VectorActivation:
     stepwise: str = ""  # see Activation.stepwise
     span: tuple = (-6.0, 6.0)
     kind: str = "vector"
+    # (n, rows, cols) -> whether y[row] depends on x[col] at all (glu's do not across halves); None: all do
+    depends: Callable | None = None
 
 
 def torch_constant(T, like, values):

@@ -189,6 +189,11 @@ def _glu_hvp(x, g, u):
     return np.concatenate([ub * g * sigmoid_d(b), ua * g * sigmoid_d(b) + ub * g * a * sigmoid_d2(b)])
 
 
+def _glu_depends(n, rows, cols):
+    rows, cols = np.asarray(rows)[:, None], np.asarray(cols)[None, :]
+    return (cols == rows) | (cols == rows + n // 2)
+
+
 def _check_glu(x):
     if x.shape[-1] % 2:
         raise InputError(f"glu halves its input: it needs an even number of values, got {x.shape[-1]}")
@@ -206,6 +211,7 @@ GLU = VectorActivation(
     vjp=_glu_vjp,
     jvp=_glu_jvp,
     jac_rows=_glu_rows,
+    depends=_glu_depends,
     hvp=_glu_hvp,
     torch=lambda T, x: T.nn.functional.glu(x, dim=-1),
     exact=_mp_glu,
