@@ -529,6 +529,24 @@ class TestSmaller:
         assert p.returncode == 130 and out == b"" and b"Traceback" not in err
         assert list(tmp_path.iterdir()) == []  # no report, and no temporary file
 
+    @pytest.mark.parametrize("entry", ["from actcheck.start import main; main()", "import actcheck.__main__"])
+    def test_ctrl_c_while_actcheck_imports_is_130_not_a_traceback(self, entry):
+        # the console script and python -m: a Ctrl-C while typer is still importing (before cli's own
+        # handling exists) ends with 130 and nothing on stderr
+        probe = (
+            "import builtins, os, signal, sys\n"
+            "sys.argv = ['actcheck', 'list']\n"
+            "real = builtins.__import__\n"
+            "def hook(name, *a, **k):\n"
+            "    if name == 'typer':\n"
+            "        os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = hook\n"
+            f"{entry}\n"
+        )
+        p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert p.returncode == 130 and p.stderr == "" and p.stdout == "", (p.returncode, p.stderr)
+
     def test_no_color_wins_over_force_color(self):
         env = os.environ | {"FORCE_COLOR": "1", "NO_COLOR": "1"}
         p = subprocess.run([*ACT, *FAILING], capture_output=True, text=True, env=env)
