@@ -529,7 +529,13 @@ class TestSmaller:
         assert p.returncode == 130 and out == b"" and b"Traceback" not in err
         assert list(tmp_path.iterdir()) == []  # no report, and no temporary file
 
-    @pytest.mark.parametrize("entry", ["from actcheck.start import main; main()", "import actcheck.__main__"])
+    @pytest.mark.parametrize(
+        "entry",
+        [
+            "from actcheck.__main__ import main; main()",
+            "import runpy; runpy.run_module('actcheck', run_name='__main__')",
+        ],
+    )
     def test_ctrl_c_while_actcheck_imports_is_130_not_a_traceback(self, entry):
         # the console script and python -m: a Ctrl-C while typer is still importing (before cli's own
         # handling exists) ends with 130 and nothing on stderr
