@@ -236,6 +236,10 @@ class FunctionPair(Pair):
         """The parameters both functions take: what a second value of is tried at."""
         return sorted(numeric_defaults(self.f).keys() & numeric_defaults(self.g).keys())
 
+    def sides(self):
+        """The parameters each function takes, forward's and backward's (one may name what the other does)."""
+        return sorted(numeric_defaults(self.f)), sorted(numeric_defaults(self.g))
+
 
 class FlagPair(Pair):
     """One function with a boolean switch: f(x) is the forward, f(x, derivative=True) the derivative."""
