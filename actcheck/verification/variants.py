@@ -72,7 +72,7 @@ def _at_second_values(code, cand, result):
             return again
     if other:
         said = ", ".join(f"{n} = {v!r}" for n, v in other.items())
-        result.notes.append(f"also checked with {said} (each in turn), a second value of what it declares: right there too")
+        result.notes.append(f"also checked with {said} (each in turn), a second value of what it declares: right there")
     return result
 
 
