@@ -101,7 +101,7 @@ def second_values(act, declared, names, fixed):
     """{user name: value}: a second value for each parameter in ``names`` the code declares (not one ``--param``
     fixed), inside what the parameter means; empty when there is none to try."""
     out = {}
-    for name in names:
+    for name in sorted(names):
         v = declared.get(name)
         if name in fixed or v is None or not math.isfinite(v) or name.lower() in _NOT_A_PARAMETER:
             continue
