@@ -53,10 +53,25 @@ def check(
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
-        result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
+        try:
+            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
+        except RuntimeError as e:
+            if "without overflow" not in str(e):
+                raise
+            raise _refused(act, params, dt, e) from None
     if widened and atol == default_atol:
         result.extras["notes"].append(widened)
     return result
+
+
+def _refused(act, params, dt, e):
+    """The InputError for parameters torch cannot hold in the scalar type it computes ``dt`` in.
+
+    torch converts a parameter to its kernel's scalar type (float for float32, Half in some float16
+    kernels, float even in float64 for celu's backward) and refuses one beyond that type's range.
+    """
+    shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return InputError(f"{act.name}: torch cannot take {shown} in {dt.name} ({e})")
 
 
 def _points(act, values, params, dt):
