@@ -112,13 +112,16 @@ def _run(mode, compute, inputs, shape):
         return as_values(compute({k: v.reshape(-1, 1) for k, v in inputs.items()}), (*shape, 1)).reshape(shape)
     flat = {k: v.ravel() for k, v in inputs.items()}
     out = np.empty(int(np.prod(shape)))
+    kind = np.float64  # scalar code in np.float32 (np.float32(x), then if x > 0) is judged in float32 too
     for i in range(out.size):
         try:
-            out[i] = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
+            one = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
+            kind = one.dtype.type if i == 0 else kind
+            out[i] = one
         except (_ScalarResult, BadValues):
             raise
         except FAULTS as e:
             if i == 0:
                 raise
             raise AtPoint(e, float(flat["x"][i]) if "x" in flat else None) from None
-    return out.reshape(shape)
+    return out.reshape(shape).astype(kind, copy=False)

@@ -96,7 +96,8 @@ def scaled(res, x, u):
     n = np.size(x)
     if np.ndim(x) == 1 and np.shape(res) == (np.size(u), n) and n > 1:
         return np.asarray(u) @ as_values(res, (np.size(u), n))
-    return u * as_values(res, np.shape(x))
+    d = as_values(res, np.shape(x))
+    return (u * d).astype(d.dtype, copy=False)  # float32 code's f' stays float32: it is judged in its dtype
 
 
 class Pair:
