@@ -62,7 +62,6 @@ def judge_vector(code, cand, fd=False):
     """Check a vector pair on a few vectors (against torch, or with ``fd`` its own forward's Jacobian); diagnose a
     backward that treats the Jacobian as diagonal."""
     from ..result import close
-
     from .references import precision, tolerances
 
     act, notes = cand.act, list(cand.notes)
