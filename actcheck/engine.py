@@ -61,6 +61,7 @@ def check(
             raise _refused(act, params, dt, e) from None
     if widened and atol == default_atol:
         result.extras["notes"].append(widened)
+    result.extras["strict"] = strict
     return result
 
 
