@@ -28,8 +28,8 @@ FORWARD_METHODS = (
     "activate",
     "__call__",
 )
-BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_propagation", "backward_prop", "bprop", "gradient",
-                    "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
+BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_propagation", "backward_prop", "bprop",
+                    "gradient", "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
 
 
 def _own(obj, module_name):
