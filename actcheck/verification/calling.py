@@ -53,7 +53,7 @@ def as_values(out, shape):
         arr = np.asarray(out)
     except Exception as e:
         raise BadValues(f"returns {type(out).__name__}, which is not an array ({type(e).__name__})") from None
-    kind = arr.dtype.kind
+    kind = "f" if arr.dtype.name == "bfloat16" else arr.dtype.kind  # ml_dtypes' bfloat16 is kind V to NumPy
     if kind == "c":
         raise BadValues(f"returns complex values ({arr.dtype}) where real numbers are expected")
     if kind == "O":
@@ -70,7 +70,7 @@ def as_values(out, shape):
             return np.full(shape, arr.reshape(()), dtype=np.float64)
         raise BadValues(f"returns shape {arr.shape} for an input of shape {tuple(shape)}")
     # float32/float16 kept as they are: the code's precision is what it is judged in
-    return arr if arr.dtype in (np.float32, np.float16) else arr.astype(np.float64)
+    return arr if arr.dtype.name in ("float32", "float16", "bfloat16") else arr.astype(np.float64)
 
 
 def in_modes(compute, inputs, modes=MODES, shape=None):

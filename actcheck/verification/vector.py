@@ -46,11 +46,13 @@ def _differences(code, cand, x, g, dtype="float64"):
 def _runs(code, cand, act, wanted, notes, fd, dtype):
     """(x, upstream, the code's answers, the reference's) on each vector, in ``dtype``; a PairResult if the
     forward fails."""
+    from ..dtypes import DTYPES
+
     rng = np.random.default_rng(7)
     runs = []
     for x in _vectors():
         g = rng.uniform(-2, 2, act.forward(x).size)
-        x, g = (v.astype(dtype).astype(np.float64) for v in (x, g))
+        x, g = (v.astype(DTYPES[dtype].numpy).astype(np.float64) for v in (x, g))
         got = answers(code, cand, x, g, wanted, notes)
         if "forward" in got.errors:
             return failed(cand, [f"forward: {got.errors['forward']}"], notes)
@@ -69,7 +71,7 @@ def judge_vector(code, cand, fd=False):
     runs = _runs(code, cand, act, wanted, notes, fd, "float64")
     if isinstance(runs, PairResult):
         return runs
-    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=("float64", "float32", "float16").index)
+    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=("float64", "float32", "float16", "bfloat16").index)
     rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
     if dtype != "float64":  # same dtype on both sides, as for elementwise pairs
         rtol, atol = tolerances(None if fd else act, dtype)
