@@ -71,7 +71,8 @@ def judge_vector(code, cand, fd=False):
     runs = _runs(code, cand, act, wanted, notes, fd, "float64")
     if isinstance(runs, PairResult):
         return runs
-    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=("float64", "float32", "float16", "bfloat16").index)
+    coarse = ("float64", "float32", "float16", "bfloat16").index
+    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=coarse)
     rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
     if dtype != "float64":  # same dtype on both sides, as for elementwise pairs
         rtol, atol = tolerances(None if fd else act, dtype)
