@@ -53,10 +53,26 @@ def check(
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
-        result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
+        try:
+            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
+        except RuntimeError as e:
+            if "without overflow" not in str(e):
+                raise
+            raise _refused(act, params, dt, e) from None
     if widened and atol == default_atol:
         result.extras["notes"].append(widened)
+    result.extras["strict"] = strict
     return result
+
+
+def _refused(act, params, dt, e):
+    """The InputError for parameters torch cannot hold in the scalar type it computes ``dt`` in.
+
+    torch converts a parameter to its kernel's scalar type (float for float32, Half in some float16
+    kernels, float even in float64 for celu's backward) and refuses one beyond that type's range.
+    """
+    shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return InputError(f"{act.name}: torch cannot take {shown} in {dt.name} ({e})")
 
 
 def _points(act, values, params, dt):
@@ -148,6 +164,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict):
             idx = _oracle_sample(result)
             ans = op.answer(Ask(act, params, x[idx], dt, order=order))
             _measure_ulps(result, ans, idx, dt, ("backward", "forward"))
+            _against_exact(result, ans, idx, dt)
             if idx.size < result.n_points:
                 notes.append(
                     f"oracle evaluated at {idx.size} of {result.n_points} points: the worst and an even spread"
@@ -343,6 +360,24 @@ def _measure_ulps(result, answer, idx, dt, keys):
         ext["ulp"][key] = sides
         ext["max_ulp"][key] = {s: max_ulp(a) for s, a in sides.items()}
     ext["closer"] = closer(result.numpy, result.torch, ext["ulp"], keys)
+
+
+def _against_exact(result, answer, idx, dt):
+    """NumPy judged against the exact values too, rounded to ``dt``, with the check's tolerances.
+
+    Where NumPy and torch agree nothing is arbitrated: without this, a NumPy nan beside a torch nan
+    where the exact value is 0 would pass with the oracle looking on.
+    """
+    n = result.n_points
+    for key, vals in answer.values.items():
+        ours = result.numpy.get(key)
+        if ours is None:
+            continue
+        exact = np.full(n, np.nan)
+        exact[idx] = [np.nan if v is None else float(round_once(v, dt)) for v in vals]
+        name = f"oracle_{key}"
+        r, a = comparison_tolerances(name, result.rtol, result.atol, dt)
+        result.comparisons[name] = Comparison(name, ours, exact, r, a, np.isnan(exact))
 
 
 # ---------------------------------------------------------------- vectors

@@ -95,7 +95,10 @@ def _number(v):
     """One element of an object array as a float: None or text is not a number (NumPy would make None nan)."""
     if v is None or isinstance(v, (str, bytes)):
         raise TypeError(f"{v!r} is not a number")
-    return float(v)
+    f = float(v)
+    if math.isinf(f) and "inf" not in str(v).lower():  # Decimal('1e400') is finite: float() makes it inf
+        raise OverflowError(f"{v!r} is beyond float64's range")
+    return f
 
 
 def values(given):

@@ -16,6 +16,7 @@ import textwrap
 import threading
 import time
 import warnings
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import numpy as np
@@ -67,6 +68,9 @@ class TestNumbersAndGridsThatMeanNothing:
             (["relu", "--dtype", "float16", "70000"], "70000 is beyond float16's range (largest finite 65504)"),
             (["relu", "--dtype", "bfloat16", "1e39"], "beyond bfloat16's range (largest finite 3.38953e+38)"),
             (["relu", "--dtype", "float16", "--linspace", "0", "1e5", "3"], "largest finite 65504"),
+            (["celu", "--alpha", "1e100", "1"], "celu: torch cannot take alpha=1e+100 in float64"),
+            (["elu", "--alpha", "1e100", "--dtype", "float32", "1"], "torch cannot take alpha=1e+100 in float32"),
+            (["accuracy", "celu", "--alpha", "1e100", "--dtype", "float16"], "torch cannot take alpha=1e+100"),
             (["relu", "--dtype", "float16", "--random", "3", "--range", "-1e5", "0"], "largest finite 65504"),
             (["all", "--linspace", "-1", "1", "1"], "glu needs an even number of points, at least 2"),
             (["all", "--random", "1"], "glu needs an even number of points, at least 2"),
@@ -393,6 +397,13 @@ class TestPythonAPI:
             (("relu", [10**400]), {}, "beyond float64's range"),
             (("relu", [70000.0]), {"dtype": "float16"}, "70000 is beyond float16's range (largest finite 65504)"),
             (("glu", [1.0]), {}, "even number"),
+            (("relu", [Decimal("1e400")]), {}, "beyond float64's range"),
+            (("elu", [1.0]), {"alpha": "1e-3"}, "alpha must be a number, got '1e-3'"),
+            (("elu", [1.0]), {"alpha": True}, "alpha must be a number, got True"),
+            # parameters torch holds in a narrower scalar type than the dtype's
+            (("celu", [-1.0, 1.0]), {"alpha": 1e100}, "torch cannot take alpha=1e+100 in float64"),
+            (("leaky_relu", [1.0]), {"negative_slope": 1e100, "dtype": "float32"}, "torch cannot take"),
+            (("hardtanh", [1.0]), {"max_val": 1e100, "dtype": "float16"}, "c10::Half without overflow"),
         ],
     )
     def test_bad_input_raises_input_error(self, args, kwargs, message):

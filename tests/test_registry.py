@@ -264,3 +264,12 @@ def test_no_forward_mode_here_needs_torchs_jvp_decompositions():
         runs.append(p.stdout.split())
     (with_jit, imported), (without, skipped) = runs
     assert with_jit == without and imported == "True" and skipped == "False", runs
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+def test_softplus_second_derivative_at_its_threshold_is_torchs_linear_side(dtype):
+    # torch's f' takes the smooth side at beta*x == threshold and its f'' the linear side (0): a kink, whose
+    # convention is torch's (README's example parameters, default grid)
+    assert check("softplus", dtype=dtype, order=2, beta=2.0, threshold=10.0).passed
+    r = check("softplus", [0.0, 5.0], dtype=dtype, order=2, beta=2.0, threshold=0.0)
+    assert r.passed and r.numpy["second"][0] == 0, r.failures()

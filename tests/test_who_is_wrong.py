@@ -183,3 +183,24 @@ def test_an_undefined_exact_value_measures_nothing_and_excuses_nothing():
     from actcheck.ulps import ulp_error
 
     assert np.isnan(ulp_error([np.nan, 0.0], [mpf("nan"), mpf("nan")], DTYPES["float64"])).all()
+
+
+def test_with_the_oracle_numpy_agreeing_with_a_wrong_torch_still_fails(monkeypatch):
+    # NumPy and torch both nan where f' is exp(x/alpha): nothing disagrees, so nothing is arbitrated; with
+    # the oracle asked, NumPy is judged against the exact value too (celu with alpha <= 1e-305 was this)
+    import dataclasses
+
+    from actcheck import engine
+    from actcheck.registry import ACTIVATIONS
+
+    act = ACTIVATIONS["celu"]
+    broken = dataclasses.replace(
+        act,
+        derivative=lambda x, alpha: np.where(x < 0, np.nan, 1.0),
+        torch=lambda T, x, alpha: T.where(x < 0, x * float("nan"), x),
+    )
+    monkeypatch.setattr(engine, "lookup", lambda name: broken)
+    assert engine.check("celu", [-1.0, 1.0]).passed  # without the oracle no side says otherwise
+    res = engine.check("celu", [-1.0, 1.0], oracle=True)
+    assert not res.passed
+    assert any(f.startswith("oracle_backward: 1 of 2 points differ") for f in res.failures()), res.failures()

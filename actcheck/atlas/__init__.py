@@ -111,6 +111,7 @@ def accuracy(
     params=None,
 ):
     """Measure ``names`` (or ["all"]) and return an Atlas; InputError for anything that cannot be measured."""
+    from ..engine import check
     from . import chunk, sweep
 
     acts = _activations(names, params or {})
@@ -124,6 +125,8 @@ def accuracy(
     specs = []
     for act, p in acts:
         for dt in dts:
+            if params:  # torch may not hold them in this dtype: InputError now, not a worker's traceback
+                check(act.name, [-1.0, 1.0], dtype=dt.name, order=2, **p)
             span = _span(dt, lo, hi)
             n = samples or sweep.DEFAULT_SAMPLES.get(dt.name, 0)
             specs.append(chunk.Spec(act.name, tuple(p.items()), dt.name, quantities, span, exhaustive, n, seed, worst))

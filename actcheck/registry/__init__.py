@@ -63,6 +63,8 @@ def resolve_params(act, given):
     params = dict(act.params)
     for k, v in given.items():
         default = act.params[k]
+        if not isinstance(default, str) and isinstance(v, str | bytes | bool | np.bool_):
+            raise ParamError(f"{k} must be a number, got {v!r}")  # as rtol: float('1e-3') and True are not asked
         try:
             params[k] = v if isinstance(default, str) else float(v)
         except (TypeError, ValueError):

@@ -32,9 +32,12 @@ def _elu_all(x, c, cl, sc, scl, inscale=1.0, alpha=None):
     if alpha is not None:  # x/alpha subnormal has lost its bits: alpha*expm1(x/alpha) is x to 2**-60 there
         tiny = np.abs(q) < 2.0**-60
         f = tuple(np.where(tiny, v, w) for v, w in zip(dd_mul(np.where(tiny, xn, 0.0), 0.0, sc, scl), f, strict=True))
-    e, el, k = exp2k(np.maximum(q, -1e4), ql)
-    d1 = dd_mul(e, el, *dd_mul(c, cl, inscale))
-    d2 = dd_mul(*d1, inscale)
+    e, el, k = exp2k(np.maximum(q, -1e4), np.where(q < -1e4, 0.0, ql))  # e**-1e4 is 0 whatever ql adds
+    # celu's scale*alpha*inscale is alpha/alpha = 1 exactly (alpha*fl(1/alpha) is not, and overflows two_prod's
+    # split for a tiny alpha); inscale's power of two joins 2**k, so a huge 1/alpha does not overflow it either
+    d1 = dd_mul(e, el, *((1.0, 0.0) if alpha is not None else dd_mul(c, cl, inscale)))
+    m, j = np.frexp(inscale)
+    d2 = dd_mul(*d1, m)
     pos = x > 0
     xp = np.where(pos, np.minimum(x, 1e300), 0.0)  # two_prod's split needs headroom; beyond, scale*x is one rounding
     lin = np.where(x > 1e300, x * sc, sum(dd_mul(xp, 0.0, sc, scl)))
@@ -42,7 +45,7 @@ def _elu_all(x, c, cl, sc, scl, inscale=1.0, alpha=None):
     return (
         np.where(pos, lin, f[0] + f[1]),
         np.where(pos, sc, ldexp_once(*d1, k)),
-        np.where(x < 0, ldexp_once(*d2, k), 0.0),
+        np.where(x < 0, ldexp_once(*d2, k + j), 0.0),
     )
 
 

@@ -126,6 +126,8 @@ def _softplus_d(x, beta=1.0, threshold=20.0):
 @nan_safe
 def _softplus_d2(x, beta=1.0, threshold=20.0):
     _, u, ul, lin = _softplus_arg(x, beta, threshold)
+    # torch's double backward masks with beta*x < threshold: at the kink itself f'' is its linear side's 0
+    lin |= (u == threshold) & (ul == 0)
     return np.where(lin, 0.0, sigmoid_d_dd(np.clip(u, -800, 800), ul, np.float64(beta)))
 
 
@@ -159,7 +161,7 @@ def _mp_softplus_d(mp, x, beta=1.0, threshold=20.0):
 
 
 def _mp_softplus_d2(mp, x, beta=1.0, threshold=20.0):
-    return mp.mpf(0) if x * beta > threshold else beta * exact.sigmoid_d(mp, beta * x)
+    return mp.mpf(0) if x * beta >= threshold else beta * exact.sigmoid_d(mp, beta * x)
 
 
 def _check_beta(beta, threshold):

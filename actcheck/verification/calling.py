@@ -53,7 +53,7 @@ def as_values(out, shape):
         arr = np.asarray(out)
     except Exception as e:
         raise BadValues(f"returns {type(out).__name__}, which is not an array ({type(e).__name__})") from None
-    kind = arr.dtype.kind
+    kind = "f" if arr.dtype.name == "bfloat16" else arr.dtype.kind  # ml_dtypes' bfloat16 is kind V to NumPy
     if kind == "c":
         raise BadValues(f"returns complex values ({arr.dtype}) where real numbers are expected")
     if kind == "O":
@@ -70,7 +70,7 @@ def as_values(out, shape):
             return np.full(shape, arr.reshape(()), dtype=np.float64)
         raise BadValues(f"returns shape {arr.shape} for an input of shape {tuple(shape)}")
     # float32/float16 kept as they are: the code's precision is what it is judged in
-    return arr if arr.dtype in (np.float32, np.float16) else arr.astype(np.float64)
+    return arr if arr.dtype.name in ("float32", "float16", "bfloat16") else arr.astype(np.float64)
 
 
 def in_modes(compute, inputs, modes=MODES, shape=None):
@@ -112,13 +112,16 @@ def _run(mode, compute, inputs, shape):
         return as_values(compute({k: v.reshape(-1, 1) for k, v in inputs.items()}), (*shape, 1)).reshape(shape)
     flat = {k: v.ravel() for k, v in inputs.items()}
     out = np.empty(int(np.prod(shape)))
+    kind = np.float64  # scalar code in np.float32 (np.float32(x), then if x > 0) is judged in float32 too
     for i in range(out.size):
         try:
-            out[i] = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
+            one = as_values(compute({k: float(v[i]) for k, v in flat.items()}), ())
+            kind = one.dtype.type if i == 0 else kind
+            out[i] = one
         except (_ScalarResult, BadValues):
             raise
         except FAULTS as e:
             if i == 0:
                 raise
             raise AtPoint(e, float(flat["x"][i]) if "x" in flat else None) from None
-    return out.reshape(shape)
+    return out.reshape(shape).astype(kind, copy=False)

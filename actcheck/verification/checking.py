@@ -20,7 +20,7 @@ from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
 from .naming import activation_for
 from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
-from .params import check_known, torch_params, user_kw
+from .params import check_known, torch_name, torch_params, user_kw
 from .source import SourceError, python_units
 from .text import escaped, first_lines
 from .usercode import UserCode
@@ -171,8 +171,17 @@ def _set_up(code, p, overrides, reference):
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
-    cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ()))
+    cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ())) | _aliases(act, p.get("sides"))
     return cand
+
+
+def _aliases(act, sides):
+    """Names forward and backward give one torch parameter (negative_slope in one, alpha in the other)."""
+    if act is None or not sides:
+        return set()
+    fwd, bwd = sides
+    return {n for a in fwd for b in bwd if a != b and torch_name(act, a) and torch_name(act, a) == torch_name(act, b)
+            for n in (a, b)}  # fmt: skip
 
 
 def _judge(code, cand):

@@ -96,7 +96,8 @@ def scaled(res, x, u):
     n = np.size(x)
     if np.ndim(x) == 1 and np.shape(res) == (np.size(u), n) and n > 1:
         return np.asarray(u) @ as_values(res, (np.size(u), n))
-    return u * as_values(res, np.shape(x))
+    d = as_values(res, np.shape(x))
+    return (u * d).astype(d.dtype, copy=False)  # float32 code's f' stays float32: it is judged in its dtype
 
 
 class Pair:
@@ -235,6 +236,10 @@ class FunctionPair(Pair):
     def shared(self):
         """The parameters both functions take: what a second value of is tried at."""
         return sorted(numeric_defaults(self.f).keys() & numeric_defaults(self.g).keys())
+
+    def sides(self):
+        """The parameters each function takes, forward's and backward's (one may name what the other does)."""
+        return sorted(numeric_defaults(self.f)), sorted(numeric_defaults(self.g))
 
 
 class FlagPair(Pair):

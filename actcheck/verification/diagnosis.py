@@ -13,8 +13,9 @@ class Evidence:
     """What a pair produced at points x: forward, derivative with dA = 1, VJP with a random dA."""
 
     def __init__(
-        self, x, fwd, fwd_ref, d, d_ref, vjp, vjp_ref, upstream, kinks=(), d_at_output=None, ref_name="torch", act=None
-    ):
+        self, x, fwd, fwd_ref, d, d_ref, vjp, vjp_ref, upstream, kinks=(), d_at_output=None, ref_name="torch", act=None,
+        tol=(1e-7, 1e-7),
+    ):  # fmt: skip
         self.x = np.asarray(x, dtype=np.float64)
         self.fwd, self.fwd_ref = _f(fwd), _f(fwd_ref)
         self.d, self.d_ref = _f(d), _f(d_ref)
@@ -24,6 +25,7 @@ class Evidence:
         self.d_at_output = _f(d_at_output)  # the reference derivative evaluated at f(x)
         self.ref = ref_name
         self.act = act  # the known activation's name, or None
+        self.tol = tol  # (rtol, atol) the pair was judged with: a point within them is not a slip
 
 
 def _f(a):
@@ -35,8 +37,8 @@ def _close(a, b, rtol=1e-6, atol=1e-9):
         return (a == b) | (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= atol + rtol * np.abs(b))
 
 
-def _bad(a, b):
-    return ~_close(a, b, rtol=1e-7, atol=1e-7)
+def _bad(a, b, tol):
+    return ~_close(a, b, *tol)
 
 
 def _num(v):
@@ -146,8 +148,8 @@ def _another_definition(e, vals, ref, what):
 def _ignores_upstream(e):
     if e.vjp is None or e.d is None:
         return None
-    ones_ok = ~_bad(e.d, e.d_ref)
-    vjp_bad = _bad(e.vjp, e.vjp_ref)
+    ones_ok = ~_bad(e.d, e.d_ref, e.tol)
+    vjp_bad = _bad(e.vjp, e.vjp_ref, e.tol)
     if not ones_ok.all() or not vjp_bad.any():
         return None
     if _close(e.vjp, e.d_ref).all():
@@ -170,7 +172,7 @@ def _side_of(x, bad):
 
 
 def _only_at_kinks(e, vals, ref, what):
-    bad = _bad(vals, ref)
+    bad = _bad(vals, ref, e.tol)
     if not bad.any() or not e.kinks.size or not np.isin(e.x[bad], e.kinks).all():
         return None
     i = np.flatnonzero(bad)[0]
@@ -221,7 +223,7 @@ def _missing_square(e, vals, ref, what):
 
 
 def _one_side(e, vals, ref, what):
-    bad = _bad(vals, ref)
+    bad = _bad(vals, ref, e.tol)
     if not bad.any():
         return None
     side = _side_of(e.x, bad)
@@ -235,7 +237,7 @@ def _one_side(e, vals, ref, what):
 
 
 def _worst(e, vals, ref, what):
-    bad = _bad(vals, ref)
+    bad = _bad(vals, ref, e.tol)
     if not bad.any():
         return None
     with np.errstate(all="ignore"):
@@ -264,7 +266,7 @@ def diagnose(e, forward_fn=None, backward_fn=None, warned=None):
         if overflow:
             out.append(overflow)
             continue
-        if not _bad(vals, ref).any():
+        if not _bad(vals, ref, e.tol).any():
             continue
         found = next((s for rule in _RULES if (s := rule(e, vals, ref, what))), None)
         if found:

@@ -19,9 +19,17 @@ from .source import cell_of
 
 __all__ = ["discover", "forward_method", "BACKWARD_METHODS", "FORWARD_METHODS"]
 
-FORWARD_METHODS = ("forward", "forward_propagate", "forward_prop", "fprop", "activate", "__call__")
-BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_prop", "bprop", "gradient",
-                    "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
+FORWARD_METHODS = (
+    "forward",
+    "forward_propagate",
+    "forward_propagation",
+    "forward_prop",
+    "fprop",
+    "activate",
+    "__call__",
+)
+BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_propagation", "backward_prop", "bprop",
+                    "gradient", "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
 
 
 def _own(obj, module_name):

@@ -144,7 +144,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
         kinks = act.kinks(**params) if act is not None else ref["kinks"]
         ref_name = "torch" if act is not None else "finite differences"
         ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, u, kinks, d_at_out, ref_name,
-                      act.name if act is not None else None)  # fmt: skip
+                      act.name if act is not None else None, tol)  # fmt: skip
         diagnosis += diagnose(ev, remote(code, cand, "forward"), remote(code, cand, "derivative"), got.sources)
     return PairResult(
         cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, ref_key(act), ok,

@@ -26,8 +26,10 @@ __all__ = [
     "RATE",
 ]
 
-DERIVATIVE_PREFIXES = ("derivative", "deriv", "d", "grad", "backward")
+DERIVATIVE_PREFIXES = ("derivative", "deriv", "d", "gradient", "grad", "backward")
 DERIVATIVE_SUFFIXES = ("backward", "bwd", "prime", "derivative", "deriv", "2deriv", "der", "grad", "gradient", "diff")
+# iamtrask's sigmoid_output_to_derivative, sigmoid_first_derivative, sigmoid_d
+DERIVATIVE_SUFFIXES += ("outputtoderivative", "firstderivative", "d")
 FORWARD_MARKERS = ("forward", "fwd")
 _BOTH = ("fn",)  # a word written on the forward and the derivative alike: sigmoid_fn, sigmoid_derivative_fn
 

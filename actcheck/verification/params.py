@@ -101,14 +101,17 @@ def second_values(act, declared, names, fixed):
     """{user name: value}: a second value for each parameter in ``names`` the code declares (not one ``--param``
     fixed), inside what the parameter means; empty when there is none to try."""
     out = {}
-    for name in names:
+    for name in sorted(names):
         v = declared.get(name)
         if name in fixed or v is None or not math.isfinite(v) or name.lower() in _NOT_A_PARAMETER:
             continue
         t = torch_name(act, name)
-        if t is None and v == int(v) and (abs(v) >= 2 or _COUNT.search(name.lower())):
-            continue  # n=2, order=3, num_parameters=1: a count, which a fraction may break
         lo, hi = DOMAINS.get(getattr(act, "name", None), {}).get(t, (-math.inf, math.inf))
+        if isinstance(v, int):  # an int default: a power stays whole at v + 1; a count (n, num_parameters) is left
+            if (t is None and _COUNT.search(name.lower())) or not lo < v + 1 < hi:
+                continue
+            out[name] = v + 1
+            continue
         other = v * 1.5 if v != 0 else 0.5
         if not lo < other < hi:
             other = (v + lo) / 2 if math.isfinite(lo) else v / 2

@@ -44,7 +44,7 @@ def tolerances(act, dtype="float64"):
 
 def precision(dtypes):
     """The dtype a pair is judged in: the narrowest float its forward or derivative returns (float64 at least)."""
-    for name in ("float16", "float32"):
+    for name in ("bfloat16", "float16", "float32"):
         if name in (dtypes.get("forward"), dtypes.get("derivative")):
             return name
     return "float64"
@@ -54,9 +54,12 @@ def in_precision(x, u, dtype):
     """The points and upstream gradients as ``dtype`` holds them (unique, sorted), in float64."""
     if dtype == "float64":
         return x, u
-    keep = np.abs(x) <= np.finfo(dtype).max  # 1e300 is not a float32 point, and inf would judge nothing else
-    x, idx = np.unique(x[keep].astype(dtype).astype(np.float64), return_index=True)
-    return x, u[keep][idx].astype(dtype).astype(np.float64)
+    from ..dtypes import DTYPES
+
+    dt = DTYPES[dtype]
+    keep = np.abs(x) <= float(dt.finfo().max)  # 1e300 is not a float32 point, and inf would judge nothing else
+    x, idx = np.unique(x[keep].astype(dt.numpy).astype(np.float64), return_index=True)
+    return x, u[keep][idx].astype(dt.numpy).astype(np.float64)
 
 
 def torch_values(act, params, x, u, dtype="float64"):
@@ -87,8 +90,9 @@ _FD = {
     "float32": ((2.0**-7, 2.0**-9), 2.0**-9, 1e-2, 1e-3),
     "float16": ((2.0**-3, 2.0**-4), 2.0**-4, 1e-1, 1e-1),
 }
+_FD["bfloat16"] = _FD["float16"]
 # the tolerances a float32 (float16) forward's finite differences are judged with: its rounding over those steps
-_FD_TOL = {"float32": (1e-3, 1e-3), "float16": (3e-2, 3e-2)}
+_FD_TOL = {"float32": (1e-3, 1e-3), "float16": (3e-2, 3e-2), "bfloat16": (1e-1, 1e-1)}
 
 
 def finite_differences(code, cand, x, u, notes, dtype="float64"):
@@ -104,7 +108,11 @@ def finite_differences(code, cand, x, u, notes, dtype="float64"):
         h = one * np.maximum(np.abs(x), 1.0)
         fx = f(x)
         left, right = (fx - f(x - h)) / h, (f(x + h) - fx) / h
-        kink = ~np.isclose(left, right, rtol=rtol, atol=atol)
+        if dtype == "float64":
+            kink = ~np.isclose(left, right, rtol=rtol, atol=atol)
+        else:  # steps this long see curvature: h f'' between the one-sided slopes halves with h, a kink's jump does not
+            half = ((f(x + h / 2) - fx) - (fx - f(x - h / 2))) / (h / 2)
+            kink = ~np.isclose(right - left, 2 * half, rtol=0, atol=atol + rtol * np.abs(right))
     skip = skipped | kink
     return {
         "backward": np.where(skip, np.nan, est),

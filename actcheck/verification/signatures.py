@@ -91,9 +91,12 @@ def needs(cls):
 
 
 def number(v):
-    """A user's numeric value as a float (ints beyond float's range are ±inf); None for anything else."""
+    """A user's numeric value: an int stays an int (a count may be one), else a float (ints beyond float's range
+    are ±inf); None for anything else."""
     if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
         return None
+    if isinstance(v, int | np.integer) and abs(int(v)) < 2**53:
+        return int(v)
     try:
         return float(v)
     except OverflowError:  # 10**400

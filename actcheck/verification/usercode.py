@@ -122,6 +122,7 @@ class UserCode:
                 "cells": p.cells,
                 "accepts": p.accepts(),
                 "shared": p.shared(),
+                "sides": p.sides() if hasattr(p, "sides") else None,
                 "style": p.style(),
             }
             for i, p in self.pairs.items()

@@ -57,21 +57,36 @@ def _beyond_torch(code, cand, result):
 
 
 def _at_second_values(code, cand, result):
-    """The pair again with its declared parameters at a second value; its failure says the code ignores one."""
+    """The pair again with each declared parameter at a second value; a failure says the code ignores it.
+
+    One torch parameter at a time (names the two functions give it move together): moving hardtanh's
+    bounds together would hide a derivative that ignores min_val.
+    """
     other = second_values(cand.act, cand.info.get("declared", {}), cand.shared, cand.kw)
-    if not other:
-        return result
+    groups = {}
+    for n, v in other.items():
+        groups.setdefault(torch_name(cand.act, n) or n, {})[n] = v
+    for moved in groups.values():
+        again = _moved(code, cand, result, moved)
+        if not again.passed:
+            return again
+    if other:
+        said = ", ".join(f"{n} = {v!r}" for n, v in other.items())
+        result.notes.append(f"also checked with {said} (each in turn), a second value of what it declares: right there")
+    return result
+
+
+def _moved(code, cand, result, moved):
+    """The pair judged with the parameters in ``moved`` at their second values."""
     act = cand.act if result.reference == "torch" else None
-    if act is not None and any(torch_name(act, n) is None for n in other):
+    if act is not None and any(torch_name(act, n) is None for n in moved):
         act = None  # a value torch cannot take: the code's own forward judges its derivative
-    params = {**result.params, **{torch_name(act, n): v for n, v in other.items()}} if act is not None else {}
-    said = ", ".join(f"{n} = {v!r}" for n, v in other.items())
-    again = _once(code, replace(cand, kw={**cand.kw, **other}, params=params, act=act or cand.act, notes=[]),
+    params = {**result.params, **{torch_name(act, n): v for n, v in moved.items()}} if act is not None else {}
+    again = _once(code, replace(cand, kw={**cand.kw, **moved}, params=params, act=act or cand.act, notes=[]),
                   fd=act is None)  # fmt: skip
-    if again.passed:
-        result.notes.append(f"also checked with {said}, a second value of what it declares: right there too")
-        return result
-    defaults = ", ".join(f"{n} = {cand.info['declared'][n]!r}" for n in other)
-    again.diagnosis.insert(0, f"right with {defaults} but not with {said}: the code does not follow its parameter")
-    again.notes = result.notes + [n for n in again.notes if n not in result.notes]
+    if not again.passed:
+        said = ", ".join(f"{n} = {v!r}" for n, v in moved.items())
+        defaults = ", ".join(f"{n} = {cand.info['declared'][n]!r}" for n in moved)
+        again.diagnosis.insert(0, f"right with {defaults} but not with {said}: the code does not follow its parameter")
+        again.notes = result.notes + [n for n in again.notes if n not in result.notes]
     return again

@@ -22,18 +22,18 @@ def _vectors():
     return vs
 
 
-def _torch(act, x, g):
+def _torch(act, x, g, dtype="float64"):
     from ..dtypes import DTYPES
     from ..opinions import torch_reverse
     from ..opinions.answer import Ask
 
-    ask = Ask(act, {}, x, DTYPES["float64"], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
-    return torch_reverse.answer(ask).values
+    ask = Ask(act, {}, x, DTYPES[dtype], upstream=g, rows=np.array([], int), cols=np.arange(x.size))
+    return {k: np.asarray(v, dtype=np.float64) for k, v in torch_reverse.answer(ask).values.items()}
 
 
-def _differences(code, cand, x, g):
+def _differences(code, cand, x, g, dtype="float64"):
     """The VJPs (ones and g) of the user's own forward, its Jacobian by central differences column by column."""
-    h = 2.0**-20 * np.maximum(np.abs(x), 1.0)
+    h = (2.0**-20 if dtype == "float64" else 2.0**-9) * np.maximum(np.abs(x), 1.0)
 
     def f(t):
         reply = code.evaluate(cand.id, cand.kw, t, np.ones(g.size), ["forward"], cand.modes)
@@ -43,22 +43,43 @@ def _differences(code, cand, x, g):
     return {"forward": None, "backward": np.ones(g.size) @ jac, "vjp": g @ jac}
 
 
-def judge_vector(code, cand, fd=False):
-    """Check a vector pair on a few vectors (against torch, or with ``fd`` its own forward's Jacobian); diagnose a
-    backward that treats the Jacobian as diagonal."""
-    from ..result import close
+def _runs(code, cand, act, wanted, notes, fd, dtype):
+    """(x, upstream, the code's answers, the reference's) on each vector, in ``dtype``; a PairResult if the
+    forward fails."""
+    from ..dtypes import DTYPES
 
-    act, notes = cand.act, list(cand.notes)
-    wanted = ["forward", "derivative", "vjp"] + (["derivative@y", "vjp@y"] if cand.info.get("data") else [])
     rng = np.random.default_rng(7)
     runs = []
     for x in _vectors():
         g = rng.uniform(-2, 2, act.forward(x).size)
+        x, g = (v.astype(DTYPES[dtype].numpy).astype(np.float64) for v in (x, g))
         got = answers(code, cand, x, g, wanted, notes)
         if "forward" in got.errors:
             return failed(cand, [f"forward: {got.errors['forward']}"], notes)
-        runs.append((x, g, got, _differences(code, cand, x, g) if fd else _torch(act, x, g)))
+        runs.append((x, g, got, _differences(code, cand, x, g, dtype) if fd else _torch(act, x, g, dtype)))
+    return runs
+
+
+def judge_vector(code, cand, fd=False):
+    """Check a vector pair on a few vectors (against torch, or with ``fd`` its own forward's Jacobian); diagnose a
+    backward that treats the Jacobian as diagonal."""
+    from ..result import close
+    from .references import precision, tolerances
+
+    act, notes = cand.act, list(cand.notes)
+    wanted = ["forward", "derivative", "vjp"] + (["derivative@y", "vjp@y"] if cand.info.get("data") else [])
+    runs = _runs(code, cand, act, wanted, notes, fd, "float64")
+    if isinstance(runs, PairResult):
+        return runs
+    coarse = ("float64", "float32", "float16", "bfloat16").index
+    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=coarse)
     rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
+    if dtype != "float64":  # same dtype on both sides, as for elementwise pairs
+        rtol, atol = tolerances(None if fd else act, dtype)
+        notes.append(f"returns {dtype}: judged in {dtype}, on vectors {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
+        runs = _runs(code, cand, act, wanted, notes, fd, dtype)
+        if isinstance(runs, PairResult):
+            return runs
 
     def same(mine, ref):
         if ref is None:  # finite differences judge no forward
@@ -84,7 +105,7 @@ def judge_vector(code, cand, fd=False):
             err, good = same(mine[key], ref[key])
             errs[key] = max(errs[key], float(err.max()))
             ok &= bool(good.all())
-        diagonal &= not fd and _is_diagonal(act, x, g, mine["vjp"])
+        diagonal &= not fd and _is_diagonal(act, x, g, mine["vjp"], max(rtol, 1e-6), max(atol, 1e-9))
     diagnosis = [slip] if slip else []
     if not ok and not slip:
         if diagonal:
@@ -106,7 +127,7 @@ def judge_vector(code, cand, fd=False):
                       params=dict(cand.params), cells=cand.cells)  # fmt: skip
 
 
-def _is_diagonal(act, x, g, vjp):
+def _is_diagonal(act, x, g, vjp, rtol, atol):
     """Does the user's VJP equal g times the Jacobian's diagonal?"""
     rows = np.arange(x.size)
     try:
@@ -115,4 +136,4 @@ def _is_diagonal(act, x, g, vjp):
         return False
     if diag is None or np.shape(vjp) != np.shape(g):
         return False
-    return bool(np.allclose(vjp, g * diag, rtol=1e-6, atol=1e-9))
+    return bool(np.allclose(vjp, g * diag, rtol=rtol, atol=atol))
