@@ -1,7 +1,9 @@
 """The exact opinion: closed forms in mpmath, at a precision that provably suffices, to say who is right.
 
 f, f' and f'' are the registry's closed forms (``exact``, ``exact_d``, ``exact_d2``): no
-numerical differentiation. At a kink the exact derivative is undefined (None); at x = nan
+numerical differentiation. At a kink the exact derivative is undefined (None) unless it and
+every lower order take one value on both sides (celu's f' at 0 is 1 from both sides; its f''
+is not; relu's f'' is 0 on both but its f' jumps); at x = nan
 everything is None; at x = ±inf each value is the one at ±2**2000, snapped to its limit
 (beyond 2**1100 in size: ±inf; below 2**-1100: 0): every activation here is that close to
 its limit long before.
@@ -53,8 +55,30 @@ def exact_values(act, params, x, order=1):
     out = {}
     for n, key in enumerate(_KEYS[: order + 1]):
         form = getattr(act, _FORMS[n])
-        out[key] = [None if n and float(v) in kinks else exact_at(form, float(v), frozen) for v in np.asarray(x)]
+        # f^(n) exists at a kink only if f, ..., f^(n) each take one value on both sides (relu's f'' does not:
+        # its one-sided values are both 0, but f' jumps)
+        lower = tuple(getattr(act, f) for f in _FORMS[: n + 1])
+        out[key] = [
+            None
+            if n and float(v) in kinks and not all(_continuous(f, float(v), frozen) for f in lower)
+            else exact_at(form, float(v), frozen)
+            for v in np.asarray(x)
+        ]
     return out
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _continuous(form, k, frozen_params):
+    """Whether ``form`` takes one value on both sides of the kink ``k`` (to 2**-100, 2**-600 away: far inside
+    the scale of any parameter a float64 check takes seriously, celu's alpha = 1e-100 included)."""
+    import mpmath
+
+    with mpmath.mp.workprec(1024):
+        step = mpmath.mpf(2) ** -600 * max(1, abs(k))
+        left, right = (form(mpmath.mp, mpmath.mpf(k) + s, **dict(frozen_params)) for s in (-step, step))
+        if left is None or right is None:
+            return False
+        return abs(left - right) <= mpmath.mpf(2) ** -100 * max(1, abs(left), abs(right))
 
 
 @functools.lru_cache(maxsize=1 << 16)
