@@ -247,6 +247,36 @@ def _settle_vector(result, act, dt, strict):
         _judge(result, name, idx, exact, dt, strict, None if name == "forward" else g[idx])
 
 
+JACOBIAN_ENTRIES = 64  # disagreeing Jacobian entries the oracle settles; beyond, they stay failures
+
+
+def _settle_jacobian(result, act, dt, strict):
+    """The rule for the sampled Jacobian's entries: row r is the VJP with the one-hot upstream e_r."""
+    from .opinions.oracle import MAX_VECTOR, vector_exact
+
+    jac = result.matrices.get("jacobian")
+    if jac is None or jac.ok.all() or result.x.size > MAX_VECTOR:
+        return
+    rows, cols = result.extras["jacobian_rows"], result.extras["jacobian_columns"]
+    bad = np.argwhere(~jac.ok)[:JACOBIAN_ENTRIES]
+    skip, x64 = jac.skip.copy(), result.x.astype(np.float64)
+    for i in np.unique(bad[:, 0]):
+        js = bad[bad[:, 0] == i, 1]
+        onehot = np.zeros(act.forward(x64).size)
+        onehot[rows[i]] = 1.0
+        _, vjp = vector_exact(act, x64, onehot, {int(cols[j]) for j in js})
+        exact = [vjp[int(cols[j])] for j in js]
+        ours, theirs = jac.numpy[i, js], jac.reference[i, js]
+        ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
+        numpy_right, torch_right = ulp["numpy"] <= numpy_ulps(dt, "vjp"), ulp["torch"] <= 1
+        rounded = np.array([round_once(e, dt) for e in exact])
+        for k in np.flatnonzero(numpy_right & ~torch_right):
+            d = _deviation("jacobian", x64[cols[js[k]]], ours[k], theirs[k], rounded[k], ulp, k)
+            result.extras["torch_deviations"].append({**d, "row": int(rows[i]), "column": int(cols[js[k]])})
+        skip[i, js[numpy_right & (torch_right | (not strict))]] = True
+    result.matrices["jacobian"] = Comparison(jac.name, jac.numpy, jac.reference, jac.rtol, jac.atol, skip)
+
+
 def _disagreements(result, names):
     """(comparison name, indices where it fails) for each of ``names`` that fails somewhere, capped."""
     for name in names:
@@ -459,6 +489,7 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
         )
     result.extras["torch_deviations"] = []
     _settle_vector(result, act, dt, strict)
+    _settle_jacobian(result, act, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
