@@ -244,9 +244,11 @@ Junit = Annotated[
 ]
 Fd = Annotated[bool, typer.Option("--fd", help="Also check the derivative against finite differences of the forward.")]
 Order = Annotated[int, typer.Option("--order", min=1, max=2, help="2 also checks second derivatives.")]
-Oracle = Annotated[bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side.")]
+Oracle = Annotated[
+    bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side; NumPy judged against them.")
+]
 Strict = Annotated[
-    bool, typer.Option("--strict", help="Torch deviations (torch off, NumPy within 1 ULP of exact) fail too.")
+    bool, typer.Option("--strict", help="Torch deviations (torch off, NumPy within its accuracy of exact) fail too.")
 ]
 Linspace = Annotated[
     tuple[float, float, int] | None,

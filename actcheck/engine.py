@@ -267,9 +267,7 @@ def _settle_jacobian(result, act, dt, strict):
         _, vjp = vector_exact(act, x64, onehot, {int(cols[j]) for j in js})
         exact = [vjp[int(cols[j])] for j in js]
         ours, theirs = jac.numpy[i, js], jac.reference[i, js]
-        ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
-        numpy_right, torch_right = ulp["numpy"] <= numpy_ulps(dt, "vjp"), ulp["torch"] <= 1
-        rounded = np.array([round_once(e, dt) for e in exact])
+        ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, "vjp", None)
         for k in np.flatnonzero(numpy_right & ~torch_right):
             d = _deviation("jacobian", x64[cols[js[k]]], ours[k], theirs[k], rounded[k], ulp, k)
             result.extras["torch_deviations"].append({**d, "row": int(rows[i]), "column": int(cols[js[k]])})
@@ -296,10 +294,7 @@ def _judge(result, name, idx, exact, dt, strict, upstream):
     """Apply the rule at ``idx`` given the exact values there: excuse, report, or let the failure stand."""
     c, notes = result.comparisons[name], result.extras["notes"]
     ours, theirs = c.numpy[idx], c.reference[idx]
-    ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
-    rounded = np.array([round_once(e, dt) for e in exact])
-    numpy_right = _numpy_right(ulp["numpy"], ours, rounded, dt, name, upstream)
-    torch_right = ulp["torch"] <= 1
+    ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, name, upstream)
     x64 = result.x.astype(np.float64, copy=False)
     for i in np.flatnonzero(numpy_right & ~torch_right):
         result.extras["torch_deviations"].append(_deviation(name, x64[idx[i]], ours[i], theirs[i], rounded[i], ulp, i))
@@ -318,6 +313,13 @@ def _judge(result, name, idx, exact, dt, strict, upstream):
             f"{name}: NumPy is off: {_ulps_text(ulp['numpy'][i])} from exact at x = {x64[idx[i]]:.17g} "
             f"(torch {_ulps_text(ulp['torch'][i])})"
         )
+
+
+def _who_is_right(ours, theirs, exact, dt, name, upstream):
+    """(each side's ULP error, the exact values rounded once, NumPy right, torch right) at the points given."""
+    ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
+    rounded = np.array([round_once(e, dt) for e in exact])
+    return ulp, rounded, _numpy_right(ulp["numpy"], ours, rounded, dt, name, upstream), ulp["torch"] <= 1
 
 
 def _numpy_right(ulp, ours, rounded, dt, name, upstream):

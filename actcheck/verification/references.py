@@ -3,8 +3,8 @@ forward, at a grid, an even spread over [-30, 30] and (for torch) log-uniform po
 
 import numpy as np
 
-__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "precision", "in_precision", "torch_values"]
-__all__ += ["finite_differences", "remote"]
+__all__ = ["N_RANDOM", "N_EVEN", "SEED", "points", "tolerances", "precision", "narrowest", "in_precision"]
+__all__ += ["torch_values", "finite_differences", "remote"]
 
 N_RANDOM = 200
 N_EVEN = 601  # a point every 0.1 over [-30, 30]
@@ -44,10 +44,12 @@ def tolerances(act, dtype="float64"):
 
 def precision(dtypes):
     """The dtype a pair is judged in: the narrowest float its forward or derivative returns (float64 at least)."""
-    for name in ("bfloat16", "float16", "float32"):
-        if name in (dtypes.get("forward"), dtypes.get("derivative")):
-            return name
-    return "float64"
+    return narrowest([dtypes.get("forward"), dtypes.get("derivative")])
+
+
+def narrowest(names):
+    """The narrowest float dtype among ``names`` (float64 when none is narrower)."""
+    return next((n for n in ("bfloat16", "float16", "float32") if n in names), "float64")
 
 
 def in_precision(x, u, dtype):

@@ -64,15 +64,14 @@ def judge_vector(code, cand, fd=False):
     """Check a vector pair on a few vectors (against torch, or with ``fd`` its own forward's Jacobian); diagnose a
     backward that treats the Jacobian as diagonal."""
     from ..result import close
-    from .references import precision, tolerances
+    from .references import narrowest, precision, tolerances
 
     act, notes = cand.act, list(cand.notes)
     wanted = ["forward", "derivative", "vjp"] + (["derivative@y", "vjp@y"] if cand.info.get("data") else [])
     runs = _runs(code, cand, act, wanted, notes, fd, "float64")
     if isinstance(runs, PairResult):
         return runs
-    coarse = ("float64", "float32", "float16", "bfloat16").index
-    dtype = max((precision(got.dtypes) for _, _, got, _ in runs), key=coarse)
+    dtype = narrowest([precision(got.dtypes) for _, _, got, _ in runs])
     rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
     if dtype != "float64":  # same dtype on both sides, as for elementwise pairs
         rtol, atol = tolerances(None if fd else act, dtype)
