@@ -11,8 +11,10 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .errors import InternalError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: actcheck itself failed
 EXIT_OUTPUT = 74  # sysexits' EX_IOERR: standard output or a report file could not be written
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a tool whose reader closed the pipe
@@ -165,6 +167,9 @@ class _Group(TyperGroup):
             code = e.code if isinstance(e, UsageFailure) else EXIT_USAGE
         except OutputLost as e:
             code = _lost(e, stdout)
+        except InternalError as e:
+            _err(f"actcheck: internal error: {e} (actcheck's own failure, not your input's: please report it)")
+            code = EXIT_SOFTWARE
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
         return code if isinstance(code, int) else 0

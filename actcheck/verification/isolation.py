@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from .reaping import end_descendants
 from .wire import Closed, receive, send
 from .worker import BOOT
@@ -94,6 +94,7 @@ class Child:
         self._send({"op": "load", "path": self.path, "notebook": self.notebook, "run_all": self.run_all})
 
     def _load_reply(self):
+        self._started()
         try:
             reply = self._receive()
         except Died as e:
@@ -102,6 +103,34 @@ class Child:
             self.close()
             raise LoadFailed(reply["error"])
         return reply
+
+    def _started(self):
+        """Wait for the worker's first word; a child that ends before it is actcheck's failure, not the file's."""
+        deadline = self.sent + self.remaining
+
+        def wait(fd):
+            if not select.select([fd], [], [], max(deadline - time.monotonic(), 0.0))[0]:
+                self.close()
+                raise InternalError(f"actcheck's worker did not start within {self.timeout:g} s")
+
+        try:
+            receive(self.from_child, wait)
+        except Closed:
+            try:
+                status = self.proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                status = None
+            last = self._last_line()
+            self.close()
+            why = f": {last}" if last else f" ({ended(status)})"
+            raise InternalError(f"actcheck's worker could not start{why}") from None
+
+    def _last_line(self):
+        """The last line the child wrote on its stderr (and stdout): why it could not start."""
+        self.log.seek(0, os.SEEK_END)
+        self.log.seek(max(self.log.tell() - 4096, 0))
+        lines = [ln.strip() for ln in self.log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        return lines[-1][:300] if lines else ""
 
     def _send(self, msg):
         self.sent = time.monotonic()
@@ -136,7 +165,7 @@ class Child:
             self.close()
             raise Died(None, f"answered out of turn (request {self.seq}, reply {reply.get('seq')})")
         if "fault" in reply:
-            raise RuntimeError(f"actcheck's worker failed: {reply['fault']}")
+            raise InternalError(f"actcheck's worker failed: {reply['fault']}")
         return reply
 
     def request(self, msg):

@@ -16,11 +16,12 @@ import types
 
 __all__ = ["main", "load", "BOOT"]
 
-# the command line that starts a worker: actcheck's own directory on sys.path only while it imports
+# the command line that starts a worker: actcheck's own directory first on sys.path while it imports,
+# then removed again with the '' that `-c` put there, and nothing else (for an installed actcheck
+# that directory is site-packages, which the user's code needs as much as actcheck does)
 BOOT = (
-    "import sys; root = sys.argv[1]; sys.path.insert(0, root); "
-    "from actcheck.verification.worker import main; "
-    "sys.path[:] = [p for p in sys.path if p not in (root, '')]; main(sys.argv[2:])"
+    "import sys; n = 1 + (sys.path[:1] == ['']); sys.path.insert(0, sys.argv[1]); "
+    "from actcheck.verification.worker import main; del sys.path[:n]; main(sys.argv[2:])"
 )
 _FILE_LIMIT = 64 << 20  # what the code may write to one file: printing in a loop must not fill the disk
 
@@ -155,6 +156,7 @@ def main(argv):
     for fd in (requests, replies):
         os.set_inheritable(fd, False)  # a process the code starts must not hold the wire open
     owner = os.getpid()
+    _send_started(replies)
     os.register_at_fork(after_in_child=lambda: [_close(fd) for fd in (requests, replies)])
     status = 0
     try:
@@ -168,6 +170,13 @@ def main(argv):
         end_descendants(owner)  # what the code started, even in a session of its own
     # stray threads the user's code started must not keep this process alive
     os._exit(status)
+
+
+def _send_started(replies):
+    """Tell actcheck the worker is up: a child that dies before this is actcheck's failure, not the file's."""
+    from .wire import send
+
+    send(replies, {"started": os.getpid()})
 
 
 def _close(fd):
