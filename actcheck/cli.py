@@ -142,6 +142,11 @@ class _Group(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
+        from . import completion
+
+        if completion.requested():  # a shell asking what a word can be: click answers and exits
+            completion.prepare(self)
+            return super().main(args=args, prog_name=prog_name or "actcheck", complete_var=completion.COMPLETE_VAR)
         args = sys.argv[1:] if args is None else list(args)
         _open_std_fds()
         stdout = sys.stdout
@@ -199,7 +204,13 @@ app = typer.Typer(
 
 def _version(value: bool):
     if value:
-        print(f"actcheck {__version__}")
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("actcheck")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            installed = f"{__version__} (not installed)"
+        print(f"actcheck {installed}")
         raise typer.Exit()
 
 

@@ -199,3 +199,31 @@ def test_torch_is_never_imported_where_the_users_code_runs(tmp_path):
     assert r.passed and not any("torch is here" in n for n in r.notes), r.notes
     f.write_text(f.read_text().replace("'torch' in sys.modules", "'numpy' in sys.modules"))  # the probe can fail
     assert any("torch" in n for n in actcheck.verify(f).results[0].notes)
+
+
+def test_a_worker_that_cannot_start_is_actchecks_failure_not_the_files(run, monkeypatch):
+    from actcheck.errors import InternalError
+    from actcheck.verification import isolation
+
+    boot = "import sys; sys.stderr.write('ModuleNotFoundError: No module named numpy\\n'); sys.exit(1)"
+    monkeypatch.setattr(isolation, "BOOT", boot)
+    with pytest.raises(InternalError, match="worker could not start: ModuleNotFoundError: No module named numpy"):
+        actcheck.verify(DATA / "seed_acts.py")
+    r = run("verify", DATA / "seed_acts.py")
+    assert r.exit_code == 70
+    assert "actcheck: internal error" in r.stderr and "not your input's" in r.stderr
+    assert "seed_acts.py" not in r.stderr  # the file is not blamed
+
+
+def test_the_worker_removes_only_what_its_boot_line_added_to_sys_path(tmp_path):
+    from actcheck.verification.worker import BOOT
+
+    root = str(tmp_path)
+    probe = BOOT.replace("from actcheck.verification.worker import main", "before = list(sys.path[n:])").replace(
+        "main(sys.argv[2:])", "print(sys.path == before and root not in sys.path[:1] and '' not in sys.path[:1])"
+    )
+    probe = probe.replace("sys.argv[1]", "root")
+    site = subprocess.run([sys.executable, "-c", "import sys; print(sys.path[-1])"], capture_output=True, text=True)
+    for where in (root, site.stdout.strip()):  # a checkout, or the site-packages an installed actcheck lives in
+        r = subprocess.run([sys.executable, "-c", f"root = {where!r}; " + probe], capture_output=True, text=True)
+        assert r.stdout.strip() == "True", r.stderr
