@@ -40,6 +40,7 @@ class Died(Exception):
     def __init__(self, status, how=None):
         super().__init__(how or ended(status))
         self.status = status
+        self.last_line = ""  # what it last wrote on stderr, when known
 
 
 def ended(status):
@@ -106,24 +107,32 @@ class Child:
 
     def _started(self):
         """Wait for the worker's first word; a child that ends before it is actcheck's failure, not the file's."""
+        try:
+            self._next(InternalError(f"actcheck's worker did not start within {self.timeout:g} s"))
+        except Died as e:
+            why = f": {e.last_line}" if e.last_line else f" ({e})"
+            raise InternalError(f"actcheck's worker could not start{why}") from None
+
+    def _next(self, late):
+        """The child's next message within the time left (else ``late`` is raised); Died if it has gone."""
         deadline = self.sent + self.remaining
 
         def wait(fd):
             if not select.select([fd], [], [], max(deadline - time.monotonic(), 0.0))[0]:
                 self.close()
-                raise InternalError(f"actcheck's worker did not start within {self.timeout:g} s")
+                raise late
 
         try:
-            receive(self.from_child, wait)
+            return receive(self.from_child, wait)
         except Closed:
             try:
                 status = self.proc.wait(timeout=1.0)
             except subprocess.TimeoutExpired:
                 status = None
-            last = self._last_line()
+            died = Died(status)
+            died.last_line = self._last_line()
             self.close()
-            why = f": {last}" if last else f" ({ended(status)})"
-            raise InternalError(f"actcheck's worker could not start{why}") from None
+            raise died from None
 
     def _last_line(self):
         """The last line the child wrote on its stderr (and stdout): why it could not start."""
@@ -142,22 +151,9 @@ class Child:
 
     def _receive(self):
         """The child's reply; the time its code took comes off the budget (a reply already waiting is no delay)."""
-        deadline = self.sent + self.remaining
-
-        def wait(fd):
-            if not select.select([fd], [], [], max(deadline - time.monotonic(), 0.0))[0]:
-                self.close()
-                raise TimeLimit(f"did not finish within the time limit of {self.timeout:g} s (--timeout SECONDS)")
-
+        late = TimeLimit(f"did not finish within the time limit of {self.timeout:g} s (--timeout SECONDS)")
         try:
-            reply = receive(self.from_child, wait)
-        except Closed:
-            try:
-                status = self.proc.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                status = None
-            self.close()
-            raise Died(status) from None
+            reply = self._next(late)
         finally:
             waited = time.monotonic() - self.sent
         self.remaining -= min(reply.get("seconds", waited), waited)
