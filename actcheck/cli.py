@@ -16,6 +16,7 @@ from .console import (
     OutputLost,
     UsageFailure,
     err,
+    fit_width,
     guarded_stdout,
     lost_output,
     make_console,
@@ -38,6 +39,7 @@ from .options import (
     Rtol,
     Seed,
     Strict,
+    Wide,
     Worst,
     with_activation_params,
 )
@@ -116,7 +118,7 @@ def _root(
     """Gradient verification for activation functions: NumPy against PyTorch autograd."""
 
 
-def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
+def _emit(results, *, json_out, quiet, junit, worst, all_points, single, wide):
     from . import report, serialize
 
     if junit:
@@ -129,10 +131,12 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
         obj = serialize.result_to_dict(results[0], **kw) if one else serialize.results_to_dict(results, **kw)
         print(report.dumps(obj))
     elif single:
+        con = make_console(wide)
         for r in results:
-            report.render_result(make_console(), r, worst=worst)
+            report.render_result(con, r, worst=worst, width=fit_width(con, wide))
     else:
-        report.render_summary(make_console(), results)
+        con = make_console(wide)
+        report.render_summary(con, results, width=fit_width(con, wide))
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 
@@ -186,6 +190,7 @@ def check_cmd(
     all_points: AllPoints = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
     params: dict | None = None,
 ):
@@ -196,7 +201,9 @@ def check_cmd(
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
-    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True)
+    _emit(
+        results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True, wide=wide
+    )
 
 
 @app.command(
@@ -218,6 +225,7 @@ def all_cmd(
     all_points: AllPoints = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
 ):
     from .registry import ACTIVATIONS
@@ -239,7 +247,16 @@ def all_cmd(
         for r in results:
             if r.activation == "glu":
                 r.extras["notes"].append(f"glu checked on the first {even.size} of {x.size} points (an even count)")
-    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False)
+    _emit(
+        results,
+        json_out=json_out,
+        quiet=quiet,
+        junit=junit,
+        worst=worst,
+        all_points=all_points,
+        single=False,
+        wide=wide,
+    )
 
 
 @app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
@@ -308,6 +325,7 @@ def verify_cmd(
     ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
 ):
     from . import report
@@ -329,12 +347,13 @@ def verify_cmd(
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:
-        report.render_verify(make_console(), rep)
+        con = make_console(wide)
+        report.render_verify(con, rep, width=fit_width(con, wide))
     raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
 
 
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
-def list_cmd(json_out: Json = False):
+def list_cmd(json_out: Json = False, wide: Wide = False):
     from . import report, serialize
     from .registry import ACTIVATIONS
 
@@ -343,7 +362,8 @@ def list_cmd(json_out: Json = False):
         items = [serialize.activation_to_dict(a) for a in acts]
         print(report.dumps(items))
     else:
-        report.render_list(make_console(), acts)
+        con = make_console(wide)
+        report.render_list(con, acts, width=fit_width(con, wide))
 
 
 # ---------------------------------------------------------------- accuracy atlas
@@ -393,6 +413,7 @@ def accuracy_cmd(
         str | None, typer.Option("--plot", metavar="PATH", help="Draw ULP error against x: .png, .svg or .pdf.")
     ] = None,
     quiet: Quiet = False,
+    wide: Wide = False,
     params: dict | None = None,
 ):
     from . import report_atlas
@@ -433,7 +454,8 @@ def accuracy_cmd(
     if json_out:
         print(report_atlas.dumps(atlas))
     elif not quiet:
-        report_atlas.render_atlas(make_console(), atlas)
+        con = make_console(wide)
+        report_atlas.render_atlas(con, atlas, width=fit_width(con, wide))
     raise typer.Exit(EXIT_PASS)
 
 
