@@ -11,6 +11,7 @@ from . import __version__, options
 from .console import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
+    EXIT_OUTPUT,
     EXIT_PASS,
     EXIT_SOFTWARE,
     EXIT_USAGE,
@@ -82,10 +83,14 @@ class _Group(TyperGroup):
         return code
 
     def _run(self, args, prog_name, extra, stdout):
+        from . import completion
+
         try:
             if not args:
                 err(SHORT_USAGE)
                 return EXIT_USAGE
+            if args[0] in completion.SCRIPT_OPTIONS:
+                return _completion_script(args)
             code = super().main(args=args, prog_name=prog_name or "actcheck", standalone_mode=False, **extra)
             sys.stdout.flush()
         except (typer.TyperException, UsageFailure) as e:
@@ -102,11 +107,31 @@ class _Group(TyperGroup):
         return code if isinstance(code, int) else 0
 
 
+def _completion_script(args):
+    """``--show-completion [SHELL]`` prints the script; ``--install-completion [SHELL]`` installs it."""
+    from . import completion
+    from .errors import InputError
+
+    try:
+        shell = completion.shell_named(args)
+        if args[0] == "--show-completion":
+            print(completion.script(shell))
+            return EXIT_PASS
+        path = completion.install(shell)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    except OSError as e:
+        err(f"actcheck: error: cannot install completion: {e.strerror or e}: {e.filename}")
+        return EXIT_OUTPUT
+    print(f"{shell} completion installed in {path}; it takes effect in a new shell")
+    return EXIT_PASS
+
+
 app = typer.Typer(
     cls=_Group,
     help="Gradient verification for activation functions: NumPy against PyTorch autograd.",
     epilog=EPILOG,
-    add_completion=True,
+    add_completion=False,  # ours take the shell's name too (completion.SCRIPT_OPTIONS)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -130,6 +155,18 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            help="Install shell completion for bash, zsh or fish (default: the shell running actcheck).",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option("--show-completion", metavar="[SHELL]", help="Print the completion script for a shell."),
+    ] = None,
 ):
     """Gradient verification for activation functions: NumPy against PyTorch autograd."""
 

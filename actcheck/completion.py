@@ -10,10 +10,13 @@ shell falls back to completing file names.
 
 import os
 
-__all__ = ["COMPLETE_VAR", "requested", "prepare"]
+__all__ = ["COMPLETE_VAR", "SCRIPT_OPTIONS", "requested", "prepare", "shell_named", "script", "install"]
 
 COMPLETE_VAR = "_ACTCHECK_COMPLETE"
+SCRIPT_OPTIONS = ("--install-completion", "--show-completion")  # each takes an optional shell name
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 _APPROXIMATE = ("none", "tanh")
+_QUANTITIES = ("forward", "backward", "second")
 
 
 def requested():
@@ -55,6 +58,8 @@ def _completer(command_name, param):
         return _from(_dtype_names)
     if param.name == "approximate":
         return _from(lambda: _APPROXIMATE)
+    if param.name == "quantity":
+        return _from(lambda: _QUANTITIES)
     if param.param_type_name != "argument":
         return None
     if command_name == "verify":
@@ -67,6 +72,9 @@ def _completer(command_name, param):
 
 def prepare(group):
     """Attach actcheck's completions to the click command tree before the shell's question is answered."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # typer's bash/zsh/fish answers (the app's add_completion=False leaves them out)
     for name, command in group.commands.items():
         for param in command.params:
             found = _completer(name, param)
@@ -80,3 +88,33 @@ def prepare(group):
         return items + _items(_activation_names(), incomplete)
 
     group.shell_complete = first_word
+
+
+def shell_named(args):
+    """The shell named after ``--install-completion``/``--show-completion``, else the one running actcheck."""
+    from typer._completion_shared import _get_shell_name
+
+    from .errors import InputError
+
+    if len(args) > 2:
+        raise InputError(f"{args[0]} takes one shell name at most, got {' '.join(args[1:])!r}"[:200])
+    shell = args[1] if len(args) == 2 else _get_shell_name()
+    if shell is None:
+        raise InputError(f"cannot tell which shell this is: name it ({args[0]} bash, zsh or fish)")
+    if shell not in SHELLS:
+        raise InputError(f"no completion for the shell {shell!r} (choose from {', '.join(SHELLS)})"[:200])
+    return shell
+
+
+def script(shell):
+    """The completion script for ``shell``."""
+    from typer._completion_shared import get_completion_script
+
+    return get_completion_script(prog_name="actcheck", complete_var=COMPLETE_VAR, shell=shell)
+
+
+def install(shell):
+    """Install the completion script where ``shell`` reads it; the path written."""
+    from typer._completion_shared import install as typer_install
+
+    return typer_install(shell=shell, prog_name="actcheck", complete_var=COMPLETE_VAR)[1]

@@ -77,3 +77,57 @@ def test_a_real_bash_completes_with_the_script_actcheck_installs(tmp_path):
     env["PATH"] = f"{shim.parent}{os.pathsep}{env['PATH']}"
     r = subprocess.run(["bash", "--norc", "-c", drive], env=env, capture_output=True, text=True, timeout=120)
     assert r.stdout.splitlines() == ["sigmoid", "--dtype", "bfloat16"], r.stderr
+
+
+@pytest.mark.parametrize(
+    "shell, marker",
+    [("bash", "complete -o default"), ("zsh", "#compdef actcheck"), ("fish", "complete --command actcheck")],
+)
+def test_show_completion_prints_the_named_shells_script(shell, marker):
+    r = subprocess.run([*ACTCHECK, "--show-completion", shell], capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stderr) == (0, "")
+    assert marker in r.stdout
+
+
+@pytest.mark.parametrize(
+    "shell, where",
+    [
+        ("bash", ".bash_completions/actcheck.sh"),
+        ("zsh", ".zfunc/_actcheck"),
+        ("fish", ".config/fish/completions/actcheck.fish"),
+    ],
+)
+def test_install_completion_installs_for_the_named_shell(tmp_path, shell, where):
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([*ACTCHECK, "--install-completion", shell], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / where).is_file()
+    assert f"{shell} completion installed in {tmp_path / where}" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--show-completion", "tcsh"], 2, "no completion for the shell 'tcsh'"),
+        (["--show-completion", "bash", "zsh"], 2, "takes one shell name at most"),
+    ],
+)
+def test_a_shell_actcheck_cannot_complete_is_one_line_exit_2(args, code, message):
+    r = subprocess.run([*ACTCHECK, *args], capture_output=True, text=True, timeout=60)
+    assert r.returncode == code and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and message in r.stderr
+
+
+def test_install_completion_into_a_home_it_cannot_write_is_one_line_exit_74(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    env = dict(os.environ, HOME=str(home))
+    cmd = ACTCHECK
+    if os.geteuid() == 0:  # root writes anywhere: drop to nobody, as a user would be
+        if shutil.which("setpriv") is None:
+            pytest.skip("root, and no setpriv to drop privileges")
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *ACTCHECK]
+    r = subprocess.run([*cmd, "--install-completion", "bash"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 74, r.stderr
+    assert r.stderr.count("\n") == 1 and "cannot install completion: Permission denied" in r.stderr
