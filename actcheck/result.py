@@ -184,6 +184,23 @@ class Result:
 
         return result_to_dict(self, max_points=max_points, worst=worst, all_points=all_points)
 
+    def to_json(self, **kw):
+        """The JSON object of ``to_dict`` as text (strict JSON: non-finite numbers are strings)."""
+        from .display import to_json
+
+        return to_json(self.to_dict(**kw))
+
+    def __repr__(self):
+        from .display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self):
+        """A table in Jupyter."""
+        from .display import result_html
+
+        return result_html(self)
+
 
 def _take_extras(extras, take):
     out = {}

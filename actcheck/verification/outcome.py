@@ -45,6 +45,23 @@ class PairResult:
             "cells": self.cells,
         }
 
+    def to_json(self):
+        """``to_dict`` as JSON text."""
+        from ..display import to_json
+
+        return to_json(self.to_dict())
+
+    def __repr__(self):
+        from ..display import pair_repr
+
+        return pair_repr(self)
+
+    def _repr_html_(self):
+        """The verdict, errors, diagnosis and notes in Jupyter."""
+        from ..display import pair_html
+
+        return pair_html(self)
+
 
 @dataclass
 class Skipped:
@@ -79,6 +96,17 @@ class VerifyReport:
             "skipped": [s.to_dict() for s in self.skipped],
             "notes": self.notes,
         }
+
+    def to_json(self):
+        """``to_dict`` as JSON text."""
+        from ..display import to_json
+
+        return to_json(self.to_dict())
+
+    def __repr__(self):
+        from ..display import report_repr
+
+        return report_repr(self)
 
     def _repr_html_(self):
         """A table in Jupyter."""
