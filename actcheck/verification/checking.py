@@ -28,7 +28,7 @@ from .text import escaped, first_lines
 from .usercode import UserCode
 from .variants import judge
 
-__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
+__all__ = ["verify", "check_pair", "pairs_in", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
@@ -64,6 +64,21 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             return _check(code, overrides, progress, escaped(file))
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
+
+
+def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
+    """[(label, lines)] of the pairs a file defines, listed without checking them (nothing imports torch)."""
+    file = _file(path)
+    notebook = file.lower().endswith(".ipynb")
+    try:
+        if not notebook:
+            python_units(file)
+        with Child(file, notebook, run_all, timeout) as code:
+            described = code.describe()
+    except (LoadFailed, TimeLimit, SourceError) as e:
+        raise InputError(f"{escaped(file)} {e}") from None
+    cells = lambda p: {k: v for k, v in p["cells"].items() if v is not None}  # noqa: E731
+    return [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
 
 
 def _overrides(params, act=None):
@@ -154,6 +169,9 @@ def _check(code, overrides, progress, where, reference=None, opts=None):
     for cand in progress(ready) if progress else ready:
         done[cand.id] = _judge(code, cand)
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
+    for p in described["pairs"]:
+        if p["id"] in done:
+            done[p["id"]].lines = p.get("lines") or {}
     notes = list(code.notes())
     code.finish()
     return VerifyReport(where, results, skipped, notes)

@@ -25,6 +25,7 @@ class PairResult:
     activation: str | None = None
     params: dict = field(default_factory=dict)
     cells: dict | None = None  # notebook cells holding the forward and the backward
+    lines: dict = field(default_factory=dict)  # lines of a .py file defining the forward and the backward
 
     def to_dict(self):
         """The JSON object for this pair."""

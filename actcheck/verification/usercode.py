@@ -124,6 +124,7 @@ class UserCode:
                 "shared": p.shared(),
                 "sides": p.sides() if hasattr(p, "sides") else None,
                 "style": p.style(),
+                "lines": {} if any(p.cells.values()) else p.lines(),  # a notebook's lines are its cells'
             }
             for i, p in self.pairs.items()
         ]
