@@ -1,9 +1,10 @@
 """Rendering: JSON text, rich tables and JUnit XML. No computation."""
 
 import math
-import re
 
 import numpy as np
+
+from .console import printable
 
 __all__ = [
     "dumps",
@@ -19,16 +20,6 @@ __all__ = [
 ]
 
 _DIGITS = {"float64": 10, "float32": 8, "float16": 5, "bfloat16": 4}
-
-
-# C0 controls but tab and newline, DEL, C1 controls, lone surrogates and XML's two non-characters:
-# in a terminal they are escape sequences, and XML 1.0 forbids most of them
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def printable(text):
-    """``text`` with control characters, lone surrogates and non-characters shown as escapes (\\x1b, \\udc80)."""
-    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
 
 
 def dumps(obj):

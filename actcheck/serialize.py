@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-__all__ = ["jsonable", "point_dict", "result_to_dict", "results_to_dict"]
+__all__ = ["jsonable", "point_dict", "result_to_dict", "results_to_dict", "activation_to_dict"]
 
 
 def jsonable(v):
@@ -99,3 +99,15 @@ def _deviation_dict(dev):
 def results_to_dict(results, **kw):
     """The JSON object for several results (``actcheck all``)."""
     return {"passed": all(r.passed for r in results), "results": [result_to_dict(r, **kw) for r in results]}
+
+
+def activation_to_dict(act):
+    """One registry entry as ``actcheck list --json`` shows it."""
+    return {
+        "name": act.name,
+        "kind": act.kind,
+        "params": act.params,
+        "formula": act.formula,
+        "aliases": list(act.aliases),
+        "kinks": [float(k) for k in act.kinks(**act.params)],
+    }

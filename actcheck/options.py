@@ -1,0 +1,272 @@
+"""The command line's options, declared once, and the parsing of what they were given (no numerics here)."""
+
+import functools
+import inspect
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from .console import EXIT_OUTPUT, EXIT_USAGE, UsageFailure
+
+__all__ = [
+    "Dtype",
+    "Dtypes",
+    "Rtol",
+    "Atol",
+    "Json",
+    "Quiet",
+    "Junit",
+    "Fd",
+    "Order",
+    "Oracle",
+    "Strict",
+    "Linspace",
+    "Random",
+    "Seed",
+    "Range",
+    "Worst",
+    "AllPoints",
+    "with_activation_params",
+    "output_mode",
+    "path_problem",
+    "out_path",
+    "dtypes",
+    "tolerances",
+    "points",
+    "plot_range",
+    "overrides",
+    "resolve",
+    "write",
+]
+
+Dtype = Annotated[str, typer.Option("--dtype", help="float64, float32, float16 or bfloat16.")]
+Dtypes = Annotated[
+    list[str] | None, typer.Option("--dtype", help="float64 (default), float32, float16, bfloat16; repeatable.")
+]
+Rtol = Annotated[float | None, typer.Option(help="Relative tolerance (default: torch.testing's for the dtype).")]
+Atol = Annotated[float | None, typer.Option(help="Absolute tolerance (default: torch.testing's for the dtype).")]
+Json = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on stdout; the exit code says it all.")]
+
+
+def path_problem(path):
+    """Why ``path`` cannot be an output file (empty, a directory, in no directory), or None."""
+    if not path:
+        return "a file path is needed, not ''"
+    if os.path.isdir(path):
+        return f"{path!r} is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"no such directory {parent!r}"
+    return None
+
+
+def _junit_path(value: str | None):
+    """Refuse, before any work, a --junit path that cannot be a file."""
+    problem = None if value is None else path_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
+    return value
+
+
+Junit = Annotated[
+    str | None, typer.Option("--junit", callback=_junit_path, help="Also write a JUnit XML report to this path.")
+]
+Fd = Annotated[bool, typer.Option("--fd", help="Also check the derivative against finite differences of the forward.")]
+Order = Annotated[int, typer.Option("--order", min=1, max=2, help="2 also checks second derivatives.")]
+Oracle = Annotated[
+    bool, typer.Option("--oracle", help="Exact values from mpmath; ULP error of each side; NumPy judged against them.")
+]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="Torch deviations (torch off, NumPy within its accuracy of exact) fail too.")
+]
+Linspace = Annotated[
+    tuple[float, float, int] | None,
+    typer.Option("--linspace", metavar="START STOP N", help="N evenly spaced points."),
+]
+Random = Annotated[
+    int | None, typer.Option("--random", metavar="N", help="N random points, log-uniform in |x|, both signs.")
+]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed for --random (>= 0).")]
+Range = Annotated[
+    tuple[float, float] | None, typer.Option("--range", metavar="LO HI", help="Range for --random (or plot).")
+]
+Worst = Annotated[int, typer.Option("--worst", min=1, help="With many points, show the K worst.")]
+AllPoints = Annotated[bool, typer.Option("--all-points", help="JSON: list every point even past 10,000.")]
+_Param = Annotated[float | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
+_ParamStr = Annotated[str | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
+_PARAM_NAMES = (
+    "alpha", "negative_slope", "beta", "threshold", "approximate", "min_val", "max_val",
+    "lambd", "value", "lower", "upper", "weight",
+)  # fmt: skip
+
+
+def with_activation_params(fn):
+    """Give a command the activation parameters as options (--alpha, --negative-slope, ...), declared once.
+
+    The command receives the ones the user gave as ``params``, a dict in torch's names.
+    """
+    sig = inspect.signature(fn)
+    extra = [
+        inspect.Parameter(
+            n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_ParamStr if n == "approximate" else _Param
+        )
+        for n in _PARAM_NAMES
+    ]
+    kept = [p for p in sig.parameters.values() if p.name != "params"]
+
+    @functools.wraps(fn)
+    def command(**kw):
+        given = {k: kw.pop(k) for k in _PARAM_NAMES if k in kw}
+        return fn(**kw, params={k: v for k, v in given.items() if v is not None})
+
+    command.__signature__ = sig.replace(parameters=kept + extra)
+    return command
+
+
+def output_mode(json_out, quiet):
+    """Refuse --json with --quiet."""
+    if json_out and quiet:
+        raise UsageFailure("--json and --quiet cannot be used together")
+
+
+def out_path(option, path, formats=None):
+    """Refuse, before any work, an output file path of the wrong kind (``formats``) or where no file can be."""
+    if path is None:
+        return
+    if formats and os.path.splitext(path)[1].lower() not in formats:
+        kinds = ", ".join(formats[:-1]) + " or " + formats[-1]
+        raise UsageFailure(f"{option} must end in {kinds} (got {path!r})")
+    if path_problem(path):
+        raise UsageFailure(f"Invalid value for '{option}': {path_problem(path)}")
+
+
+def dtypes(names):
+    """The DTypes asked for (float64 if none), each once, all checked before any work."""
+    from . import inputs
+    from .dtypes import get_dtype
+    from .errors import InputError
+
+    try:
+        found = [get_dtype(inputs.dtype_name(n)) for n in names or ["float64"]]
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    return list(dict.fromkeys(found))
+
+
+def tolerances(rtol, atol):
+    """The (rtol, atol) given, each checked (None: the dtype's default)."""
+    from . import inputs
+    from .errors import InputError
+
+    try:
+        return inputs.tolerance("--rtol", rtol), inputs.tolerance("--atol", atol)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+
+
+def points(values, linspace, random, seed, range_, dts):
+    """The x values asked for: given, from stdin ('-'), --linspace, --random, or None (default grid).
+
+    Each is finite where it must be, fits in memory and is representable in every dtype asked for.
+    """
+    from . import grids, inputs
+    from .errors import InputError
+
+    sources = sum(bool(s) for s in (values, linspace, random is not None))
+    if sources > 1:
+        raise UsageFailure("give values, --linspace or --random, not more than one")
+    if range_ and random is None:
+        raise UsageFailure("--range goes with --random")
+    try:
+        if values == ["-"]:
+            x = _stdin_values()
+        elif values:
+            x = grids.parse_values(values)
+        elif linspace:
+            start, stop, n = linspace
+            inputs.bounds(start, stop, "--linspace", dts)
+            x = grids.linspace(start, stop, grids.point_count(n, "--linspace"))
+        elif random is not None:
+            lo, hi = range_ if range_ else (None, None)
+            if range_:
+                inputs.bounds(lo, hi, "--range", dts)
+                if lo > hi:
+                    raise UsageFailure("--range needs LO <= HI")
+            x = grids.random_points(grids.point_count(random, "--random"), seed, lo, hi)
+        else:
+            return None
+        for dt in dts:
+            inputs.in_dtype(x, dt)
+    except (grids.ValueParseError, InputError) as e:
+        raise UsageFailure(str(e)) from None
+    return x
+
+
+def plot_range(range_, dt):
+    """A plot's --range, checked: finite in ``dt`` and LO < HI."""
+    from . import inputs
+    from .errors import InputError
+
+    if range_:
+        try:
+            inputs.bounds(*range_, "--range", [dt])
+        except InputError as e:
+            raise UsageFailure(str(e)) from None
+        if not range_[0] < range_[1]:
+            raise UsageFailure("--range needs LO < HI")
+    return range_
+
+
+def _stdin_values():
+    """Values from standard input, read as bytes: numbers are ASCII, and other bytes are an error, not a crash."""
+    from .grids import parse_values, stdin_tokens
+
+    if sys.stdin is None:
+        raise UsageFailure("'-' reads standard input, but it is closed")
+    try:
+        return parse_values(stdin_tokens(getattr(sys.stdin, "buffer", sys.stdin)), source="standard input")
+    except OSError as e:
+        raise UsageFailure(f"cannot read standard input: {e.strerror or e}") from None
+
+
+def overrides(items):
+    """verify's --param NAME=VALUE items as a dict of floats."""
+    found = {}
+    for item in items or []:
+        key, sep, val = item.partition("=")
+        try:
+            found[key.strip()] = float(val)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
+    return found
+
+
+def resolve(name):
+    """The Activation called ``name``; an unknown name is bad input, with the nearest one suggested."""
+    from .registry import lookup, suggest
+
+    act = lookup(name)
+    if act is None:
+        close = suggest(name)
+        hint = f" — did you mean {close!r}?" if close else " (actcheck list shows them all)"
+        raise UsageFailure(f"unknown activation {name!r}{hint}")
+    return act
+
+
+def write(path, text):
+    """Write a report or picture file: exit 2 for a path that cannot be one, 74 for a failed write."""
+    import errno
+
+    from .files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as e:
+        io_error = e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+        code = EXIT_OUTPUT if io_error else EXIT_USAGE
+        raise UsageFailure(f"cannot write {path!r}: {e.strerror or e}", code) from None
