@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, options
+from . import __version__, ci, options
 from .console import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
@@ -219,10 +219,13 @@ def all_cmd(
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
+    select: ci.Select = None,
+    exclude: ci.Exclude = None,
 ):
     from .registry import ACTIVATIONS
 
     options.output_mode(json_out, quiet)
+    names = ci.chosen(ACTIVATIONS, select, exclude)
     dtypes = options.dtypes(dtype)
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(None, linspace, random, seed, range_, dtypes)
@@ -231,7 +234,7 @@ def all_cmd(
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict)
     # glu halves its input: a generated grid of odd length loses its last point there (and says so)
     even = None if x is None else x[: x.size // 2 * 2]
-    jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in ACTIVATIONS]
+    jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in names]
     slow = oracle or order > 1 or (x is not None and x.size > 100_000)
     dense = x is not None and x.size > 10_000 and not all_points
     results = _run_checks(jobs, "checking" if slow else None, keep=worst if dense else None)
@@ -393,6 +396,8 @@ def accuracy_cmd(
         str | None, typer.Option("--plot", metavar="PATH", help="Draw ULP error against x: .png, .svg or .pdf.")
     ] = None,
     quiet: Quiet = False,
+    select: ci.Select = None,
+    exclude: ci.Exclude = None,
     params: dict | None = None,
 ):
     from . import report_atlas
@@ -400,6 +405,7 @@ def accuracy_cmd(
     from .errors import InputError
 
     options.output_mode(json_out, quiet)
+    names = _measured(names, select, exclude)
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
     # before any work: a sweep can take minutes
@@ -435,6 +441,24 @@ def accuracy_cmd(
     elif not quiet:
         report_atlas.render_atlas(make_console(), atlas)
     raise typer.Exit(EXIT_PASS)
+
+
+def _measured(names, select, exclude):
+    """accuracy's NAMES ('all': every elementwise activation) narrowed by --select and --exclude."""
+    if not select and not exclude:
+        return names
+    from .registry import ACTIVATIONS
+
+    every = [n.lower() for n in names] == ["all"]
+    if every:
+        pool = [a.name for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+    else:
+        pool = [options.resolve(n).name for n in names]
+    return ci.chosen(dict.fromkeys(pool), select, exclude, _why_not_measured)
+
+
+def _why_not_measured(act):
+    return "a vector activation: the atlas measures elementwise ones" if act.kind == "vector" else "not in NAMES"
 
 
 def main():
