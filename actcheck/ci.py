@@ -1,13 +1,14 @@
 """The options CI asks of the command line: ``--select``/``--exclude``, ``--format``, accuracy's gates; parsed here
 (no numerics)."""
 
+import os
 from typing import Annotated
 
 import typer
 
 from .console import UsageFailure
 
-__all__ = ["Select", "Exclude", "chosen"]
+__all__ = ["Select", "Exclude", "chosen", "junit_problem", "write_junit"]
 
 Select = Annotated[
     list[str] | None,
@@ -36,3 +37,29 @@ def chosen(names, select, exclude, kind_of=None):
         return pick(list(names), select, exclude, kind_of=kind_of)
     except InputError as e:
         raise UsageFailure(str(e)) from None
+
+
+def junit_problem(path):
+    """Why ``path`` cannot be a JUnit report (folders that do not exist yet are made), or None."""
+    if not path:
+        return "a file path is needed, not ''"
+    if os.path.isdir(path):
+        return f"{path!r} is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"{parent!r} is not a directory"
+    return None
+
+
+def write_junit(path, xml):
+    """Write the JUnit report, making the folders it goes in."""
+    from . import options
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise UsageFailure(f"cannot make the folder {folder!r}: {e.strerror or e}") from None
+    options.write(path, xml)

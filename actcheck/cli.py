@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 from typing import Annotated
 
 import typer
@@ -120,7 +121,7 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
     from . import report, serialize
 
     if junit:
-        options.write(junit, report.junit_xml(report.result_cases(results)))
+        ci.write_junit(junit, report.junit_xml(report.result_cases(results)))
     if quiet:
         pass
     elif json_out:
@@ -149,8 +150,10 @@ def _run_checks(jobs, progress_label=None, keep=None):
     results = []
     try:
         for name, values, kw in track(jobs, progress_label):
+            start = time.perf_counter()
             r = check(name, values, **kw)
             results.append(r.compact(keep) if keep else r)
+            results[-1].extras["seconds"] = time.perf_counter() - start  # the JUnit testcase's time
     except InputError as e:
         raise UsageFailure(str(e)) from None
     except MemoryError:
@@ -328,7 +331,7 @@ def verify_cmd(
         raise UsageFailure(str(e)) from None
     if junit:
         xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
-        options.write(junit, xml)
+        ci.write_junit(junit, xml)
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:

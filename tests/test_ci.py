@@ -52,3 +52,64 @@ def test_accuracy_all_picks_with_select_and_exclude_and_refuses_a_vector(run):
 def r_args(select):
     return ["accuracy", "all", "--select", select, "--exclude", "relu6", "--dtype", "float16", "--quantity",
             "forward", "--json"]  # fmt: skip
+
+
+# ---------------------------------------------------------------- --junit
+
+SLIPPED = """import numpy as np
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+
+
+def tanh(x):
+    return np.tanh(x)
+
+
+def tanh_grad(x):
+    return 1 - np.tanh(x)
+"""
+
+
+def _cases(path):
+    from xml.etree import ElementTree as ET
+
+    return {tc.get("name"): tc for tc in ET.parse(path).getroot().iter("testcase")}
+
+
+def test_junit_makes_its_folders_records_real_times_and_puts_notes_and_deviations_in_system_out(run, tmp_path):
+    out = tmp_path / "a" / "b" / "c.xml"
+    r = run("selu", "--rtol", "0", "--atol", "0", "--junit", out, "-q")
+    assert r.exit_code == 1
+    case = _cases(out)["selu[float64]"]
+    assert float(case.get("time")) > 0
+    said = case.find("system-out").text
+    assert "note: forward: 9 points where both sides are within 1 ULP of exact: not failures" in said
+    assert "torch deviation: forward at x = -10000.0: torch -1.7580993408473766 (1.06 ULP from exact" in said
+
+
+def test_verify_junit_names_the_failing_point_and_times_each_pair(run, tmp_path):
+    f = tmp_path / "acts.py"
+    f.write_text(SLIPPED)
+    out = tmp_path / "reports" / "verify.xml"
+    assert run("verify", f, "--junit", out, "-q").exit_code == 1
+    cases = _cases(out)
+    failure = cases["tanh[derivative]"].find("failure")
+    assert failure.get("message") == (
+        "backward is 1 - f(x): the square is missing (f'(x) = 1 - f(x)**2); "
+        "worst at x = -10000.0: derivative yours 2.0, torch 0.0"
+    )
+    assert all(float(c.get("time")) > 0 for c in cases.values())
+    assert cases["sigmoid[derivative]"].find("system-out").text == "note: your code warned: overflow encountered in exp"
+
+
+def test_junit_under_a_file_is_one_line_and_exit_2(run, tmp_path):
+    (tmp_path / "file").write_text("")
+    r = run("tanh", "--junit", tmp_path / "file" / "x" / "y.xml")
+    assert r.exit_code == 2 and "is not a directory" in r.stderr and len(r.stderr.splitlines()) == 1

@@ -10,6 +10,7 @@ import math
 import os
 import re
 import stat
+import time
 import types
 
 from .. import inputs
@@ -167,7 +168,9 @@ def _check(code, overrides, progress, where, reference=None, opts=None):
     if not ready and not done:
         raise InputError(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
+        start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
+        done[cand.id].seconds = time.perf_counter() - start
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
     for p in described["pairs"]:
         if p["id"] in done:

@@ -26,6 +26,7 @@ class PairResult:
     params: dict = field(default_factory=dict)
     cells: dict | None = None  # notebook cells holding the forward and the backward
     lines: dict = field(default_factory=dict)  # lines of a .py file defining the forward and the backward
+    seconds: float = 0.0  # how long judging it took
 
     def to_dict(self):
         """The JSON object for this pair."""
