@@ -8,7 +8,7 @@ import typer
 
 from .console import UsageFailure
 
-__all__ = ["Select", "Exclude", "chosen", "junit_problem", "write_junit"]
+__all__ = ["Select", "Exclude", "chosen", "junit_problem", "junit_folder"]
 
 Select = Annotated[
     list[str] | None,
@@ -53,13 +53,11 @@ def junit_problem(path):
     return None
 
 
-def write_junit(path, xml):
-    """Write the JUnit report, making the folders it goes in."""
-    from . import options
-
+def junit_folder(path):
+    """``path``, once the folders the JUnit report goes in are made."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as e:
         raise UsageFailure(f"cannot make the folder {folder!r}: {e.strerror or e}") from None
-    options.write(path, xml)
+    return path

@@ -121,7 +121,7 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
     from . import report, serialize
 
     if junit:
-        ci.write_junit(junit, report.junit_xml(report.result_cases(results)))
+        options.write(ci.junit_folder(junit), report.junit_xml(report.result_cases(results)))
     if quiet:
         pass
     elif json_out:
@@ -331,7 +331,7 @@ def verify_cmd(
         raise UsageFailure(str(e)) from None
     if junit:
         xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
-        ci.write_junit(junit, xml)
+        options.write(ci.junit_folder(junit), xml)
     if json_out:
         print(report.dumps(rep.to_dict()))
     elif not quiet:
