@@ -8,7 +8,7 @@ import typer
 
 from .console import UsageFailure
 
-__all__ = ["Select", "Exclude", "chosen", "junit_problem", "junit_folder"]
+__all__ = ["Select", "Exclude", "Format", "output_format", "chosen", "junit_problem", "junit_folder"]
 
 Select = Annotated[
     list[str] | None,
@@ -24,6 +24,28 @@ Exclude = Annotated[
         "--exclude", metavar="NAMES", help="Leave these out: names, aliases or globs, comma-separated or repeated."
     ),
 ]
+
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="table (the default), json (as --json) or github (GitHub Actions annotations for the failures).",
+    ),
+]
+FORMATS = ("table", "json", "github")
+
+
+def output_format(fmt, json_out):
+    """(json?, github?) from --format and --json; an unknown format or a contradiction exits 2."""
+    if fmt is None:
+        return json_out, False
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise UsageFailure(f"--format takes {', '.join(FORMATS)}, not {fmt!r}")
+    if json_out and fmt != "json":
+        raise UsageFailure(f"--json and --format {fmt} cannot be used together")
+    return fmt == "json", fmt == "github"
 
 
 def chosen(names, select, exclude, kind_of=None):

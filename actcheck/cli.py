@@ -117,13 +117,18 @@ def _root(
     """Gradient verification for activation functions: NumPy against PyTorch autograd."""
 
 
-def _emit(results, *, json_out, quiet, junit, worst, all_points, single):
+def _emit(results, *, json_out, quiet, junit, worst, all_points, single, github=False):
     from . import report, serialize
 
     if junit:
         options.write(ci.junit_folder(junit), report.junit_xml(report.result_cases(results)))
     if quiet:
         pass
+    elif github:
+        from .annotations import for_results
+
+        if text := for_results(results):
+            print(text)
     elif json_out:
         kw = {"worst": worst, "all_points": all_points}
         one = single and len(results) == 1
@@ -190,8 +195,10 @@ def check_cmd(
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
+    fmt: ci.Format = None,
     params: dict | None = None,
 ):
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     act = options.resolve(name)
     dtypes = options.dtypes(dtype)
@@ -199,7 +206,8 @@ def check_cmd(
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
-    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True)
+    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
+          github=github)  # fmt: skip
 
 
 @app.command(
@@ -224,9 +232,11 @@ def all_cmd(
     junit: Junit = None,
     select: ci.Select = None,
     exclude: ci.Exclude = None,
+    fmt: ci.Format = None,
 ):
     from .registry import ACTIVATIONS
 
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     names = ci.chosen(ACTIVATIONS, select, exclude)
     dtypes = options.dtypes(dtype)
@@ -245,7 +255,8 @@ def all_cmd(
         for r in results:
             if r.activation == "glu":
                 r.extras["notes"].append(f"glu checked on the first {even.size} of {x.size} points (an even count)")
-    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False)
+    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False,
+          github=github)  # fmt: skip
 
 
 @app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
@@ -315,12 +326,14 @@ def verify_cmd(
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
+    fmt: ci.Format = None,
 ):
     from . import report
     from .errors import InputError
     from .progress import track
     from .verification import verify
 
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     overrides = options.overrides(param)
     try:
@@ -332,9 +345,16 @@ def verify_cmd(
     if junit:
         xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
         options.write(ci.junit_folder(junit), xml)
-    if json_out:
+    if quiet:
+        pass
+    elif github:
+        from .annotations import for_report
+
+        if text := for_report(rep, file):
+            print(text)
+    elif json_out:
         print(report.dumps(rep.to_dict()))
-    elif not quiet:
+    else:
         report.render_verify(make_console(), rep)
     raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
 

@@ -113,3 +113,42 @@ def test_junit_under_a_file_is_one_line_and_exit_2(run, tmp_path):
     (tmp_path / "file").write_text("")
     r = run("tanh", "--junit", tmp_path / "file" / "x" / "y.xml")
     assert r.exit_code == 2 and "is not a directory" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- --format
+
+
+def test_format_github_annotates_a_failing_pair_at_its_derivatives_line(run, tmp_path, monkeypatch):
+    (tmp_path / "acts.py").write_text(SLIPPED)
+    monkeypatch.chdir(tmp_path)
+    r = run("verify", tmp_path / "acts.py", "--format", "github")
+    assert r.exit_code == 1
+    assert r.stdout.splitlines() == [
+        "::error file=acts.py,line=17,title=actcheck verify%3A tanh::tanh (against torch): backward is 1 - f(x): "
+        "the square is missing (f'(x) = 1 - f(x)**2)%0A  at x = -10000.0: derivative yours 2.0, torch 0.0"
+        "%0A  at x = -750.0: derivative yours 2.0, torch 0.0%0A  at x = -100.0: derivative yours 2.0, torch 0.0"
+    ]
+
+
+def test_format_github_annotates_failing_checks_and_says_nothing_when_all_pass(run):
+    r = run("hardsigmoid", "2", "-1", "--rtol", "0", "--atol", "0", "--strict", "--format", "github")
+    assert r.exit_code == 1 and r.stdout.startswith("::error title=actcheck hardsigmoid[float64]::")
+    ok = run("all", "--select", "relu,tanh", "--format", "github")
+    assert ok.exit_code == 0 and ok.stdout == ""
+
+
+def test_format_json_is_json_and_table_is_the_default(run):
+    assert run("tanh", "0", "1", "--format", "json").stdout == run("tanh", "0", "1", "--json").stdout
+    assert run("tanh", "0", "1", "--format", "table").stdout == run("tanh", "0", "1").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "actcheck: error: --format takes table, json, github, not 'xml'"),
+        (["--format", "table", "--json"], "actcheck: error: --json and --format table cannot be used together"),
+    ],
+)
+def test_a_bad_format_is_one_line_and_exit_2(run, args, message):
+    r = run("tanh", *args)
+    assert r.exit_code == 2 and r.stderr.strip() == message
