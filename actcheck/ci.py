@@ -8,7 +8,19 @@ import typer
 
 from .console import UsageFailure
 
-__all__ = ["Select", "Exclude", "Format", "output_format", "chosen", "junit_problem", "junit_folder"]
+__all__ = [
+    "Select",
+    "Exclude",
+    "Format",
+    "FailAbove",
+    "FailOn",
+    "output_format",
+    "gates",
+    "gate_lines",
+    "chosen",
+    "junit_problem",
+    "junit_folder",
+]
 
 Select = Annotated[
     list[str] | None,
@@ -46,6 +58,49 @@ def output_format(fmt, json_out):
     if json_out and fmt != "json":
         raise UsageFailure(f"--json and --format {fmt} cannot be used together")
     return fmt == "json", fmt == "github"
+
+
+FailAbove = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-above",
+        metavar="[IMPL[.QUANTITY]=]ULP",
+        help="Exit 1 when a row's max ULP error is above ULP: every row's, or one implementation's "
+        "(numpy=1, torch.backward=4); repeatable, the most specific wins.",
+    ),
+]
+FailOn = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on",
+        metavar="FINDINGS",
+        help="Exit 1 when a row has any of: wrong-zero, non-finite, wrong-sign (comma-separated or repeated).",
+    ),
+]
+
+
+def gates(fail_above, fail_on):
+    """(limits, findings) from --fail-above and --fail-on, checked before any work; bad ones exit 2."""
+    from .errors import InputError
+    from .gates import findings, limits
+
+    try:
+        return limits(fail_above), findings(fail_on)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+
+
+def gate_lines(atlas, lims, fail_on):
+    """The lines naming each row that fails a gate (empty when none does)."""
+    from .gates import offending
+
+    bad = offending(atlas.results, lims, fail_on)
+    if not bad:
+        return []
+    head = f"accuracy gate: {len(bad)} row{'s' * (len(bad) != 1)} failed"
+    return [head] + [
+        f"FAIL {r.activation} {r.dtype} {r.quantity} {r.implementation}: {'; '.join(reasons)}" for r, reasons in bad
+    ]
 
 
 def chosen(names, select, exclude, kind_of=None):

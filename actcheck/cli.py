@@ -421,6 +421,8 @@ def accuracy_cmd(
     quiet: Quiet = False,
     select: ci.Select = None,
     exclude: ci.Exclude = None,
+    fail_above: ci.FailAbove = None,
+    fail_on: ci.FailOn = None,
     params: dict | None = None,
 ):
     from . import report_atlas
@@ -428,6 +430,7 @@ def accuracy_cmd(
     from .errors import InputError
 
     options.output_mode(json_out, quiet)
+    lims, findings = ci.gates(fail_above, fail_on)
     names = _measured(names, select, exclude)
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
@@ -463,7 +466,10 @@ def accuracy_cmd(
         print(report_atlas.dumps(atlas))
     elif not quiet:
         report_atlas.render_atlas(make_console(), atlas)
-    raise typer.Exit(EXIT_PASS)
+    failed = ci.gate_lines(atlas, lims, findings)
+    if failed and not quiet:
+        print("\n".join(failed), file=sys.stderr if json_out else sys.stdout)
+    raise typer.Exit(EXIT_FAIL if failed else EXIT_PASS)
 
 
 def _measured(names, select, exclude):

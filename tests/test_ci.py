@@ -152,3 +152,50 @@ def test_format_json_is_json_and_table_is_the_default(run):
 def test_a_bad_format_is_one_line_and_exit_2(run, args, message):
     r = run("tanh", *args)
     assert r.exit_code == 2 and r.stderr.strip() == message
+
+
+# ---------------------------------------------------------------- accuracy gates
+
+TANH16 = ["accuracy", "tanh", "--dtype", "float16", "--quantity", "backward"]
+
+
+def test_accuracy_fail_above_exits_1_listing_the_rows_past_the_limit(run):
+    r = run(*TANH16, "--fail-above", "1")
+    assert r.exit_code == 1
+    gate = r.stdout[r.stdout.index("accuracy gate:") :].splitlines()
+    assert gate[0] == "accuracy gate: 2 rows failed"
+    assert [line.split(":")[0] for line in gate[1:]] == [
+        "FAIL tanh float16 backward torch",
+        "FAIL tanh float16 backward torch_forward_ad",
+    ]  # NumPy's row is within 1 ULP: not listed
+    assert "ULP > 1" in gate[1]
+
+
+def test_accuracy_fail_above_per_implementation_the_most_specific_wins(run):
+    lenient = ["--fail-above", "torch.backward=4096", "--fail-above", "torch_forward_ad=4096"]
+    assert run(*TANH16, "--fail-above", "1", *lenient, "-q").exit_code == 0
+    assert run(*TANH16, "--fail-above", "numpy=0", *lenient, "-q").exit_code == 1
+
+
+def test_accuracy_fail_on_findings_keeps_json_clean_and_lists_rows_on_stderr(run):
+    r = run(*TANH16, "--fail-on", "non-finite,wrong-zero", "--json")
+    assert r.exit_code == 1 and json.loads(r.stdout)["results"]
+    assert r.stderr.splitlines()[1] == "FAIL tanh float16 backward torch: 2048 wrong-zero (first at x = -9.0078125)"
+    assert run(*TANH16, "--fail-on", "wrong-sign", "-q").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fail-above", "x=2"], "--fail-above 'x=2': no implementation 'x' (numpy, torch, torch_forward_ad)"),
+        (
+            ["--fail-above", "numpy.grad=2"],
+            "--fail-above 'numpy.grad=2': no quantity 'grad' (forward, backward, second)",
+        ),
+        (["--fail-above", "-1"], "--fail-above takes [IMPL[.QUANTITY]=]ULP with ULP a number >= 0, got '-1'"),
+        (["--fail-on", "wrong"], "--fail-on takes wrong-zero, non-finite, wrong-sign, not 'wrong'"),
+    ],
+)
+def test_a_bad_gate_is_one_line_and_exit_2_before_any_work(run, args, message):
+    r = run("accuracy", "tanh", *args)
+    assert r.exit_code == 2 and r.stderr.strip() == f"actcheck: error: {message}"
