@@ -103,6 +103,17 @@ def gate_lines(atlas, lims, fail_on):
     ]
 
 
+def project():
+    """The project's defaults ([tool.actcheck] in the nearest pyproject.toml); a bad one exits 2 naming the file."""
+    from .config import load
+    from .errors import InputError
+
+    try:
+        return load()
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+
+
 def chosen(names, select, exclude, kind_of=None):
     """``names`` narrowed by --select and --exclude (all of them when neither is given); bad patterns exit 2."""
     from .errors import InputError

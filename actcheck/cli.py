@@ -201,6 +201,7 @@ def check_cmd(
     json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     act = options.resolve(name)
+    dtype, rtol, atol = _defaults(dtype, rtol, atol)
     dtypes = options.dtypes(dtype)
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
@@ -208,6 +209,13 @@ def check_cmd(
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
           github=github)  # fmt: skip
+
+
+def _defaults(dtype, rtol, atol):
+    """--dtype, --rtol and --atol, each from the project's [tool.actcheck] when not given."""
+    cfg = ci.project()
+    pick = lambda flag, key: cfg.get(key) if flag is None else flag  # noqa: E731
+    return dtype or cfg.get("dtype"), pick(rtol, "rtol"), pick(atol, "atol")
 
 
 @app.command(
@@ -238,7 +246,9 @@ def all_cmd(
 
     json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
-    names = ci.chosen(ACTIVATIONS, select, exclude)
+    dtype, rtol, atol = _defaults(dtype, rtol, atol)
+    cfg = ci.project()
+    names = ci.chosen(ACTIVATIONS, select or cfg.get("select"), exclude or cfg.get("exclude"))
     dtypes = options.dtypes(dtype)
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(None, linspace, random, seed, range_, dtypes)
@@ -318,8 +328,9 @@ def verify_cmd(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all.")
-    ] = 60.0,
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all (default 60)."),
+    ] = None,
     run_all: Annotated[
         bool, typer.Option("--run-all", help="In a notebook, run every cell, not only imports and definitions.")
     ] = False,
@@ -336,6 +347,10 @@ def verify_cmd(
     json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     overrides = options.overrides(param)
+    if timeout is None:
+        from .verification import DEFAULT_TIMEOUT
+
+        timeout = ci.project().get("timeout", DEFAULT_TIMEOUT)
     try:
         rep = verify(
             file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
@@ -432,6 +447,8 @@ def accuracy_cmd(
     options.output_mode(json_out, quiet)
     lims, findings = ci.gates(fail_above, fail_on)
     names = _measured(names, select, exclude)
+    if not select and not exclude and [n.lower() for n in names] == ["all"]:
+        names = _configured(ci.project())
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
     # before any work: a sweep can take minutes
@@ -484,6 +501,19 @@ def _measured(names, select, exclude):
     else:
         pool = [options.resolve(n).name for n in names]
     return ci.chosen(dict.fromkeys(pool), select, exclude, _why_not_measured)
+
+
+def _configured(cfg):
+    """'all' narrowed by the project's select and exclude (its vector activations left aside: not measured)."""
+    from .registry import ACTIVATIONS
+
+    if not cfg.get("select") and not cfg.get("exclude"):
+        return ["all"]
+    names = ci.chosen(ACTIVATIONS, cfg.get("select"), cfg.get("exclude"))
+    names = [n for n in names if ACTIVATIONS[n].kind == "elementwise"]
+    if not names:
+        raise UsageFailure(f"{cfg.path}: [tool.actcheck] select and exclude leave no elementwise activation to measure")
+    return names
 
 
 def _why_not_measured(act):

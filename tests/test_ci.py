@@ -199,3 +199,65 @@ def test_accuracy_fail_on_findings_keeps_json_clean_and_lists_rows_on_stderr(run
 def test_a_bad_gate_is_one_line_and_exit_2_before_any_work(run, args, message):
     r = run("accuracy", "tanh", *args)
     assert r.exit_code == 2 and r.stderr.strip() == f"actcheck: error: {message}"
+
+
+# ---------------------------------------------------------------- [tool.actcheck]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with a pyproject.toml, and a subfolder (with its own pyproject, without the table) as cwd."""
+    sub = tmp_path / "pkg"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    monkeypatch.chdir(sub)
+
+    def configure(text):
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.actcheck]\n' + text)
+        return tmp_path / "pyproject.toml"
+
+    return configure
+
+
+def test_the_nearest_tool_actcheck_table_sets_the_defaults_and_a_flag_wins(run, project):
+    project('select = ["sigmoid", "tanh"]\ndtype = "float32"\nrtol = 0.5\n')
+    r = json.loads(run("all", "--json").stdout)
+    assert [(x["activation"], x["dtype"], x["rtol"]) for x in r["results"]] == [
+        ("sigmoid", "float32", 0.5),
+        ("tanh", "float32", 0.5),
+    ]
+    r = json.loads(run("all", "--select", "relu", "--dtype", "float64", "--rtol", "0", "--json").stdout)
+    assert [(x["activation"], x["dtype"], x["rtol"]) for x in r["results"]] == [("relu", "float64", 0.0)]
+    assert json.loads(run("tanh", "0", "--json").stdout)["dtype"] == "float32"
+
+
+def test_the_projects_timeout_bounds_verify(run, project, tmp_path):
+    project("timeout = 0.5\n")
+    slow = tmp_path / "slow.py"
+    slow.write_text("import time\ntime.sleep(30)\n")
+    r = run("verify", slow)
+    assert r.exit_code == 2 and "did not finish within the time limit of 0.5 s" in r.stderr
+
+
+def test_accuracy_all_takes_the_projects_selection_leaving_vectors_aside(run, project):
+    project('select = ["tanh", "softmax"]\n')
+    r = run("accuracy", "all", "--dtype", "float16", "--quantity", "forward", "--json")
+    assert {row["activation"] for row in json.loads(r.stdout)["results"]} == {"tanh"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('rtol = "big"\n', "[tool.actcheck] rtol must be a number, got 'big'"),
+        ('dtypes = "f"\n', "[tool.actcheck] has no setting 'dtypes' (it takes dtype, rtol, atol, select, exclude,"),
+        ('dtype = "float99"\n', "[tool.actcheck] unknown dtype 'float99'"),
+        ('select = "sigmoidd"\n', "[tool.actcheck] select: unknown activation 'sigmoidd' — did you mean 'sigmoid'?"),
+        ("timeout = -1\n", "[tool.actcheck] timeout must be a positive number of seconds"),
+        ("select = [\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_exit_2_naming_the_file(run, project, text, message):
+    path = project(text)
+    r = run("tanh", "0")
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and not r.stdout
+    assert r.stderr.startswith(f"actcheck: error: {path}: {message}")
