@@ -114,6 +114,11 @@ def project():
         raise UsageFailure(str(e)) from None
 
 
+def verify_files_dict(reports):
+    """The JSON object for several files verified at once."""
+    return {"passed": all(r.passed for r in reports), "files": [r.to_dict() for r in reports]}
+
+
 def chosen(names, select, exclude, kind_of=None):
     """``names`` narrowed by --select and --exclude (all of them when neither is given); bad patterns exit 2."""
     from .errors import InputError

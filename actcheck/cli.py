@@ -315,12 +315,18 @@ def _plot_jobs(names, every, given, range_, dt):
 
 @app.command(
     "verify",
-    help="Check the activation pairs in your own FILE.py or notebook FILE.ipynb against torch (known names) or "
-    "finite differences. FILE runs in a child process with a time limit: still, use it on code you trust.",
+    help="Check the activation pairs in your own FILE.py or notebook FILE.ipynb (or several) against torch (known "
+    "names) or finite differences. FILE runs in a child process with a time limit: still, use it on code you trust.",
     epilog=EPILOG,
 )
 def verify_cmd(
-    file: Annotated[str, typer.Argument(help="A .py file or .ipynb notebook with activations and their derivatives.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="A .py file or .ipynb notebook with activations and their derivatives; several are checked in turn.",
+            show_default=False,
+        ),
+    ],
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -334,6 +340,10 @@ def verify_cmd(
     run_all: Annotated[
         bool, typer.Option("--run-all", help="In a notebook, run every cell, not only imports and definitions.")
     ] = False,
+    skip_empty: Annotated[
+        bool,
+        typer.Option("--skip-empty", help="A file with no activation pair is passed over, not an error (pre-commit)."),
+    ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
@@ -342,7 +352,7 @@ def verify_cmd(
     from . import report
     from .errors import InputError
     from .progress import track
-    from .verification import verify
+    from .verification import NothingToCheck, verify
 
     json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
@@ -351,27 +361,46 @@ def verify_cmd(
         from .verification import DEFAULT_TIMEOUT
 
         timeout = ci.project().get("timeout", DEFAULT_TIMEOUT)
-    try:
-        rep = verify(
-            file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
-        )
-    except InputError as e:
-        raise UsageFailure(str(e)) from None
+    reports = []
+    for file in files:
+        try:
+            rep = verify(
+                file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
+            )
+        except InputError as e:
+            if skip_empty and isinstance(e, NothingToCheck):
+                continue
+            raise UsageFailure(str(e)) from None
+        reports.append((file, rep))
     if junit:
-        xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
-        options.write(ci.junit_folder(junit), xml)
+        options.write(ci.junit_folder(junit), _verify_junit(reports, files))
     if quiet:
         pass
     elif github:
         from .annotations import for_report
 
-        if text := for_report(rep, file):
+        if text := "\n".join(t for file, rep in reports if (t := for_report(rep, file))):
             print(text)
     elif json_out:
-        print(report.dumps(rep.to_dict()))
+        one = len(files) == 1 and reports
+        obj = reports[0][1].to_dict() if one else ci.verify_files_dict([rep for _, rep in reports])
+        print(report.dumps(obj))
     else:
-        report.render_verify(make_console(), rep)
-    raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
+        for _, rep in reports:
+            report.render_verify(make_console(), rep)
+    raise typer.Exit(EXIT_PASS if all(rep.passed for _, rep in reports) else EXIT_FAIL)
+
+
+def _verify_junit(reports, files):
+    """One JUnit suite for the files verified: with several, each case named with its file."""
+    from . import report
+
+    cases, skipped = [], []
+    for file, rep in reports:
+        prefix = f"{file}::" if len(files) > 1 else ""
+        cases += [(prefix + c[0], *c[1:]) for c in report.verify_cases(rep)]
+        skipped += [(prefix + s[0], *s[1:]) for s in report.verify_skipped(rep)]
+    return report.junit_xml(cases, f"actcheck verify {' '.join(files)}", skipped)
 
 
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")

@@ -80,7 +80,9 @@ class ActcheckItem(pytest.Item):
 
         report = self.parent.report()
         if isinstance(report, Exception):
-            if "no activation pair to check" in str(report):
+            from .verification import NothingToCheck
+
+            if isinstance(report, NothingToCheck):  # every pair was set aside (a loss, an abstract base...)
                 pytest.skip(str(report))
             raise PairFailed(f"actcheck: {report}")
         result = next((r for r in report.results if r.name == self.name), None)

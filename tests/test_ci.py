@@ -261,3 +261,16 @@ def test_a_bad_setting_is_one_line_and_exit_2_naming_the_file(run, project, text
     r = run("tanh", "0")
     assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and not r.stdout
     assert r.stderr.startswith(f"actcheck: error: {path}: {message}")
+
+
+# ---------------------------------------------------------------- verify FILE...
+
+
+def test_verify_takes_several_files_and_skip_empty_passes_over_those_without_a_pair(run, tmp_path):
+    (tmp_path / "acts.py").write_text(SLIPPED)
+    (tmp_path / "consts.py").write_text("SCALE = 2.0\n")
+    r = run("verify", tmp_path / "acts.py", tmp_path / "consts.py", "--skip-empty", "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1 and d["passed"] is False and [f["file"] for f in d["files"]] == [str(tmp_path / "acts.py")]
+    plain = run("verify", tmp_path / "acts.py", tmp_path / "consts.py")
+    assert plain.exit_code == 2 and "consts.py holds no activation pair" in plain.stderr

@@ -29,7 +29,12 @@ from .text import escaped, first_lines
 from .usercode import UserCode
 from .variants import judge
 
-__all__ = ["verify", "check_pair", "pairs_in", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
+__all__ = ["verify", "check_pair", "pairs_in", "NothingToCheck", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
+
+
+class NothingToCheck(InputError):
+    """A file (or namespace) that holds no activation pair to check."""
+
 
 DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
@@ -166,7 +171,7 @@ def _check(code, overrides, progress, where, reference=None, opts=None):
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where, "parameter " if opts else "--param ")
     if not ready and not done:
-        raise InputError(_nothing_to_check(where, skipped, code.notes()))
+        raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
