@@ -104,7 +104,9 @@ def test_check_pair_says_when_the_convention_is_not_the_expected_one():
         ({"points": [1e300], "dtype": "float32"}, "beyond float32's range"),
         ({"approximate": "bogus"}, "approximate must be"),
         ({"alpha": 2.0}, "parameter alpha: no pair in gelu_tanh takes a parameter alpha"),
-        ({"order": 2}, "a pair has no second derivative"),
+        ({"order": 2}, "order=2 and second= .your second derivative. go together"),
+        ({"second": np.cos}, "order=2 and second= .your second derivative. go together"),
+        ({"order": 2, "second": np.cos, "like": None}, "it needs an elementwise like="),
         ({"like": "nope"}, "unknown activation 'nope'"),
         ({"like": "gelu", "reference": "gelu"}, "not both"),
         ({"like": None, "oracle": True}, "finite differences have no exact values"),
@@ -143,3 +145,15 @@ def test_a_verify_report_shows_itself_too(tmp_path):
     rep = actcheck.verify(f)
     assert repr(rep) == f"<VerifyReport {f}: FAIL, 1 of 1 pairs failed, 0 skipped>"
     assert json.loads(rep.to_json())["results"][0]["name"] == "tanh"
+
+
+def test_check_pair_order_2_judges_the_second_derivative_against_torchs_double_backward():
+    s = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    ds = lambda x: s(x) * (1 - s(x))  # noqa: E731
+    right = lambda x: ds(x) * (1 - 2 * s(x))  # noqa: E731
+    slipped = lambda x: ds(x) * (1 - s(x))  # noqa: E731  (the chain rule half applied)
+    r = actcheck.check_pair(s, ds, like="sigmoid", order=2, second=right)
+    assert r.passed and r.max_abs_error["second"] < 1e-15
+    bad = actcheck.check_pair(s, ds, like="sigmoid", order=2, second=slipped, dtype="float32")
+    assert not bad.passed and bad.diagnosis[-1].startswith("second derivative differs at ")
+    assert bad.worst[-1]["quantity"] == "second"

@@ -256,6 +256,7 @@ def check_pair(
     oracle=False,
     strict=False,
     convention=None,
+    second=None,
     name=None,
     layer=None,
     params=None,
@@ -270,10 +271,11 @@ def check_pair(
     user's names or torch's, given to both sides), ``dtype`` (the code is given arrays of it and
     judged in it; by default the dtype it returns), ``rtol``/``atol`` (by default torch's for the
     dtype), ``points``, ``oracle`` (your values judged against exact ones too) and ``strict``
-    (where yours is exact and torch is not, fail all the same). ``order`` is 1: a pair has no
-    second derivative to check. ``convention`` ("derivative", "upstream", "output", "layer"...)
-    is what you expect: InputError when the code says otherwise. ``reference``, ``style`` and
-    ``params={...}`` are the older names of ``like``, ``convention`` and the keywords.
+    (where yours is exact and torch is not, fail all the same). ``order=2`` with ``second=`` (your
+    f'') also judges that against torch's double backward. ``convention`` ("derivative",
+    "upstream", "output", "layer"...) is what you expect: InputError when the code says otherwise.
+    ``reference``, ``style`` and ``params={...}`` are the older names of ``like``, ``convention``
+    and the keywords.
     """
     from ..registry import lookup
 
@@ -282,8 +284,12 @@ def check_pair(
     act = lookup(inputs.activation_name(like)) if isinstance(like, str) else like
     if isinstance(like, str) and act is None:
         raise InputError(f"unknown activation {like!r}")
-    if inputs.order(order) != 1:
-        raise InputError("check_pair checks f and f' (order=1): a pair has no second derivative to check")
+    if (inputs.order(order) == 2) != (second is not None):
+        raise InputError("order=2 and second= (your second derivative) go together")
+    if second is not None and (not callable(second) or act is None or act.kind == "vector"):
+        raise InputError(
+            "second= takes a function, judged against torch's double backward: it needs an elementwise like=..."
+        )
     opts = options(dtype, rtol, atol, points, oracle, strict)
     if (oracle or strict) and (act is None or act.kind == "vector"):
         raise InputError(
@@ -307,6 +313,10 @@ def check_pair(
     overrides = _overrides({**dict(params or {}), **parameters}, act)
     with InProcess(UserCode([pair])) as code:
         (result,) = _check(code, overrides, None, pair.name, reference=act, opts=opts).results
+    if second is not None and result.reference == "torch":
+        from .second import judge_second
+
+        judge_second(result, act, second, opts, overrides)
     if (
         convention is not None
         and result.style != convention
