@@ -74,7 +74,10 @@ class Comparison:
 
 @dataclass
 class Result:
-    """Everything known about one activation in one dtype at a set of points."""
+    """Everything known about one activation in one dtype at a set of points.
+
+    ``repr(result)`` is one line (the verdict and the first failure); in Jupyter it is a table.
+    """
 
     activation: str
     params: dict
@@ -121,16 +124,19 @@ class Result:
 
     @property
     def passed(self):
+        """Every point passed every comparison (the Jacobian's entries too)."""
         if self.summary:
             return self.summary["passed"]
         return bool(self.ok.all()) and all(m.ok.all() for m in self.matrices.values())
 
     @property
     def n_points(self):
+        """How many points were checked."""
         return self.summary["n_points"] if self.summary else int(self.x.size)
 
     @property
     def max_abs_error(self):
+        """{comparison: greatest |numpy - reference| over the points it judges}."""
         if self.summary:
             return self.summary["max_abs_error"]
         both = self.comparisons | self.matrices

@@ -157,3 +157,12 @@ def test_check_pair_order_2_judges_the_second_derivative_against_torchs_double_b
     bad = actcheck.check_pair(s, ds, like="sigmoid", order=2, second=slipped, dtype="float32")
     assert not bad.passed and bad.diagnosis[-1].startswith("second derivative differs at ")
     assert bad.worst[-1]["quantity"] == "second"
+
+
+def test_the_api_reference_is_generated_from_the_docstrings_and_current():
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    render = runpy.run_path(str(root / "tools" / "api_doc.py"))["render"]
+    assert (root / "docs" / "api.md").read_text() == render(), "run: python tools/api_doc.py > docs/api.md"

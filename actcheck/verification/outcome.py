@@ -12,7 +12,14 @@ _ERRORS = ("forward", "backward", "vjp")
 
 @dataclass
 class PairResult:
-    """How one pair fared: max errors, verdict, diagnosis and notes."""
+    """How one pair fared: max errors, verdict, diagnosis and notes.
+
+    ``name`` as the code names it, ``style`` the convention it is called in (derivative,
+    upstream, output, layer...), ``reference`` "torch" or "finite_difference", ``passed``,
+    ``max_abs_error`` per quantity, ``diagnosis`` (sentences naming the slip), ``notes``,
+    ``worst`` (the points furthest off, both values each), ``params`` torch was given,
+    ``lines`` where the forward and backward are defined. ``repr`` is one line; in Jupyter a table.
+    """
 
     name: str
     style: str  # derivative, upstream, flag, layer, output: how the code is called
@@ -87,6 +94,7 @@ class VerifyReport:
 
     @property
     def passed(self):
+        """Every pair passed."""
         return all(r.passed for r in self.results)
 
     def to_dict(self):
