@@ -3,7 +3,8 @@ under path a test item, named for the pair, failing with actcheck's diagnosis.
 
 Without ``--actcheck`` it does nothing and imports nothing beyond pytest. Collection loads
 each file in a child process only to list its pairs (no torch); the first item of a file
-checks the whole file (as ``actcheck verify`` does) and the rest read that report. Every
+checks the whole file (as ``actcheck verify`` does, within the ``timeout`` of ``[tool.actcheck]``)
+and the rest read that report. Every
 process (each pytest-xdist worker) does this on its own: nothing is shared between them.
 """
 
@@ -41,7 +42,7 @@ class ActcheckFile(pytest.File):
     def collect(self):
         from .verification.checking import pairs_in
 
-        for label, lines in pairs_in(self.path):
+        for label, lines in pairs_in(self.path, timeout=_timeout(self.path)):
             yield ActcheckItem.from_parent(self, name=label, line=lines.get("forward"))
 
     def report(self):
@@ -51,7 +52,7 @@ class ActcheckFile(pytest.File):
             from .verification import verify
 
             try:
-                self._report = verify(self.path)
+                self._report = verify(self.path, timeout=_timeout(self.path))
             except InputError as e:
                 self._report = e
         return self._report
@@ -62,6 +63,14 @@ class ActcheckFile(pytest.File):
         if isinstance(excinfo.value, InputError):
             return f"actcheck: {excinfo.value}"
         return super().repr_failure(excinfo)
+
+
+def _timeout(path):
+    """The time limit for a file's code: [tool.actcheck] timeout of the project it is in, or verify's default."""
+    from .config import load
+    from .verification import DEFAULT_TIMEOUT
+
+    return load(path.parent).get("timeout", DEFAULT_TIMEOUT)
 
 
 class PairFailed(Exception):

@@ -116,3 +116,11 @@ def test_assert_gradient_takes_check_pairs_arguments():
         actcheck.assert_gradient(gelu, dgelu, like="gelu", dtype="float32", points=[-1.0, 0.5, 2.0], approximate="tanh")
     with pytest.raises(actcheck.InputError, match="unknown dtype"):
         actcheck.assert_gradient(gelu, dgelu, like="gelu", dtype="float99")
+
+
+def test_a_files_time_limit_is_the_projects_and_a_file_that_will_not_load_is_a_collection_error(pytester):
+    pytester.makepyfile(slow="import time\ntime.sleep(30)\n")
+    pytester.makepyprojecttoml("[tool.actcheck]\ntimeout = 0.5\n")
+    result = pytester.runpytest_inprocess("--actcheck", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["actcheck: */slow.py did not finish within the time limit of 0.5 s*"])
