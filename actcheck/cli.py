@@ -17,6 +17,7 @@ from .console import (
     OutputLost,
     UsageFailure,
     err,
+    fit_width,
     guarded_stdout,
     lost_output,
     make_console,
@@ -39,6 +40,7 @@ from .options import (
     Rtol,
     Seed,
     Strict,
+    Wide,
     Worst,
     with_activation_params,
 )
@@ -117,7 +119,7 @@ def _root(
     """Gradient verification for activation functions: NumPy against PyTorch autograd."""
 
 
-def _emit(results, *, json_out, quiet, junit, worst, all_points, single, github=False):
+def _emit(results, *, json_out, quiet, junit, worst, all_points, single, wide, github=False):
     from . import report, serialize
 
     if junit:
@@ -135,10 +137,12 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single, github=
         obj = serialize.result_to_dict(results[0], **kw) if one else serialize.results_to_dict(results, **kw)
         print(report.dumps(obj))
     elif single:
+        con = make_console(wide)
         for r in results:
-            report.render_result(make_console(), r, worst=worst)
+            report.render_result(con, r, worst=worst, width=fit_width(con, wide))
     else:
-        report.render_summary(make_console(), results)
+        con = make_console(wide)
+        report.render_summary(con, results, width=fit_width(con, wide))
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 
@@ -194,6 +198,7 @@ def check_cmd(
     all_points: AllPoints = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
     fmt: ci.Format = None,
     params: dict | None = None,
@@ -208,7 +213,7 @@ def check_cmd(
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
-          github=github)  # fmt: skip
+          wide=wide, github=github)  # fmt: skip
 
 
 def _defaults(dtype, rtol, atol):
@@ -237,6 +242,7 @@ def all_cmd(
     all_points: AllPoints = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
     select: ci.Select = None,
     exclude: ci.Exclude = None,
@@ -266,7 +272,7 @@ def all_cmd(
             if r.activation == "glu":
                 r.extras["notes"].append(f"glu checked on the first {even.size} of {x.size} points (an even count)")
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False,
-          github=github)  # fmt: skip
+          wide=wide, github=github)  # fmt: skip
 
 
 @app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
@@ -346,6 +352,7 @@ def verify_cmd(
     ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
+    wide: Wide = False,
     junit: Junit = None,
     fmt: ci.Format = None,
 ):
@@ -386,8 +393,9 @@ def verify_cmd(
         obj = reports[0][1].to_dict() if one else ci.verify_files_dict([rep for _, rep in reports])
         print(report.dumps(obj))
     else:
+        con = make_console(wide)
         for _, rep in reports:
-            report.render_verify(make_console(), rep)
+            report.render_verify(con, rep, width=fit_width(con, wide))
     raise typer.Exit(EXIT_PASS if all(rep.passed for _, rep in reports) else EXIT_FAIL)
 
 
@@ -404,7 +412,7 @@ def _verify_junit(reports, files):
 
 
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
-def list_cmd(json_out: Json = False):
+def list_cmd(json_out: Json = False, wide: Wide = False):
     from . import report, serialize
     from .registry import ACTIVATIONS
 
@@ -413,7 +421,8 @@ def list_cmd(json_out: Json = False):
         items = [serialize.activation_to_dict(a) for a in acts]
         print(report.dumps(items))
     else:
-        report.render_list(make_console(), acts)
+        con = make_console(wide)
+        report.render_list(con, acts, width=fit_width(con, wide))
 
 
 # ---------------------------------------------------------------- accuracy atlas
@@ -463,6 +472,7 @@ def accuracy_cmd(
         str | None, typer.Option("--plot", metavar="PATH", help="Draw ULP error against x: .png, .svg or .pdf.")
     ] = None,
     quiet: Quiet = False,
+    wide: Wide = False,
     select: ci.Select = None,
     exclude: ci.Exclude = None,
     fail_above: ci.FailAbove = None,
@@ -511,7 +521,8 @@ def accuracy_cmd(
     if json_out:
         print(report_atlas.dumps(atlas))
     elif not quiet:
-        report_atlas.render_atlas(make_console(), atlas)
+        con = make_console(wide)
+        report_atlas.render_atlas(con, atlas, width=fit_width(con, wide))
     failed = ci.gate_lines(atlas, lims, findings)
     if failed and not quiet:
         print("\n".join(failed), file=sys.stderr if json_out else sys.stdout)

@@ -20,6 +20,7 @@ __all__ = [
     "err",
     "printable",
     "make_console",
+    "fit_width",
 ]
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -161,8 +162,8 @@ def printable(text):
     return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
 
 
-def make_console():
-    """A rich Console for stdout: the terminal's width there, 200 columns when piped; NO_COLOR honoured."""
+def make_console(wide=False):
+    """A rich Console for stdout: the terminal's width there, 200 columns when piped or ``wide``; NO_COLOR honoured."""
     from rich.console import Console
 
     # NO_COLOR wins over FORCE_COLOR: no styles at all, bold included
@@ -170,7 +171,12 @@ def make_console():
     # piped output is not cut to 80 columns: a table row stays one line
     return Console(
         highlight=False,
-        width=None if sys.stdout.isatty() else 200,
+        width=None if sys.stdout.isatty() and not wide else 200,
         color_system=None if plain else "auto",
         force_terminal=False if plain else None,
     )
+
+
+def fit_width(console, wide=False):
+    """The width tables must fit: the terminal's, or None (no limit) when piped or with --wide."""
+    return None if wide or not sys.stdout.isatty() else console.width

@@ -17,6 +17,7 @@ __all__ = [
     "Atol",
     "Json",
     "Quiet",
+    "Wide",
     "Junit",
     "Fd",
     "Order",
@@ -49,6 +50,10 @@ Rtol = Annotated[float | None, typer.Option(help="Relative tolerance (default: t
 Atol = Annotated[float | None, typer.Option(help="Absolute tolerance (default: torch.testing's for the dtype).")]
 Json = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on stdout; the exit code says it all.")]
+Wide = Annotated[
+    bool,
+    typer.Option("--wide", help="On a terminal, print every column in full even past its width (as when piped)."),
+]
 
 
 def path_problem(path):

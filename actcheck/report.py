@@ -63,50 +63,102 @@ def _rows_to_show(r, worst):
     return [int(i) for i in r.worst(worst)], True
 
 
-def render_result(console, r, worst=10):
-    """Print one Result as a table of points, the max errors and the verdict."""
-    from rich import box
-    from rich.table import Table
+def render_result(console, r, worst=10, width=None):
+    """Print one Result as a table of points, the max errors and the verdict, fitted to ``width`` if given."""
+    from functools import partial
 
-    digits = _DIGITS[r.dtype]
-    params = ", ".join(f"{k}={v}" for k, v in r.params.items())
+    from .layout import first_fitting, show
+
     rows, worst_only = _rows_to_show(r, worst)
+    params = ", ".join(f"{k}={v}" for k, v in r.params.items())
     title = f"{r.activation}({params}) · {r.dtype} · rtol {r.rtol:g} atol {r.atol:g}"
     if worst_only:
         title += f" · {len(rows)} worst of {r.n_points} points"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    cols = ["x", "NumPy f(x)", "torch f(x)", "|Δf|", "NumPy f'(x)", "torch f'(x)", "|Δf'|"]
+    digits = _DIGITS[r.dtype]
+    short = min(digits, _SHORT_DIGITS)
+    plans = [
+        {},
+        {"drop_extra": True},
+        {"drop_extra": True, "drop_diff": True},
+        {"drop_extra": True, "drop_diff": True, "digits": short},
+        {"drop_extra": True, "drop_diff": True, "two_lines": True},
+        {"drop_extra": True, "drop_diff": True, "two_lines": True, "digits": short},
+        {"drop_extra": True, "drop_diff": True, "two_lines": True, "digits": short, "drop_ulp": True},
+    ]
+    shown_title = title if width is None else None  # fitted, the title is a line of its own: never squeezed
+    layouts = [partial(_point_table, r, rows, shown_title, **dict({"digits": digits}, **p)) for p in plans]
+    table, note = first_fitting(console, width, layouts)
+    if shown_title is None:
+        console.print(title, markup=False)
+    show(console, table, width)
+    if note and width is not None:
+        console.print(_fitted_note(width, note, digits), markup=False)
+    _render_footer(console, r, width)
+
+
+_SHORT_DIGITS = 6
+_NAMES = {"torch_forward_ad": "fwd-AD |Δ|", "vjp": "VJP |Δ|", "second": "|Δf''|", "finite_difference": "FD |Δ|"}
+
+
+def _point_table(r, rows, title, *, digits, drop_extra=False, drop_diff=False, two_lines=False, drop_ulp=False):
+    """(table, what it left out) for the points ``rows`` of ``r``; the keywords say what to drop or merge."""
+    from rich import box
+    from rich.table import Table
+
     comps = r.comparisons
     # forward-mode and VJP columns only when they have something to say; their maxima are in the footer
     extra = [k for k in ("torch_forward_ad", "vjp") if k in comps and not comps[k].ok.all()]
     extra += [k for k in ("second", "finite_difference") if k in comps]
-    names = {"torch_forward_ad": "fwd-AD |Δ|", "vjp": "VJP |Δ|", "second": "|Δf''|", "finite_difference": "FD |Δ|"}
-    for c in cols + [names[k] for k in extra]:
-        table.add_column(c, justify="right", no_wrap=True)
+    shown_extra = [] if drop_extra else extra
     has_oracle = "exact" in r.extras
-    if has_oracle:
-        dkey = "backward" if "backward" in r.extras["ulp"] else "vjp"
-        table.add_column("ULP f np/torch", justify="right")
-        table.add_column("ULP f' np/torch" if dkey == "backward" else "ULP VJP np/torch", justify="right")
-    table.add_column("verdict")
-    errs = {k: dict(zip(rows, comps[k].errors(rows), strict=True)) for k in ["forward", "backward", *extra]}
-    for i in rows:
-        cells = [
-            _fmt(r.x[i], digits),
-            _fmt(r.numpy["forward"][i], digits),
-            _fmt(r.torch["forward"][i], digits),
-            _err(errs["forward"][i]),
-            _fmt(r.numpy["backward"][i], digits),
-            _fmt(r.torch["backward"][i], digits),
-            _err(errs["backward"][i]),
-        ]
-        cells += [_extra_cell(r, k, i, errs[k][i]) for k in extra]
-        if has_oracle:
-            cells += [_ulp_cell(r, "forward", i), _ulp_cell(r, dkey, i)]
-        cells.append(_verdict(r.ok[i]) + _note_cell(r, i))
-        table.add_row(*cells)
-    console.print(table)
-    _render_footer(console, r)
+    dkey = ("backward" if "backward" in r.extras["ulp"] else "vjp") if has_oracle else None
+    errs = {k: dict(zip(rows, comps[k].errors(rows), strict=True)) for k in ["forward", "backward", *shown_extra]}
+    fmt = lambda side, q: [_fmt(side[q][i], digits) for i in rows]  # noqa: E731
+    cols = [("x", [_fmt(r.x[i], digits) for i in rows])]
+    pairs = [
+        (("NumPy f(x)", fmt(r.numpy, "forward")), ("NumPy f'(x)", fmt(r.numpy, "backward"))),
+        (("torch f(x)", fmt(r.torch, "forward")), ("torch f'(x)", fmt(r.torch, "backward"))),
+    ]
+    if not drop_diff:
+        pairs.append(
+            (("|Δf|", [_err(errs["forward"][i]) for i in rows]), ("|Δf'|", [_err(errs["backward"][i]) for i in rows]))
+        )
+    if has_oracle and not drop_ulp:
+        d_head = "ULP f' np/torch" if dkey == "backward" else "ULP VJP np/torch"
+        ulps = (
+            ("ULP f np/torch", [_ulp_cell(r, "forward", i) for i in rows]),
+            (d_head, [_ulp_cell(r, dkey, i) for i in rows]),
+        )
+    if two_lines:  # each point on two lines: f(x) above f'(x)
+        merged = pairs + ([ulps] if has_oracle and not drop_ulp else [])
+        cols += [(f"{a[0]}\n{b[0]}", [f"{u}\n{v}" for u, v in zip(a[1], b[1], strict=True)]) for a, b in merged]
+    else:
+        order = [p[0] for p in pairs[:2]] + ([pairs[2][0]] if not drop_diff else [])
+        order += [p[1] for p in pairs[:2]] + ([pairs[2][1]] if not drop_diff else [])
+        cols += order
+        cols += [(_NAMES[k], [_extra_cell(r, k, i, errs[k][i]) for i in rows]) for k in shown_extra]
+        if has_oracle and not drop_ulp:
+            cols += list(ulps)
+    sep = "\n" if two_lines else ""
+    verdicts = [_verdict(r.ok[i]) + (sep + n.strip() if sep and n else n) for i in rows for n in [_note_cell(r, i)]]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=two_lines)
+    for head, _ in cols:
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    for k in range(len(rows)):
+        table.add_row(*[c[k] for _, c in cols], verdicts[k])
+    left_out = (["|Δf|", "|Δf'|"] if drop_diff else []) + [_NAMES[k] for k in extra if drop_extra]
+    left_out += ["ULP columns"] if has_oracle and drop_ulp else []
+    return table, {"left_out": left_out, "digits": digits, "two_lines": two_lines}
+
+
+def _fitted_note(width, note, full_digits):
+    """The line under a fitted point table: what it left out, and how to see it all."""
+    from .layout import left_out_line
+
+    dropped = [f"{', '.join(note['left_out'])} (maxima below)"] if note["left_out"] else []
+    rounded = note["digits"] if note["digits"] < full_digits else None
+    return left_out_line(width, dropped, rounded, note["two_lines"])
 
 
 def _extra_cell(r, key, i, err):
@@ -140,16 +192,18 @@ def _note_cell(r, i):
     return f" ({closer[i]} closer)"
 
 
-def _render_footer(console, r):
-    errs = "  ".join(f"max |Δ {k}| = {_err(v)}" for k, v in r.max_abs_error.items())
-    console.print(errs)
+def _render_footer(console, r, width=None):
+    from .layout import packed
+
+    for line in packed([f"max |Δ {k}| = {_err(v)}" for k, v in r.max_abs_error.items()], width):
+        console.print(line)
     if "max_ulp" in r.extras:
         mu = r.extras["max_ulp"]
-        console.print(
-            "max ULP from exact: "
-            + "  ".join(f"{k} numpy {_ulp_str(_f(v['numpy']))} torch {_ulp_str(_f(v['torch']))}" for k, v in mu.items())
-        )
-    _render_deviations(console, r)
+        items = [f"{k} numpy {_ulp_str(_f(v['numpy']))} torch {_ulp_str(_f(v['torch']))}" for k, v in mu.items()]
+        items[0] = "max ULP from exact: " + items[0]
+        for line in packed(items, width):
+            console.print(line)
+    _render_deviations(console, r, width)
     for note in r.extras.get("notes", []):
         console.print(f"note: {note}", markup=False)
     for line in r.failures():
@@ -164,10 +218,11 @@ def _f(v):
 _SHOWN_DEVIATIONS = 10
 
 
-def _render_deviations(console, r):
+def _render_deviations(console, r, width=None):
     """The points where the oracle found torch off and NumPy right: a small table and what they mean."""
-    from rich import box
-    from rich.table import Table
+    from functools import partial
+
+    from .layout import first_fitting, show
 
     devs = r.extras.get("torch_deviations") or []
     if not devs:
@@ -177,36 +232,62 @@ def _render_deviations(console, r):
     title = f"torch deviations: {len(devs)} (torch off, NumPy within {_claim(r.dtype)} of exact)"
     if len(devs) > len(worst):
         title += f" · the {len(worst)} worst"
+    shown_title = title if width is None else None
+    layouts = [
+        partial(_deviation_table, worst, shown_title, digits),
+        partial(_deviation_stacked, console, worst, digits),
+    ]
+    table, _ = first_fitting(console, width, layouts)
+    if shown_title is None:
+        console.print(title, markup=False)
+    show(console, table, width)
+    verdict = "failures (--strict)" if r.extras.get("strict") else "not failures (--strict makes them so)"
+    console.print(f"torch deviations are {verdict}", markup=False)
+
+
+def _deviation_table(devs, title, digits):
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for c in ("quantity", "x", "NumPy", "torch", "exact", "ULP np/torch"):
         table.add_column(c, justify="left" if c == "quantity" else "right", no_wrap=True)
-    for d in worst:
-        ulps = f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"
+    for d in devs:
+        ulp = f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"
         cells = [_fmt(d[k], digits) for k in ("x", "numpy", "torch", "exact")]
-        table.add_row(d["quantity"], *cells, ulps)
-    console.print(table)
-    verdict = "failures (--strict)" if r.extras.get("strict") else "not failures (--strict makes them so)"
-    console.print(f"torch deviations are {verdict}", markup=False)
+        table.add_row(d["quantity"], *cells, ulp)
+    return table, None
+
+
+def _deviation_stacked(console, devs, digits):
+    """The deviations for a narrow terminal: quantity, x and ULP on a row, the three values whole beneath it."""
+    from .layout import stacked
+
+    rows = [
+        [d["quantity"], _fmt(d["x"], digits), f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"]
+        for d in devs
+    ]
+    below = ["   ".join(f"{k} {_fmt(d[k.lower()], digits)}" for k in ("NumPy", "torch", "exact")) for d in devs]
+    return stacked(console, ["quantity", "x", "ULP np/torch"], rows, below, ["left", "right", "right"]), None
 
 
 def _claim(dtype):
     return "4 ULP" if dtype == "float64" else "1 ULP"
 
 
-def render_summary(console, results):
-    """Print one row per result (``actcheck all``) and the overall verdict; a line each on a narrow terminal."""
-    from rich.measure import Measurement
-    from rich.table import Table
+def render_summary(console, results, width=None):
+    """Print one row per result (``actcheck all``) and the overall verdict, fitted to ``width`` if given."""
+    from functools import partial
 
-    table = Table(title="actcheck all", title_justify="left")
-    for c in ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "torch dev.", "verdict"):
-        table.add_column(c, justify="left" if c in ("activation", "dtype", "verdict") else "right")
-    _summary_rows(table, results)
-    if Measurement.get(console, console.options.update_width(10_000), table).maximum <= console.width:
-        console.print(table)
-    else:  # squeezed, a table would cut names and verdicts short
-        for r in results:
-            console.print(f"{_verdict(r.passed)} {r.activation} {r.dtype}", highlight=False)
+    from .layout import first_fitting, left_out_line, show
+
+    diffs, more = ["max |Δf|", "max |Δf'|"], ["worst x", "torch dev."]
+    layouts = [partial(_summary_table, results, drop) for drop in ([], diffs, diffs + more)]
+    layouts.append(partial(_summary_lines, results))
+    table, left_out = first_fitting(console, width, layouts)
+    show(console, table, width)
+    if left_out and width is not None:
+        console.print(left_out_line(width, left_out), markup=False)
     for r in results:
         for line in r.failures():
             console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
@@ -218,12 +299,36 @@ def render_summary(console, results):
     console.print(f"{verdict} · {len(results)} checks")
 
 
-def _summary_rows(table, results):
+_SUMMARY = ("activation", "dtype", "points", "max |Δf|", "max |Δf'|", "worst x", "torch dev.", "verdict")
+
+
+def _summary_table(results, drop):
+    from rich.table import Table
+
+    table = Table(title="actcheck all", title_justify="left")
+    keep = [c for c in _SUMMARY if c not in drop]
+    for c in keep:
+        table.add_column(c, justify="left" if c in ("activation", "dtype", "verdict") else "right", no_wrap=True)
+    for row in _summary_rows(results):
+        table.add_row(*[cell for c, cell in zip(_SUMMARY, row, strict=True) if c in keep])
+    return table, drop
+
+
+def _summary_lines(results):
+    """The narrowest summary: a line per check, its verdict first."""
+    from rich.console import Group
+    from rich.text import Text
+
+    lines = [Text.from_markup(f"{_verdict(r.passed)} {r.activation} {r.dtype}") for r in results]
+    return Group(*lines), [c for c in _SUMMARY if c not in ("activation", "dtype", "verdict")]
+
+
+def _summary_rows(results):
     for r in results:
         errs = r.max_abs_error
         worst = r.worst(1)
         worst_x = _fmt(r.x[worst[0]], _DIGITS[r.dtype]) if worst.size and r.badness().max() > 0 else "—"
-        table.add_row(
+        yield (
             r.activation,
             r.dtype,
             str(r.n_points),
@@ -240,16 +345,26 @@ def _user_text(text):
     return _literal(printable(text))
 
 
-def render_verify(console, rep):
-    """Print a verify report: one row per pair, the skipped, then the notes and each failure's worst points."""
-    from rich.table import Table
+def render_verify(console, rep, width=None):
+    """Print a verify report: one row per pair, the skipped, then the notes and each failure's worst points.
 
-    table = Table(title=f"actcheck verify {_user_text(rep.file)}", title_justify="left")
-    for c in ("pair", "style", "reference", "max |Δf|", "max |Δf'|", "max |Δ VJP|", "verdict", "diagnosis"):
-        table.add_column(c, justify="right" if c.startswith("max") else "left", overflow="fold")
+    Fitted to ``width``, each pair's diagnosis is printed beneath its row rather than in a narrow column.
+    """
+    if width is None:
+        _verify_table(console, rep)
+    else:
+        _verify_stacked(console, rep, width)
+    _verify_footer(console, rep)
+
+
+_VERIFY = ("pair", "style", "reference", "max |Δf|", "max |Δf'|", "max |Δ VJP|", "verdict")
+
+
+def _verify_rows(rep):
+    """(cells, diagnosis) per pair, then per skipped function."""
     for r in rep.results:
         e = r.max_abs_error
-        table.add_row(
+        cells = [
             _user_text(r.name),
             r.style,
             _literal(r.reference + (f" ({r.activation})" if r.activation else "")),
@@ -257,11 +372,47 @@ def render_verify(console, rep):
             _err(e.get("backward")),
             _err(e.get("vjp")),
             _verdict(r.passed),
-            _user_text("; ".join(r.diagnosis)),
-        )
+        ]
+        yield cells, "; ".join(r.diagnosis)
     for s in rep.skipped:
-        table.add_row(_user_text(s.name), "", "", "", "", "", "skipped", _user_text(s.reason))
+        yield [_user_text(s.name), "", "", "", "", "", "skipped"], s.reason
+
+
+def _verify_table(console, rep):
+    from rich.table import Table
+
+    table = Table(title=f"actcheck verify {_user_text(rep.file)}", title_justify="left")
+    for c in (*_VERIFY, "diagnosis"):
+        table.add_column(c, justify="right" if c.startswith("max") else "left", overflow="fold")
+    for cells, diagnosis in _verify_rows(rep):
+        table.add_row(*cells, _user_text(diagnosis))
     console.print(table)
+
+
+def _verify_stacked(console, rep, width):
+    from functools import partial
+
+    from .layout import first_fitting, left_out_line, show, stacked
+
+    rows = list(_verify_rows(rep))
+    below = [printable(d) or None for _, d in rows]
+
+    def layout(drop):
+        keep = [k for k, c in enumerate(_VERIFY) if c not in drop]
+        heads = [_VERIFY[k] for k in keep]
+        justify = ["right" if h.startswith("max") else "left" for h in heads]
+        return stacked(console, heads, [[cells[k] for k in keep] for cells, _ in rows], below, justify), drop
+
+    diffs = ["max |Δf|", "max |Δf'|", "max |Δ VJP|"]
+    console.print(f"actcheck verify {printable(rep.file)}", markup=False)
+    table, left_out = first_fitting(console, width, [partial(layout, d) for d in ([], diffs, diffs + ["style"])])
+    show(console, table, width)
+    if left_out:
+        console.print(left_out_line(width, left_out), markup=False)
+
+
+def _verify_footer(console, rep):
+    """The notes, each failing pair's worst points and the verdict."""
     for note in rep.notes:
         console.print(f"note: {_user_text(note)}")
     for r in rep.results:
@@ -283,17 +434,46 @@ def _point_line(p):
     return f"{p['quantity']} at x = {num(p['x'])}{up}: yours {num(p['yours'])}, reference {num(p['reference'])}"
 
 
-def render_list(console, acts):
-    """Print the registry: names, parameters with defaults, formulas."""
+def render_list(console, acts, width=None):
+    """Print the registry: names, parameters with defaults, formulas; fitted to ``width``, formulas go under."""
+    from functools import partial
+
+    from .layout import first_fitting, show
+
+    if width is None:
+        console.print(_list_table(acts, no_wrap=False)[0])
+        return
+    layouts = [partial(_list_table, acts, no_wrap=True)]
+    layouts += [partial(_list_stacked, console, acts, sep) for sep in (", ", "\n")]
+    table, _ = first_fitting(console, width, layouts)
+    show(console, table, width)
+
+
+def _list_table(acts, no_wrap):
     from rich.table import Table
 
     table = Table(title="activations", title_justify="left")
     for c in ("name", "kind", "parameters", "formula", "aliases"):
-        table.add_column(c)
+        table.add_column(c, no_wrap=no_wrap)
     for a in acts:
         params = ", ".join(f"{k}={v}" for k, v in a.params.items())
         table.add_row(a.name, a.kind, params, _literal(a.formula), ", ".join(a.aliases))
-    console.print(table)
+    return table, None
+
+
+def _list_stacked(console, acts, sep):
+    """The registry with each formula under its row; ``sep`` between parameters (a newline: one a line)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from .layout import stacked
+
+    rows = [
+        [a.name, a.kind, _literal(sep.join(f"{k}={v}" for k, v in a.params.items())), ", ".join(a.aliases)]
+        for a in acts
+    ]
+    table = stacked(console, ["name", "kind", "parameters", "aliases"], rows, [a.formula for a in acts], ["left"] * 4)
+    return Group(Text("activations"), table), None
 
 
 # ---------------------------------------------------------------- JUnit

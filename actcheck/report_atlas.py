@@ -86,24 +86,59 @@ def _coverage(atlas):
     return {d: f"{'all' if every else 'sampled'} {n:,}" for d, (n, every) in out.items()}
 
 
-def render_atlas(console, atlas):
-    """Print the atlas table, its legend and notes."""
-    from rich import box
-    from rich.table import Table
+def render_atlas(console, atlas, width=None):
+    """Print the atlas table, its legend and notes; fitted to ``width``, coverage below or a table per dtype."""
+    from functools import partial
+
+    from .layout import first_fitting, show
 
     columns, dtypes, impls, rows = _grid(atlas)
     cover = _coverage(atlas)
-    table = Table(title="actcheck accuracy · max ULP error", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("activation")
-    table.add_column("")
-    for d, i in columns:
-        table.add_column(f"{d}\n{_IMPL[i]}" if i != impls[0] else f"{d} ({cover[d]})\n{_IMPL[i]}", justify="right")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    if width is None:
+        console.print(_atlas_table(columns, impls, rows, cover, no_wrap=False))
+    else:
+        layouts = [
+            lambda: (_atlas_table(columns, impls, rows, cover, no_wrap=True), False),
+            lambda: (_atlas_table(columns, impls, rows, None, no_wrap=True), True),
+            partial(_atlas_per_dtype, columns, impls, rows, dtypes),
+        ]
+        table, cover_below = first_fitting(console, width, layouts)
+        show(console, table, width)
+        if cover_below:
+            console.print("points: " + " · ".join(f"{d} {c}" for d, c in cover.items()), markup=False)
     console.print(LEGEND, markup=False, highlight=False)
     for note in atlas.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def _atlas_table(columns, impls, rows, cover, no_wrap, title="actcheck accuracy · max ULP error", dtype_head=True):
+    """The atlas as one table; with ``cover`` None, the headers leave out how many points each dtype had."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("activation", no_wrap=no_wrap)
+    table.add_column("", no_wrap=no_wrap)
+    for d, i in columns:
+        head = f"{d} ({cover[d]})\n{_IMPL[i]}" if cover and i == impls[0] else f"{d}\n{_IMPL[i]}"
+        head = head if dtype_head else _IMPL[i]
+        table.add_column(head, justify="right", no_wrap=no_wrap)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _atlas_per_dtype(columns, impls, rows, dtypes):
+    """The atlas as a table per dtype, one under the other: for a terminal too narrow for all the columns."""
+    from rich.console import Group
+
+    tables = []
+    for d in dtypes:
+        keep = [k for k, (dt, _) in enumerate(columns) if dt == d]
+        sub = [row[:2] + [row[2 + k] for k in keep] for row in rows]
+        title = f"actcheck accuracy · max ULP error · {d}"
+        tables.append(_atlas_table([columns[k] for k in keep], impls, sub, None, True, title, dtype_head=False))
+    return Group(*tables), True
 
 
 def markdown(atlas):

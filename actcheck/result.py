@@ -60,16 +60,38 @@ class Comparison:
 
     @property
     def ratio(self):
-        """Each point's error as a multiple of what was allowed (inf for a nan/inf mismatch)."""
+        """Each point's error as a multiple of what was allowed (0 for none, inf for a nan/inf mismatch)."""
         err = self.err
+        exact = err == 0  # 0 of an allowance of 0 is no error at all, not 0/0
         allowed = np.abs(np.asarray(self.reference, dtype=np.float64))  # in place: no million-point temporaries
         allowed *= self.rtol
         allowed += self.atol
         with np.errstate(invalid="ignore", divide="ignore"):
             np.divide(err, allowed, out=err)
+        err[exact] = 0.0
         err[np.isnan(err)] = np.inf
         err[self.skip] = 0.0
         return err
+
+    def worst_failing(self):
+        """Index (a tuple for a matrix) of the failing entry whose error is the largest multiple of its
+        allowance, or None when every entry passes."""
+        bad = ~self.ok
+        if not bad.any():
+            return None
+        ranked = np.where(bad, self.ratio, -1.0)
+        return np.unravel_index(int(np.argmax(ranked)), ranked.shape)
+
+    def failure_values(self, i):
+        """'numpy A, reference B (absolute difference D; up to T allowed)' at index ``i``."""
+        mine, ref = float(self.numpy[i]), float(self.reference[i])
+        allowed = (
+            f"up to {self.atol + self.rtol * abs(ref):.3g} allowed"
+            if np.isfinite(mine) and np.isfinite(ref)
+            else "a nan or an infinity matches only the same"
+        )
+        diff = close([mine], [ref], self.rtol, self.atol)[0][0]
+        return f"numpy {mine:.17g}, reference {ref:.17g} (absolute difference {float(diff):.3g}; {allowed})"
 
 
 @dataclass
@@ -159,29 +181,20 @@ class Result:
             return self.summary["failures"]
         lines = []
         for m in self.matrices.values():
-            if not m.ok.all():
-                i, j = np.unravel_index(int(np.argmax(m.ratio)), m.err.shape)
-                row, col = self.extras["jacobian_rows"][i], self.extras["jacobian_columns"][j]
+            at = m.worst_failing()
+            if at is not None:
+                row, col = self.extras["jacobian_rows"][at[0]], self.extras["jacobian_columns"][at[1]]
                 lines.append(
-                    f"{m.name}: {int((~m.ok).sum())} of {m.err.size} entries differ; greatest absolute difference "
-                    f"{m.err[i, j]:.3g} at row {row}, column {col} "
-                    f"(numpy {float(m.numpy[i, j]):.17g}, reference {float(m.reference[i, j]):.17g})"
+                    f"{m.name}: {int((~m.ok).sum())} of {m.ok.size} entries differ; the worst at row {row}, "
+                    f"column {col}: {m.failure_values(at)}"
                 )
         for c in self.comparisons.values():
-            if c.ok.all():
-                continue
-            i = int(np.argmax(c.ratio))
-            mine, ref = float(c.numpy[i]), float(c.reference[i])
-            allowed = (
-                f"up to {c.atol + c.rtol * abs(ref):.3g} allowed"
-                if np.isfinite(mine) and np.isfinite(ref)
-                else "a nan or an infinity matches only the same"
-            )
-            lines.append(
-                f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; greatest absolute "
-                f"difference {c.errors([i])[0]:.3g} at x = {self.x[i]:.17g} "
-                f"(numpy {mine:.17g}, reference {ref:.17g}; {allowed})"
-            )
+            at = c.worst_failing()
+            if at is not None:
+                lines.append(
+                    f"{c.name}: {int((~c.ok).sum())} of {self.n_points} points differ; the worst at "
+                    f"x = {self.x[at]:.17g}: {c.failure_values(at)}"
+                )
         return lines
 
     def to_dict(self, max_points=10_000, worst=10, all_points=False):

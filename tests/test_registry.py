@@ -162,8 +162,8 @@ def test_a_failure_says_where_and_by_how_much():
                                            np.zeros(2, bool))  # fmt: skip
     (line,) = r.failures()
     assert line == (
-        "backward: 1 of 2 points differ; greatest absolute difference 0.25 at x = 2.5 "
-        "(numpy 0.75, reference 1; up to 0.1 allowed)"
+        "backward: 1 of 2 points differ; the worst at x = 2.5: numpy 0.75, reference 1 "
+        "(absolute difference 0.25; up to 0.1 allowed)"
     )
 
 
