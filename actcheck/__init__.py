@@ -7,7 +7,7 @@ True
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "check_pair", "verify", "ACTIVATIONS", "__version__"]
+__all__ = ["check", "check_pair", "verify", "assert_gradient", "InputError", "ACTIVATIONS", "__version__"]
 
 
 def __getattr__(name):
@@ -20,6 +20,14 @@ def __getattr__(name):
         from . import verification
 
         return getattr(verification, name)
+    if name == "assert_gradient":
+        from .testing import assert_gradient
+
+        return assert_gradient
+    if name == "InputError":
+        from .errors import InputError
+
+        return InputError
     if name == "ACTIVATIONS":
         from .registry import ACTIVATIONS
 

@@ -2,12 +2,13 @@
 
 import os
 import sys
+import time
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, options
+from . import __version__, ci, options
 from .console import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
@@ -171,13 +172,18 @@ def _root(
     """Gradient verification for activation functions: NumPy against PyTorch autograd."""
 
 
-def _emit(results, *, json_out, quiet, junit, worst, all_points, single, wide):
+def _emit(results, *, json_out, quiet, junit, worst, all_points, single, wide, github=False):
     from . import report, serialize
 
     if junit:
-        options.write(junit, report.junit_xml(report.result_cases(results)))
+        options.write(ci.junit_folder(junit), report.junit_xml(report.result_cases(results)))
     if quiet:
         pass
+    elif github:
+        from .annotations import for_results
+
+        if text := for_results(results):
+            print(text)
     elif json_out:
         kw = {"worst": worst, "all_points": all_points}
         one = single and len(results) == 1
@@ -206,8 +212,10 @@ def _run_checks(jobs, progress_label=None, keep=None):
     results = []
     try:
         for name, values, kw in track(jobs, progress_label):
+            start = time.perf_counter()
             r = check(name, values, **kw)
             results.append(r.compact(keep) if keep else r)
+            results[-1].extras["seconds"] = time.perf_counter() - start  # the JUnit testcase's time
     except InputError as e:
         raise UsageFailure(str(e)) from None
     except MemoryError:
@@ -245,18 +253,27 @@ def check_cmd(
     quiet: Quiet = False,
     wide: Wide = False,
     junit: Junit = None,
+    fmt: ci.Format = None,
     params: dict | None = None,
 ):
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     act = options.resolve(name)
+    dtype, rtol, atol = _defaults(dtype, rtol, atol)
     dtypes = options.dtypes(dtype)
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
     results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
-    _emit(
-        results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True, wide=wide
-    )
+    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
+          wide=wide, github=github)  # fmt: skip
+
+
+def _defaults(dtype, rtol, atol):
+    """--dtype, --rtol and --atol, each from the project's [tool.actcheck] when not given."""
+    cfg = ci.project()
+    pick = lambda flag, key: cfg.get(key) if flag is None else flag  # noqa: E731
+    return dtype or cfg.get("dtype"), pick(rtol, "rtol"), pick(atol, "atol")
 
 
 @app.command(
@@ -280,10 +297,17 @@ def all_cmd(
     quiet: Quiet = False,
     wide: Wide = False,
     junit: Junit = None,
+    select: ci.Select = None,
+    exclude: ci.Exclude = None,
+    fmt: ci.Format = None,
 ):
     from .registry import ACTIVATIONS
 
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
+    dtype, rtol, atol = _defaults(dtype, rtol, atol)
+    cfg = ci.project()
+    names = ci.chosen(ACTIVATIONS, select or cfg.get("select"), exclude or cfg.get("exclude"))
     dtypes = options.dtypes(dtype)
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(None, linspace, random, seed, range_, dtypes)
@@ -292,7 +316,7 @@ def all_cmd(
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict)
     # glu halves its input: a generated grid of odd length loses its last point there (and says so)
     even = None if x is None else x[: x.size // 2 * 2]
-    jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in ACTIVATIONS]
+    jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in names]
     slow = oracle or order > 1 or (x is not None and x.size > 100_000)
     dense = x is not None and x.size > 10_000 and not all_points
     results = _run_checks(jobs, "checking" if slow else None, keep=worst if dense else None)
@@ -300,16 +324,8 @@ def all_cmd(
         for r in results:
             if r.activation == "glu":
                 r.extras["notes"].append(f"glu checked on the first {even.size} of {x.size} points (an even count)")
-    _emit(
-        results,
-        json_out=json_out,
-        quiet=quiet,
-        junit=junit,
-        worst=worst,
-        all_points=all_points,
-        single=False,
-        wide=wide,
-    )
+    _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=False,
+          wide=wide, github=github)  # fmt: skip
 
 
 @app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
@@ -358,12 +374,18 @@ def _plot_jobs(names, every, given, range_, dt):
 
 @app.command(
     "verify",
-    help="Check the activation pairs in your own FILE.py or notebook FILE.ipynb against torch (known names) or "
-    "finite differences. FILE runs in a child process with a time limit: still, use it on code you trust.",
+    help="Check the activation pairs in your own FILE.py or notebook FILE.ipynb (or several) against torch (known "
+    "names) or finite differences. FILE runs in a child process with a time limit: still, use it on code you trust.",
     epilog=EPILOG,
 )
 def verify_cmd(
-    file: Annotated[str, typer.Argument(help="A .py file or .ipynb notebook with activations and their derivatives.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="A .py file or .ipynb notebook with activations and their derivatives; several are checked in turn.",
+            show_default=False,
+        ),
+    ],
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -371,38 +393,75 @@ def verify_cmd(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all.")
-    ] = 60.0,
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="Time limit for the file's code, in all (default 60)."),
+    ] = None,
     run_all: Annotated[
         bool, typer.Option("--run-all", help="In a notebook, run every cell, not only imports and definitions.")
+    ] = False,
+    skip_empty: Annotated[
+        bool,
+        typer.Option("--skip-empty", help="A file with no activation pair is passed over, not an error (pre-commit)."),
     ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
     wide: Wide = False,
     junit: Junit = None,
+    fmt: ci.Format = None,
 ):
     from . import report
     from .errors import InputError
     from .progress import track
-    from .verification import verify
+    from .verification import NothingToCheck, verify
 
+    json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     overrides = options.overrides(param)
-    try:
-        rep = verify(
-            file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
-        )
-    except InputError as e:
-        raise UsageFailure(str(e)) from None
+    if timeout is None:
+        from .verification import DEFAULT_TIMEOUT
+
+        timeout = ci.project().get("timeout", DEFAULT_TIMEOUT)
+    reports = []
+    for file in files:
+        try:
+            rep = verify(
+                file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
+            )
+        except InputError as e:
+            if skip_empty and isinstance(e, NothingToCheck):
+                continue
+            raise UsageFailure(str(e)) from None
+        reports.append((file, rep))
     if junit:
-        xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
-        options.write(junit, xml)
-    if json_out:
-        print(report.dumps(rep.to_dict()))
-    elif not quiet:
+        options.write(ci.junit_folder(junit), _verify_junit(reports, files))
+    if quiet:
+        pass
+    elif github:
+        from .annotations import for_report
+
+        if text := "\n".join(t for file, rep in reports if (t := for_report(rep, file))):
+            print(text)
+    elif json_out:
+        one = len(files) == 1 and reports
+        obj = reports[0][1].to_dict() if one else ci.verify_files_dict([rep for _, rep in reports])
+        print(report.dumps(obj))
+    else:
         con = make_console(wide)
-        report.render_verify(con, rep, width=fit_width(con, wide))
-    raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
+        for _, rep in reports:
+            report.render_verify(con, rep, width=fit_width(con, wide))
+    raise typer.Exit(EXIT_PASS if all(rep.passed for _, rep in reports) else EXIT_FAIL)
+
+
+def _verify_junit(reports, files):
+    """One JUnit suite for the files verified: with several, each case named with its file."""
+    from . import report
+
+    cases, skipped = [], []
+    for file, rep in reports:
+        prefix = f"{file}::" if len(files) > 1 else ""
+        cases += [(prefix + c[0], *c[1:]) for c in report.verify_cases(rep)]
+        skipped += [(prefix + s[0], *s[1:]) for s in report.verify_skipped(rep)]
+    return report.junit_xml(cases, f"actcheck verify {' '.join(files)}", skipped)
 
 
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")
@@ -467,6 +526,10 @@ def accuracy_cmd(
     ] = None,
     quiet: Quiet = False,
     wide: Wide = False,
+    select: ci.Select = None,
+    exclude: ci.Exclude = None,
+    fail_above: ci.FailAbove = None,
+    fail_on: ci.FailOn = None,
     params: dict | None = None,
 ):
     from . import report_atlas
@@ -474,6 +537,10 @@ def accuracy_cmd(
     from .errors import InputError
 
     options.output_mode(json_out, quiet)
+    lims, findings = ci.gates(fail_above, fail_on)
+    names = _measured(names, select, exclude)
+    if not select and not exclude and [n.lower() for n in names] == ["all"]:
+        names = _configured(ci.project())
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
     # before any work: a sweep can take minutes
@@ -509,7 +576,41 @@ def accuracy_cmd(
     elif not quiet:
         con = make_console(wide)
         report_atlas.render_atlas(con, atlas, width=fit_width(con, wide))
-    raise typer.Exit(EXIT_PASS)
+    failed = ci.gate_lines(atlas, lims, findings)
+    if failed and not quiet:
+        print("\n".join(failed), file=sys.stderr if json_out else sys.stdout)
+    raise typer.Exit(EXIT_FAIL if failed else EXIT_PASS)
+
+
+def _measured(names, select, exclude):
+    """accuracy's NAMES ('all': every elementwise activation) narrowed by --select and --exclude."""
+    if not select and not exclude:
+        return names
+    from .registry import ACTIVATIONS
+
+    every = [n.lower() for n in names] == ["all"]
+    if every:
+        pool = [a.name for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+    else:
+        pool = [options.resolve(n).name for n in names]
+    return ci.chosen(dict.fromkeys(pool), select, exclude, _why_not_measured)
+
+
+def _configured(cfg):
+    """'all' narrowed by the project's select and exclude (its vector activations left aside: not measured)."""
+    from .registry import ACTIVATIONS
+
+    if not cfg.get("select") and not cfg.get("exclude"):
+        return ["all"]
+    names = ci.chosen(ACTIVATIONS, cfg.get("select"), cfg.get("exclude"))
+    names = [n for n in names if ACTIVATIONS[n].kind == "elementwise"]
+    if not names:
+        raise UsageFailure(f"{cfg.path}: [tool.actcheck] select and exclude leave no elementwise activation to measure")
+    return names
+
+
+def _why_not_measured(act):
+    return "a vector activation: the atlas measures elementwise ones" if act.kind == "vector" else "not in NAMES"
 
 
 def main():

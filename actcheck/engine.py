@@ -29,15 +29,21 @@ JACOBIAN_COLUMNS = 4096
 
 
 def check(
-    name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, strict=False, **params
-):
-    """Check activation ``name`` at ``values`` (default grid if None); return a Result.
+    name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, strict=False,
+    points=None, **params,
+):  # fmt: skip
+    """Check activation ``name`` at ``values`` (or ``points=``; the default grid if neither); return a Result.
 
-    Where NumPy and torch disagree the oracle says who is off; torch's deviations are
-    reported, and judged only when ``strict``.
+    Activation parameters are keywords (``approximate="tanh"``). Where NumPy and torch
+    disagree the oracle says who is off; torch's deviations are reported, and judged only
+    when ``strict``.
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
+    if points is not None:
+        if values is not None:
+            raise InputError("give the points as values or as points=, not both")
+        values = points
     act = lookup(inputs.activation_name(name))
     if act is None:
         raise InputError(f"unknown activation {name!r}")

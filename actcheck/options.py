@@ -70,7 +70,9 @@ def path_problem(path):
 
 def _junit_path(value: str | None):
     """Refuse, before any work, a --junit path that cannot be a file."""
-    problem = None if value is None else path_problem(value)
+    from .ci import junit_problem
+
+    problem = None if value is None else junit_problem(value)
     if problem:
         raise typer.BadParameter(problem)
     return value

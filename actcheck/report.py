@@ -480,8 +480,8 @@ def _list_stacked(console, acts, sep):
 
 
 def junit_xml(cases, suite="actcheck", skipped=()):
-    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None), and ``skipped``
-    ones: (name, classname, reason), each a testcase holding <skipped/> (neither passed nor failed).
+    """JUnit XML for ``cases``: (name, classname, seconds, failure message or None[, system-out text]), and
+    ``skipped`` ones: (name, classname, reason), each a testcase holding <skipped/> (neither passed nor failed).
 
     Characters XML 1.0 forbids (and other control characters) are written as escapes, so the report parses.
     """
@@ -489,16 +489,20 @@ def junit_xml(cases, suite="actcheck", skipped=()):
 
     failures = str(sum(1 for c in cases if c[3] is not None))
     suite, tests = printable(suite), str(len(cases) + len(skipped))
-    root = ET.Element("testsuites", name=suite, tests=tests, failures=failures)
+    total = f"{sum(c[2] for c in cases):.3f}"
+    root = ET.Element("testsuites", name=suite, tests=tests, failures=failures, time=total)
     ts = ET.SubElement(
-        root, "testsuite", name=suite, tests=tests, failures=failures, errors="0", skipped=str(len(skipped))
-    )
-    for name, classname, seconds, failure in cases:
+        root, "testsuite", name=suite, tests=tests, failures=failures, errors="0", skipped=str(len(skipped)),
+        time=total,
+    )  # fmt: skip
+    for name, classname, seconds, failure, *out in cases:
         tc = ET.SubElement(ts, "testcase", name=printable(name), classname=printable(classname), time=f"{seconds:.3f}")
         if failure is not None:
             failure = printable(failure)
             first = failure.splitlines()[0] if failure else "failed"
             ET.SubElement(tc, "failure", message=first).text = failure
+        if out and out[0]:
+            ET.SubElement(tc, "system-out").text = printable(out[0])
     for name, classname, reason in skipped:
         tc = ET.SubElement(ts, "testcase", name=printable(name), classname=printable(classname), time="0.000")
         ET.SubElement(tc, "skipped", message=printable(reason))
@@ -507,19 +511,55 @@ def junit_xml(cases, suite="actcheck", skipped=()):
 
 
 def result_cases(results):
-    """JUnit cases for check results: one per activation and dtype (times are not measured: 0)."""
+    """JUnit cases for check results: one per activation and dtype, its notes and torch's deviations as its output."""
     return [
-        (f"{r.activation}[{r.dtype}]", "actcheck." + r.activation, 0.0, None if r.passed else "\n".join(r.failures()))
+        (
+            f"{r.activation}[{r.dtype}]",
+            "actcheck." + r.activation,
+            r.extras.get("seconds", 0.0),
+            None if r.passed else "\n".join(r.failures()),
+            _said(r.extras.get("notes", []), r.extras),
+        )  # fmt: skip
         for r in results
     ]
 
 
+def _said(notes, extras):
+    """A testcase's system-out: its notes, then each torch deviation (where torch is off and NumPy is not)."""
+    lines = [f"note: {n}" for n in notes]
+    for d in extras.get("torch_deviations", []):
+        where = f" (row {d['row']}, column {d['column']})" if "row" in d else ""
+        lines.append(
+            f"torch deviation: {d['quantity']} at x = {d['x']!r}{where}: torch {d['torch']!r} "
+            f"({d['ulp']['torch']:.3g} ULP from exact {d['exact']!r}), numpy {d['numpy']!r} "
+            f"({d['ulp']['numpy']:.3g} ULP)"
+        )
+    return "\n".join(lines)
+
+
 def verify_cases(rep):
-    """JUnit cases for a verify report: one per pair (a notebook's cells in its name), the diagnosis as the failure."""
+    """JUnit cases for a verify report: one per pair (a notebook's cells in its name), the diagnosis and the worst
+    point as the failure, the notes as its output."""
     return [
-        (f"{r.name}[{r.style}]", "actcheck.verify", 0.0, None if r.passed else "\n".join(r.diagnosis) or "failed")
+        (
+            f"{r.name}[{r.style}]",
+            "actcheck.verify",
+            r.seconds,
+            None if r.passed else _pair_failure(r),
+            _said(r.notes, {}),
+        )  # fmt: skip
         for r in rep.results
     ]
+
+
+def _pair_failure(r):
+    """The diagnosis, its first line naming the point furthest off with both values."""
+    lines = list(r.diagnosis) or ["failed"]
+    if r.worst:
+        w = r.worst[0]
+        ref = "torch" if r.reference == "torch" else "finite differences"
+        lines[0] += f"; worst at x = {w['x']}: {w['quantity']} yours {w['yours']}, {ref} {w['reference']}"
+    return "\n".join(lines)
 
 
 def verify_skipped(rep):

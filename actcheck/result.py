@@ -96,7 +96,10 @@ class Comparison:
 
 @dataclass
 class Result:
-    """Everything known about one activation in one dtype at a set of points."""
+    """Everything known about one activation in one dtype at a set of points.
+
+    ``repr(result)`` is one line (the verdict and the first failure); in Jupyter it is a table.
+    """
 
     activation: str
     params: dict
@@ -143,16 +146,19 @@ class Result:
 
     @property
     def passed(self):
+        """Every point passed every comparison (the Jacobian's entries too)."""
         if self.summary:
             return self.summary["passed"]
         return bool(self.ok.all()) and all(m.ok.all() for m in self.matrices.values())
 
     @property
     def n_points(self):
+        """How many points were checked."""
         return self.summary["n_points"] if self.summary else int(self.x.size)
 
     @property
     def max_abs_error(self):
+        """{comparison: greatest |numpy - reference| over the points it judges}."""
         if self.summary:
             return self.summary["max_abs_error"]
         both = self.comparisons | self.matrices
@@ -196,6 +202,23 @@ class Result:
         from .serialize import result_to_dict
 
         return result_to_dict(self, max_points=max_points, worst=worst, all_points=all_points)
+
+    def to_json(self, **kw):
+        """The JSON object of ``to_dict`` as text (strict JSON: non-finite numbers are strings)."""
+        from .display import to_json
+
+        return to_json(self.to_dict(**kw))
+
+    def __repr__(self):
+        from .display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self):
+        """A table in Jupyter."""
+        from .display import result_html
+
+        return result_html(self)
 
 
 def _take_extras(extras, take):

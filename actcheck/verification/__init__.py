@@ -10,12 +10,12 @@ parameters the code declares or hard-codes (``params``, ``inference``), and a fa
 the slip (``diagnosis``).
 """
 
-__all__ = ["verify", "check_pair", "PairResult", "Skipped", "VerifyReport", "DEFAULT_TIMEOUT"]
+__all__ = ["verify", "check_pair", "PairResult", "Skipped", "VerifyReport", "NothingToCheck", "DEFAULT_TIMEOUT"]
 
 
 def __getattr__(name):
     # lazy: the child process that runs the user's code imports only what it needs from this package
-    if name in ("verify", "check_pair", "DEFAULT_TIMEOUT"):
+    if name in ("verify", "check_pair", "NothingToCheck", "DEFAULT_TIMEOUT"):
         from . import checking
 
         return getattr(checking, name)

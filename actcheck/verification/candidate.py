@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from .options import Options
 from .outcome import PairResult
 from .text import first_lines
 
@@ -28,6 +31,7 @@ class Candidate:
     modes: tuple | None = None  # the input layouts to call the code in (calling.MODES), when not the usual
 
     guess: str = "derivative"  # the convention the signatures suggest, before anything runs
+    opts: Options = field(default_factory=Options)  # what check_pair was asked: dtype, tolerances, points...
 
     @property
     def style(self):
@@ -64,6 +68,10 @@ def _add(notes, note, prefix=None):
 
 def answers(code, cand, x, u, quantities, notes):
     """What the user's code answers for ``quantities`` at x (upstream u); its notes added to ``notes``."""
+    if cand.opts.dtype not in (None, "float64"):  # asked for a dtype: the code is given arrays of it
+        from ..dtypes import DTYPES
+
+        x, u = (np.asarray(v).astype(DTYPES[cand.opts.dtype].numpy) for v in (x, u))
     return Answers(code.evaluate(cand.id, cand.kw, x, u, list(quantities), cand.modes), notes)
 
 

@@ -10,8 +10,10 @@ import math
 import os
 import re
 import stat
+import time
 import types
 
+from .. import inputs
 from ..errors import InputError
 from .candidate import Candidate, failed
 from .conventions import FunctionPair
@@ -19,6 +21,7 @@ from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
 from .naming import activation_for
 from .objects import ObjectPair
+from .options import Options, options
 from .outcome import Skipped, VerifyReport
 from .params import check_known, torch_name, torch_params, user_kw
 from .source import SourceError, python_units
@@ -26,7 +29,12 @@ from .text import escaped, first_lines
 from .usercode import UserCode
 from .variants import judge
 
-__all__ = ["verify", "check_pair", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
+__all__ = ["verify", "check_pair", "pairs_in", "NothingToCheck", "DEFAULT_TIMEOUT", "MAX_TIMEOUT"]
+
+
+class NothingToCheck(InputError):
+    """A file (or namespace) that holds no activation pair to check."""
+
 
 DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
@@ -64,9 +72,32 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
         raise InputError(f"{escaped(file)} {e}") from None
 
 
-def _overrides(params):
+def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
+    """[(label, lines)] of the pairs a file defines, listed without checking them (nothing imports torch)."""
+    file = _file(path)
+    notebook = file.lower().endswith(".ipynb")
+    try:
+        if not notebook:
+            python_units(file)
+        with Child(file, notebook, run_all, timeout) as code:
+            described = code.describe()
+    except (LoadFailed, TimeLimit, SourceError) as e:
+        raise InputError(f"{escaped(file)} {e}") from None
+    cells = lambda p: {k: v for k, v in p["cells"].items() if v is not None}  # noqa: E731
+    return [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
+
+
+def _overrides(params, act=None):
+    """{name: float} checked; a text value only for a parameter ``act`` takes as text (gelu's approximate)."""
     out = {}
     for k, v in dict(params or {}).items():
+        t = torch_name(act, str(k))
+        if isinstance(v, str) and t is not None and isinstance(act.params[t], str):
+            from ..registry import resolve_params
+
+            resolve_params(act, {t: v})  # ParamError (an InputError) for a value it does not take
+            out[str(k)] = v
+            continue
         try:
             ok = not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
         except OverflowError:  # 10**400
@@ -125,35 +156,41 @@ def _label(name, cells):
     return f"{name} ({', '.join(f'{k} cell {v}' for k, v in cells.items())})"
 
 
-def _check(code, overrides, progress, where, reference=None):
+def _check(code, overrides, progress, where, reference=None, opts=None):
     """Set every pair up, judge those that are activations; the report."""
     described = code.describe()
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
-        found = _set_up(code, p, overrides, reference)
+        found = _set_up(code, p, overrides, reference, opts or Options())
         if isinstance(found, Skipped):
             skipped.append(found)
         elif isinstance(found, Candidate):
             ready.append(found)
         else:
             done[p["id"]] = found
-    check_known(overrides, [(c.act, c.accepts) for c in ready], where)
+    check_known(overrides, [(c.act, c.accepts) for c in ready], where, "parameter " if opts else "--param ")
     if not ready and not done:
-        raise InputError(_nothing_to_check(where, skipped, code.notes()))
+        raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
+        start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
+        done[cand.id].seconds = time.perf_counter() - start
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
+    for p in described["pairs"]:
+        if p["id"] in done:
+            done[p["id"]].lines = p.get("lines") or {}
     notes = list(code.notes())
     code.finish()
     return VerifyReport(where, results, skipped, notes)
 
 
-def _set_up(code, p, overrides, reference):
+def _set_up(code, p, overrides, reference, opts):
     """A Candidate ready to judge, a Skipped, or the PairResult of a pair that failed being set up."""
     act = reference or activation_for(p.get("called", p["name"]))
     cells = {k: v for k, v in p["cells"].items() if v is not None} or None
-    cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"])
+    cand = Candidate(p["id"], p["name"], _label(p["name"], cells), act, {}, {}, {}, set(), cells, guess=p["style"],
+                     opts=opts)  # fmt: skip
     cand.kw = user_kw(act, p["accepts"], overrides)
     try:
         reply = code.inspect(p["id"], cand.kw, act is not None and act.kind == "vector")
@@ -206,18 +243,59 @@ def _nothing_to_check(where, skipped, notes=()):
     return text + (f" — notes: {'; '.join(said)}" if said else "")
 
 
-def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None):
-    """Check a forward/backward pair (or a ``layer`` class) against ``reference`` (a known activation's name)
+def check_pair(
+    forward,
+    derivative=None,
+    like=None,
+    *,
+    dtype=None,
+    rtol=None,
+    atol=None,
+    points=None,
+    order=1,
+    oracle=False,
+    strict=False,
+    convention=None,
+    second=None,
+    name=None,
+    layer=None,
+    params=None,
+    reference=None,
+    style=None,
+    **parameters,
+):
+    """Check a forward/derivative pair (or a ``layer`` class) against torch's ``like`` (a known activation's name)
     or, without one, finite differences of the forward; return its PairResult.
 
-    ``style`` ("derivative", "upstream", "layer"...) is what you expect: InputError when the
-    signatures say otherwise.
+    Takes what ``check`` takes: activation parameters as keywords (``approximate="tanh"``; the
+    user's names or torch's, given to both sides), ``dtype`` (the code is given arrays of it and
+    judged in it; by default the dtype it returns), ``rtol``/``atol`` (by default torch's for the
+    dtype), ``points``, ``oracle`` (your values judged against exact ones too) and ``strict``
+    (where yours is exact and torch is not, fail all the same). ``order=2`` with ``second=`` (your
+    f'') also judges that against torch's double backward. ``convention`` ("derivative",
+    "upstream", "output", "layer"...) is what you expect: InputError when the code says otherwise.
+    ``reference``, ``style`` and ``params={...}`` are the older names of ``like``, ``convention``
+    and the keywords.
     """
     from ..registry import lookup
 
-    act = lookup(reference) if isinstance(reference, str) else reference
-    if isinstance(reference, str) and act is None:
-        raise InputError(f"unknown activation {reference!r}")
+    like = _one_of("like", like, "reference", reference)
+    convention = _one_of("convention", convention, "style", style)
+    act = lookup(inputs.activation_name(like)) if isinstance(like, str) else like
+    if isinstance(like, str) and act is None:
+        raise InputError(f"unknown activation {like!r}")
+    if (inputs.order(order) == 2) != (second is not None):
+        raise InputError("order=2 and second= (your second derivative) go together")
+    if second is not None and (not callable(second) or act is None or act.kind == "vector"):
+        raise InputError(
+            "second= takes a function, judged against torch's double backward: it needs an elementwise like=..."
+        )
+    opts = options(dtype, rtol, atol, points, oracle, strict)
+    if (oracle or strict) and (act is None or act.kind == "vector"):
+        raise InputError(
+            f"{'oracle' if oracle else 'strict'}=True needs an elementwise activation to compare with (like=...): "
+            + ("finite differences have no exact values" if act is None else f"{act.name} is judged against torch")
+        )
     if layer is not None:
         if not inspect.isclass(layer):
             raise InputError(f"layer= takes a class (layer={type(layer).__name__}), not an instance of one")
@@ -228,12 +306,28 @@ def check_pair(forward, backward=None, reference=None, *, style=None, name=None,
             raise InputError(f"{layer.__name__} has no {'backward' if fwd else 'forward'} method ({methods})")
         pair = ObjectPair(name or layer.__name__, layer, fwd, bwd)
     else:
-        if not callable(forward) or not callable(backward):
-            raise InputError("check_pair takes a forward and a backward function (or layer=)")
-        pair = FunctionPair(name or getattr(forward, "__name__", "forward"), forward, backward)
+        if not callable(forward) or not callable(derivative):
+            raise InputError("check_pair takes a forward and a derivative function (or layer=)")
+        pair = FunctionPair(name or getattr(forward, "__name__", "forward"), forward, derivative)
     pair.cells = {}
+    overrides = _overrides({**dict(params or {}), **parameters}, act)
     with InProcess(UserCode([pair])) as code:
-        (result,) = _check(code, _overrides(params), None, pair.name, reference=act).results
-    if style is not None and result.style != style and not (style == "derivative" and result.style == "output"):
-        raise InputError(f"{pair.name} is called in the {result.style} convention, not {style}")
+        (result,) = _check(code, overrides, None, pair.name, reference=act, opts=opts).results
+    if second is not None and result.reference == "torch":
+        from .second import judge_second
+
+        judge_second(result, act, second, opts, overrides)
+    if (
+        convention is not None
+        and result.style != convention
+        and not (convention == "derivative" and result.style == "output")
+    ):
+        raise InputError(f"{pair.name} is called in the {result.style} convention, not {convention}")
     return result
+
+
+def _one_of(name, value, old, old_value):
+    """``value`` or the same argument under its older name; InputError when both are given."""
+    if value is not None and old_value is not None:
+        raise InputError(f"give {name}= or {old}= (its older name), not both")
+    return value if value is not None else old_value

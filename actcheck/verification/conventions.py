@@ -120,6 +120,15 @@ class Pair:
     def modes(self):
         return VECTOR_MODES if self.vector else ("array", "rows", "scalars")
 
+    def lines(self):
+        """{"forward": line, "backward": line} where the two are defined in their file (what is known of it)."""
+        sides = self.sources()
+        return {k: n for k, n in zip(("forward", "backward"), (first_line(f) for f in sides), strict=True) if n}
+
+    def sources(self):
+        """The forward and backward as defined (functions or methods)."""
+        return ()
+
     def info(self, declared):
         """What the judge needs to know about this pair."""
         data = None
@@ -186,6 +195,11 @@ class FunctionPair(Pair):
 
     def forward_raw(self, x, kw):
         return self.f(x, **kw_for(self.f, kw))
+
+    def sources(self):
+        if self.owner is not None:
+            return tuple(getattr(self.owner, a, None) for a in self.attrs)
+        return self.f, self.g
 
     def backward_raw(self, x, u, at_y, kw):
         out = self.forward_raw(copy(x), kw) if (at_y or self.cache or "y" in self.roles) else None
@@ -316,3 +330,10 @@ def linear_slot(g, n, fixed=None):
         if one.shape == two.shape and np.any(one != 0) and np.allclose(two, 2 * one, rtol=1e-9, atol=1e-12):
             return slot
     return None
+
+
+def first_line(fn):
+    """The line a function (or method) is defined at, or None (a builtin, a ufunc, a lambda's is its line)."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(getattr(fn, "__wrapped__", fn), "__code__", None)
+    return code.co_firstlineno if code is not None else None

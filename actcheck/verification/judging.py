@@ -15,7 +15,17 @@ from .candidate import answers, failed, ref_key
 from .inference import describe_change, infer
 from .naming import INPUT, role
 from .outcome import PairResult
-from .references import finite_differences, in_precision, points, precision, remote, tolerances, torch_values
+from .references import (
+    SEED,
+    finite_differences,
+    in_precision,
+    narrowest,
+    points,
+    precision,
+    remote,
+    tolerances,
+    torch_values,
+)
 from .text import one_line
 
 __all__ = ["judge_elementwise", "reading"]
@@ -27,16 +37,19 @@ def judge_elementwise(code, cand):
     """Check an elementwise pair at its points; return its PairResult."""
     from ..result import close
 
-    act, params, notes, rejected = cand.act, dict(cand.params), list(cand.notes), None
+    act, params, notes, rejected, opts = cand.act, dict(cand.params), list(cand.notes), None, cand.opts
     wanted = _QUANTITIES + (("derivative@y", "vjp@y") if cand.info.get("data") else ())
-    x, u = points(act, params)
+    x, u = _points(act, params, opts)
     got = answers(code, cand, x, u, wanted, notes)
-    dtype = precision(got.dtypes)
-    rtol, atol = tolerances(act, dtype)
+    dtype = narrowest([opts.dtype, precision(got.dtypes)])
+    rtol, atol = opts.tolerances(*tolerances(act, dtype))
     if dtype != "float64":  # same dtype on both sides: float32 code beside torch in float32, at float32 points
-        notes.append(f"returns {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
+        why = "asked for" if dtype == opts.dtype else "returns"
+        notes.append(f"{why} {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
         x, u = in_precision(x, u, dtype)
         got = answers(code, cand, x, u, wanted, notes)
+    elif opts.rtol is not None or opts.atol is not None:
+        notes.append(f"judged with rtol {rtol:g}, atol {atol:g}")
     same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
@@ -54,7 +67,7 @@ def judge_elementwise(code, cand):
                     + ", ".join(f"{k} = {v!r}" for k, v in better.items() if params.get(k) != v)
                 )
                 params = better
-                x, u = in_precision(*points(act, params), dtype)
+                x, u = in_precision(*_points(act, params, opts), dtype)
                 got = answers(code, cand, x, u, wanted, notes)
                 ref = torch_values(act, params, x, u, dtype)
     else:
@@ -78,6 +91,13 @@ def judge_elementwise(code, cand):
     if rejected and not result.passed:
         result.diagnosis.insert(0, rejected)  # a sign slip or a forgotten slope, not another parameter
     return result
+
+
+def _points(act, params, opts):
+    """(x, upstream): the points check_pair was given, or the pair's usual ones."""
+    if opts.points is None:
+        return points(act, params)
+    return opts.points, np.random.default_rng(SEED).uniform(-2.0, 2.0, opts.points.size)
 
 
 def reading(cand, right, notes):
@@ -124,7 +144,9 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
         errs[key] = float(err.max()) if err.size else 0.0
         bad[key] = ~(good | skip)
     if act is not None:
-        _settle(act, params, x, u, mine, ref, bad, notes, dtype)
+        _settle(act, params, x, u, mine, ref, bad, notes, dtype, cand.opts.strict)
+        if cand.opts.oracle:
+            _against_exact(act, params, x, u, mine, bad, notes, dtype, tol)
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -153,10 +175,11 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
     )  # fmt: skip
 
 
-def _settle(act, params, x, u, mine, ref, bad, notes, dtype):
+def _settle(act, params, x, u, mine, ref, bad, notes, dtype, strict=False):
     """Where yours and torch disagree, the exact value decides: yours within 1 ULP of it is right, torch or not.
 
-    Clears those points in ``bad`` and says where torch was the one off.
+    Clears those points in ``bad`` (not with ``strict``: torch's deviations fail too) and says where torch was
+    the one off.
     """
     from ..dtypes import DTYPES
     from ..engine import arbitrate
@@ -169,12 +192,36 @@ def _settle(act, params, x, u, mine, ref, bad, notes, dtype):
         _, ulp = arbitrate(act, params, x[idx], DTYPES[dtype], key, sides, u[idx] if key == "vjp" else None)
         right = ulp["yours"] <= 1
         if right.any():
-            b[idx[right]] = False
             worst = float(np.max(ulp["torch"][right]))
             notes.append(
                 f"{key}: at {int(right.sum())} points where yours and torch disagree yours is within 1 ULP of the "
                 f"exact value: torch is off there (up to {worst:.3g} ULP), not yours"
+                + (" (strict: failures all the same)" if strict else "")
             )
+            if not strict:
+                b[idx[right]] = False
+
+
+def _against_exact(act, params, x, u, mine, bad, notes, dtype, tol):
+    """With the oracle: your values judged against the exact ones rounded to ``dtype`` too, with the same
+    tolerances (where yours and torch agree nothing else looks at the exact value)."""
+    from ..dtypes import DTYPES
+    from ..engine import arbitrate
+    from ..result import close
+    from ..ulps import round_once
+
+    dt, off = DTYPES[dtype], []
+    for key in bad:
+        exact, _ = arbitrate(act, params, x, dt, key, {}, u if key == "vjp" else None)
+        rounded = np.array([np.nan if e is None else float(round_once(e, dt)) for e in exact])
+        wrong = ~close(mine[key], rounded, *tol)[1] & ~np.isnan(rounded)
+        bad[key] |= wrong
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            off.append(f"{key} at x = {x[i]:.17g}: yours {mine[key][i]:.17g}, exact {rounded[i]:.17g}")
+    notes.append(
+        f"oracle: judged against exact values at {x.size} points" + (f"; off: {'; '.join(off)}" if off else "")
+    )
 
 
 def _in_output(notes):

@@ -63,6 +63,9 @@ class ObjectPair(Pair):
         self.called = cls.__name__  # what names the activation (Sigmoid for Sigmoid.derivative)
         self.out_attr = self.grad_attr = None
 
+    def sources(self):
+        return getattr(self.cls, self.fwd, None), getattr(self.cls, self.bwd, None)
+
     def make(self, kw):
         """A new object: constructor parameters from ``kw``, other known parameters set as attributes."""
         if self.ctx:

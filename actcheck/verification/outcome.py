@@ -12,7 +12,14 @@ _ERRORS = ("forward", "backward", "vjp")
 
 @dataclass
 class PairResult:
-    """How one pair fared: max errors, verdict, diagnosis and notes."""
+    """How one pair fared: max errors, verdict, diagnosis and notes.
+
+    ``name`` as the code names it, ``style`` the convention it is called in (derivative,
+    upstream, output, layer...), ``reference`` "torch" or "finite_difference", ``passed``,
+    ``max_abs_error`` per quantity, ``diagnosis`` (sentences naming the slip), ``notes``,
+    ``worst`` (the points furthest off, both values each), ``params`` torch was given,
+    ``lines`` where the forward and backward are defined. ``repr`` is one line; in Jupyter a table.
+    """
 
     name: str
     style: str  # derivative, upstream, flag, layer, output: how the code is called
@@ -25,6 +32,8 @@ class PairResult:
     activation: str | None = None
     params: dict = field(default_factory=dict)
     cells: dict | None = None  # notebook cells holding the forward and the backward
+    lines: dict = field(default_factory=dict)  # lines of a .py file defining the forward and the backward
+    seconds: float = 0.0  # how long judging it took
 
     def to_dict(self):
         """The JSON object for this pair."""
@@ -44,6 +53,23 @@ class PairResult:
             "worst": self.worst,
             "cells": self.cells,
         }
+
+    def to_json(self):
+        """``to_dict`` as JSON text."""
+        from ..display import to_json
+
+        return to_json(self.to_dict())
+
+    def __repr__(self):
+        from ..display import pair_repr
+
+        return pair_repr(self)
+
+    def _repr_html_(self):
+        """The verdict, errors, diagnosis and notes in Jupyter."""
+        from ..display import pair_html
+
+        return pair_html(self)
 
 
 @dataclass
@@ -68,6 +94,7 @@ class VerifyReport:
 
     @property
     def passed(self):
+        """Every pair passed."""
         return all(r.passed for r in self.results)
 
     def to_dict(self):
@@ -79,6 +106,17 @@ class VerifyReport:
             "skipped": [s.to_dict() for s in self.skipped],
             "notes": self.notes,
         }
+
+    def to_json(self):
+        """``to_dict`` as JSON text."""
+        from ..display import to_json
+
+        return to_json(self.to_dict())
+
+    def __repr__(self):
+        from ..display import report_repr
+
+        return report_repr(self)
 
     def _repr_html_(self):
         """A table in Jupyter."""

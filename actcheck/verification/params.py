@@ -77,19 +77,22 @@ def torch_params(act, declared, overrides):
     for source in (declared, overrides):
         for name, value in source.items():
             t = torch_name(act, name)
-            if t is not None and not isinstance(act.params[t], str):
+            if t is not None and isinstance(act.params[t], str):
+                params[t] = value if isinstance(value, str) else params[t]  # gelu's approximate, given as text
+            elif t is not None:
                 params[t] = float(value)
     return params
 
 
-def check_known(overrides, pairs, where):
-    """Raise InputError for a ``--param`` that no pair takes, under its name or torch's."""
+def check_known(overrides, pairs, where, flag="--param "):
+    """Raise InputError for a ``--param`` (a keyword of check_pair's: ``flag`` "parameter ") that no pair takes,
+    under its name or torch's."""
     for name in overrides:
         if any(name in names or torch_name(act, name) for act, names in pairs):
             continue
         taken = sorted({n for act, names in pairs for n in [*names, *(act.params if act else ())]})
         takes = f" (they take {', '.join(taken)})" if taken else " (they take none)"
-        raise InputError(f"--param {name}: no pair in {where} takes a parameter {name}{takes}")
+        raise InputError(f"{flag}{name}: no pair in {where} takes a parameter {name}{takes}")
 
 
 def lacking(act, names):

@@ -124,6 +124,7 @@ class UserCode:
                 "shared": p.shared(),
                 "sides": p.sides() if hasattr(p, "sides") else None,
                 "style": p.style(),
+                "lines": {} if any(p.cells.values()) else p.lines(),  # a notebook's lines are its cells'
             }
             for i, p in self.pairs.items()
         ]
@@ -166,7 +167,7 @@ class UserCode:
         ``modes`` (calling.MODES) are the input layouts to try instead of the pair's usual ones.
         """
         pair = self.pairs[pid]
-        inputs = {"x": np.asarray(x, dtype=np.float64), "u": np.asarray(upstream, dtype=np.float64)}
+        inputs = {"x": _as_input(x), "u": _as_input(upstream)}
         values, errors, warned, dtypes = {}, {}, {}, {}
         with captured() as cap:
             for q in quantities:
@@ -218,3 +219,9 @@ def _note_mode(pair, side, mode):
     }
     if mode in notes and notes[mode] not in pair.notes:
         pair.notes.append(notes[mode])
+
+
+def _as_input(a):
+    """``a`` as float64, or in the narrower float dtype check_pair was asked to give the code."""
+    a = np.asarray(a)
+    return a if a.dtype.name in ("float32", "float16", "bfloat16") else a.astype(np.float64)

@@ -44,13 +44,13 @@ def _differences(code, cand, x, g, dtype="float64"):
 
 
 def _runs(code, cand, act, wanted, notes, fd, dtype):
-    """(x, upstream, the code's answers, the reference's) on each vector, in ``dtype``; a PairResult if the
-    forward fails."""
+    """(x, upstream, the code's answers, the reference's) on each vector (the one check_pair was given), in
+    ``dtype``; a PairResult if the forward fails."""
     from ..dtypes import DTYPES
 
     rng = np.random.default_rng(7)
     runs = []
-    for x in _vectors():
+    for x in _vectors() if cand.opts.points is None else [cand.opts.points]:
         g = rng.uniform(-2, 2, act.forward(x).size)
         x, g = (v.astype(DTYPES[dtype].numpy).astype(np.float64) for v in (x, g))
         got = answers(code, cand, x, g, wanted, notes)
@@ -68,14 +68,16 @@ def judge_vector(code, cand, fd=False):
 
     act, notes = cand.act, list(cand.notes)
     wanted = ["forward", "derivative", "vjp"] + (["derivative@y", "vjp@y"] if cand.info.get("data") else [])
-    runs = _runs(code, cand, act, wanted, notes, fd, "float64")
+    opts = cand.opts
+    runs = _runs(code, cand, act, wanted, notes, fd, opts.dtype or "float64")
     if isinstance(runs, PairResult):
         return runs
-    dtype = narrowest([precision(got.dtypes) for _, _, got, _ in runs])
-    rtol, atol = (1e-6, 1e-7) if fd else (1e-7, 1e-7)
+    dtype = narrowest([opts.dtype] + [precision(got.dtypes) for _, _, got, _ in runs])
+    rtol, atol = opts.tolerances(*((1e-6, 1e-7) if fd else (1e-7, 1e-7)))
     if dtype != "float64":  # same dtype on both sides, as for elementwise pairs
-        rtol, atol = tolerances(None if fd else act, dtype)
-        notes.append(f"returns {dtype}: judged in {dtype}, on vectors {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
+        rtol, atol = opts.tolerances(*tolerances(None if fd else act, dtype))
+        why = "asked for" if dtype == opts.dtype else "returns"
+        notes.append(f"{why} {dtype}: judged in {dtype}, on vectors {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
         runs = _runs(code, cand, act, wanted, notes, fd, dtype)
         if isinstance(runs, PairResult):
             return runs
