@@ -83,6 +83,8 @@ class _Group(TyperGroup):
             sys.stdout.flush()
         except (typer.TyperException, UsageFailure) as e:
             msg = e.format_message() if hasattr(e, "format_message") else str(e)
+            if type(e).__name__ == "NoSuchOption":
+                msg = options.no_such_option(e.option_name, e.possibilities or [])
             err(msg if type(e).__name__ == "NoArgsIsHelpError" else f"actcheck: error: {msg}")
             code = e.code if isinstance(e, UsageFailure) else EXIT_USAGE
         except OutputLost as e:
@@ -171,6 +173,7 @@ def _run_checks(jobs, progress_label=None, keep=None):
 )
 @with_activation_params
 def check_cmd(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Activation name (see actcheck list).")],
     values: Annotated[
         list[str] | None, typer.Argument(help="Input values; '-' reads stdin.", show_default=False)
@@ -194,6 +197,7 @@ def check_cmd(
     junit: Junit = None,
     params: dict | None = None,
 ):
+    options.unknown_options(values, ctx.command.params)
     options.output_mode(json_out, quiet)
     act = options.resolve(name)
     dtypes = options.dtypes(dtype)
