@@ -263,7 +263,12 @@ def all_cmd(
     )
 
 
-@app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
+@app.command(
+    "plot",
+    help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one. "
+    "For a vector activation (softmax, log_softmax, softmin, glu) the derivative drawn is the VJP with a seeded "
+    "random upstream g, gᵀJ.",
+)
 @with_activation_params
 def plot_cmd(
     names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
@@ -294,7 +299,7 @@ def _plot_jobs(names, every, given, range_, dt):
     from .registry import ACTIVATIONS
 
     if every:
-        acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+        acts = list(ACTIVATIONS.values())
     else:
         acts = [options.resolve(n) for n in names]
     unused = set(given) - {k for a in acts for k in a.params}
