@@ -121,9 +121,9 @@ class Pair:
         return VECTOR_MODES if self.vector else ("array", "rows", "scalars")
 
     def lines(self):
-        """{"forward": line, "backward": line} where the two are defined in their file (what is known of it)."""
+        """{"forward": line, "backward": line} where the two are defined in their file (a flag-style pair: one)."""
         sides = self.sources()
-        return {k: n for k, n in zip(("forward", "backward"), (first_line(f) for f in sides), strict=True) if n}
+        return {k: n for k, n in zip(("forward", "backward"), (first_line(f) for f in sides), strict=False) if n}
 
     def sources(self):
         """The forward and backward as defined (functions or methods)."""
