@@ -605,6 +605,14 @@ def verify_cmd(
     run_all: Annotated[
         bool, typer.Option("--run-all", help="In a notebook, run every cell, not only imports and definitions.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 also when a pair was skipped or a forward was compared with no reference "
+            "(checked by finite differences of itself only).",
+        ),
+    ] = False,
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
@@ -637,7 +645,7 @@ def verify_cmd(
         print(report.dumps(rep.to_dict()))
     elif not quiet:
         report.render_verify(_console(), rep)
-    raise typer.Exit(EXIT_PASS if rep.passed else EXIT_FAIL)
+    raise typer.Exit(EXIT_PASS if rep.passes(strict) else EXIT_FAIL)
 
 
 @app.command("list", help="List the activations, their parameters with defaults, and a formula each.")

@@ -149,7 +149,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
     return PairResult(
         cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, ref_key(act), ok,
         errs, diagnosis, notes, [] if ok else _worst_points(x, u, mine, ref, bad), activation=act.name if act else None,
-        params=params, cells=cand.cells,
+        params=params, cells=cand.cells, forward_ok=not bad["forward"].any() if "forward" in bad else None,
     )  # fmt: skip
 
 

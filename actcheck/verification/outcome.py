@@ -25,6 +25,8 @@ class PairResult:
     activation: str | None = None
     params: dict = field(default_factory=dict)
     cells: dict | None = None  # notebook cells holding the forward and the backward
+    forward_compared: bool = True  # False: judged by finite differences of its own forward, which nothing checked
+    forward_ok: bool | None = field(default=None, repr=False, compare=False)  # the forward matched the reference
 
     def to_dict(self):
         """The JSON object for this pair."""
@@ -43,6 +45,7 @@ class PairResult:
             "notes": self.notes,
             "worst": self.worst,
             "cells": self.cells,
+            "forward_compared": self.forward_compared,
         }
 
 
@@ -69,6 +72,15 @@ class VerifyReport:
     @property
     def passed(self):
         return all(r.passed for r in self.results)
+
+    @property
+    def unchecked(self):
+        """The passing pairs whose forward was compared with no reference (finite differences of itself only)."""
+        return [r for r in self.results if r.passed and not r.forward_compared]
+
+    def passes(self, strict=False):
+        """Every pair passes; with ``strict`` also nothing skipped and every forward compared with a reference."""
+        return self.passed and not (strict and (self.skipped or self.unchecked))
 
     def to_dict(self):
         """The JSON object for the file."""

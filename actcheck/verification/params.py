@@ -11,7 +11,7 @@ import re
 
 from ..errors import InputError
 
-__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "DOMAINS"]
+__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "neutral", "DOMAINS"]
 
 # a user's parameter name -> torch's, per activation
 _ALIASES = {
@@ -42,6 +42,27 @@ DOMAINS = {
 # numerical guards and array layout, not a different activation: never a reason to leave torch
 _COUNT = re.compile(r"^(n|num|number)(_|$)|(^|_)(size|count|features|channels|order|seed|parameters)$")
 _NOT_A_PARAMETER = ("eps", "epsilon", "tol", "clip", "axis", "dim", "keepdims", "max_value", "min_value", "limit")
+
+
+# where a parameter torch's activation lacks makes the function that activation: a leak of 0 is a plain relu, a
+# temperature of 1 a plain softmax, a threshold of 0 no threshold, a swish's beta of 1 torch's silu
+_NEUTRAL = {
+    **dict.fromkeys(("leak", "leakiness", "negative_slope", "negativeslope", "slope", "alpha"), 0.0),
+    **dict.fromkeys(("temperature", "temp", "tau", "beta", "scale"), 1.0),
+    **dict.fromkeys(("threshold", "thresh", "shift", "offset"), 0.0),
+}
+# SELU's constants as arguments: torch's are its own
+_NEUTRAL_FOR = {
+    "selu": {"alpha": 1.6732632423543772848170429916717, "scale": 1.0507009873554804934193349852946,
+             "lambda_": 1.0507009873554804934193349852946, "lambd": 1.0507009873554804934193349852946,
+             "lamb": 1.0507009873554804934193349852946, "lam": 1.0507009873554804934193349852946},
+}  # fmt: skip
+
+
+def neutral(act, name):
+    """The value of a parameter torch's ``act`` lacks at which the function is that activation (None if unknown)."""
+    low = name.lower()
+    return _NEUTRAL_FOR.get(getattr(act, "name", None), {}).get(low, _NEUTRAL.get(low))
 
 
 def torch_name(act, user_name):

@@ -93,7 +93,7 @@ def judge_vector(code, cand, fd=False):
 
     chosen, slip = reading(cand, right, notes)
     errs = {"forward": 0.0, "backward": 0.0, "vjp": 0.0}
-    ok, diagonal = slip is None, True
+    ok, diagonal, forward_ok = slip is None, True, None if fd else True
     for x, g, got, ref in runs:
         problem = next((got.errors[q + chosen] for q in ("derivative", "vjp") if q + chosen in got.errors), None)
         if problem is not None:
@@ -104,6 +104,8 @@ def judge_vector(code, cand, fd=False):
             err, good = same(mine[key], ref[key])
             errs[key] = max(errs[key], float(err.max()))
             ok &= bool(good.all())
+            if key == "forward" and not fd:
+                forward_ok &= bool(good.all())
         diagonal &= not fd and _is_diagonal(act, x, g, mine["vjp"], max(rtol, 1e-6), max(atol, 1e-9))
     diagnosis = [slip] if slip else []
     if not ok and not slip:
@@ -123,7 +125,7 @@ def judge_vector(code, cand, fd=False):
         errs["forward"] = None
     reference, activation = ("finite_difference", None) if fd else ("torch", act.name)
     return PairResult(cand.label, cand.style, reference, ok, errs, diagnosis, notes, activation=activation,
-                      params=dict(cand.params), cells=cand.cells)  # fmt: skip
+                      params=dict(cand.params), cells=cand.cells, forward_ok=forward_ok)  # fmt: skip
 
 
 def _is_diagonal(act, x, g, vjp, rtol, atol):

@@ -1,0 +1,31 @@
+"""`actcheck verify` on real code's last mile: no false pass, no crash of its own, skips and unchecked forwards said."""
+
+import json
+from pathlib import Path
+
+import actcheck
+
+CORPUS = Path(__file__).parent / "data" / "verify"
+
+
+def _results(path, **kw):
+    return {r.name: r for r in actcheck.verify(CORPUS / path, **kw).results}
+
+
+def test_a_parameter_torch_lacks_is_judged_against_torch_where_it_makes_the_activation():
+    res = _results("ep01_extra_param_slips.py")
+    assert not res["relu"].passed and res["relu"].reference == "torch"  # |x| at leak 0 is not relu
+    assert not res["Sigmoid"].passed and res["Sigmoid"].reference == "torch"
+    assert "even with threshold = 0.0" in res["Sigmoid"].diagnosis[0]
+    assert not res["swish"].passed  # right at beta 1 (torch's silu), wrong at its own 1.5
+
+
+def test_a_forward_no_reference_judges_is_said_to_be_unchecked_and_strict_fails_it(run):
+    r = run("verify", CORPUS / "ep02_extra_param_ok.py")
+    assert r.exit_code == 0 and "PASS (forward not compared)" in r.stdout
+    assert "1 forward not compared with any reference" in r.stdout.splitlines()[-1]
+    d = json.loads(run("verify", CORPUS / "ep02_extra_param_ok.py", "--json").stdout)
+    by = {p["name"]: p for p in d["results"]}
+    assert by["sigmoid"]["reference"] == "finite_difference" and by["sigmoid"]["forward_compared"] is False
+    assert by["swish"]["forward_compared"] is True and by["relu"]["forward_compared"] is True
+    assert run("verify", CORPUS / "ep02_extra_param_ok.py", "--strict").exit_code == 1
