@@ -13,13 +13,15 @@ from typer.core import TyperGroup
 from . import __version__
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: actcheck itself failed (a bug to report), never the user's input
 EXIT_OUTPUT = 74  # sysexits' EX_IOERR: standard output or a report file could not be written
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a tool whose reader closed the pipe
 
 EPILOG = (
     "Exit codes: 0 every check passed · 1 a check failed · 2 bad usage or bad input · "
-    "74 output could not be written · 130 interrupted · 141 the reader closed the pipe. "
+    "70 actcheck itself failed (please report) · 74 output could not be written · 130 interrupted · "
+    "141 the reader closed the pipe. "
     "Negative numbers are values, not options: actcheck sigmoid -5 0 2. "
     "Shell completion: actcheck --install-completion."
 )
@@ -618,7 +620,7 @@ def verify_cmd(
     junit: Junit = None,
 ):
     from . import report
-    from .errors import InputError
+    from .errors import InputError, InternalError
     from .progress import track
     from .verification import verify
 
@@ -638,6 +640,12 @@ def verify_cmd(
         )
     except InputError as e:
         raise UsageFailure(str(e)) from None
+    except Exception as e:  # actcheck's own failure (the user's code runs in the child): never blamed on the file
+        from .verification.text import one_line
+
+        msg = str(e) if isinstance(e, InternalError) else one_line(e, lambda f: "actcheck" in f)
+        _err(f"actcheck failed on {file}: {msg}, please report")
+        raise typer.Exit(EXIT_SOFTWARE) from None
     if junit:
         xml = report.junit_xml(report.verify_cases(rep), f"actcheck verify {file}", report.verify_skipped(rep))
         _write(junit, xml)

@@ -3,7 +3,10 @@
 import json
 from pathlib import Path
 
+import pytest
+
 import actcheck
+from actcheck.errors import InternalError
 
 CORPUS = Path(__file__).parent / "data" / "verify"
 
@@ -29,3 +32,23 @@ def test_a_forward_no_reference_judges_is_said_to_be_unchecked_and_strict_fails_
     assert by["sigmoid"]["reference"] == "finite_difference" and by["sigmoid"]["forward_compared"] is False
     assert by["swish"]["forward_compared"] is True and by["relu"]["forward_compared"] is True
     assert run("verify", CORPUS / "ep02_extra_param_ok.py", "--strict").exit_code == 1
+
+
+def test_discovery_never_asks_the_users_values_eq_bool_hash_or_getattr():
+    res = _results("hv01_hostile_values.py")  # data arrays beside classes, objects whose ==, bool, hash raise
+    assert set(res) == {"tanh", "Network.sigmoid"} and all(r.passed for r in res.values())
+
+
+@pytest.mark.parametrize("fault", [InternalError("actcheck's worker failed: ValueError: boom"), KeyError("k")])
+def test_an_internal_error_is_actchecks_own_one_line_and_exit_70(run, monkeypatch, fault):
+    from actcheck.verification import checking
+
+    def broken(*a, **k):
+        raise fault
+
+    monkeypatch.setattr(checking, "_check", broken)
+    r = run("verify", CORPUS / "ep02_extra_param_ok.py", "--json")
+    assert r.exit_code == 70 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("actcheck failed on ") and lines[0].endswith(", please report")
+    assert "Traceback" not in r.stderr

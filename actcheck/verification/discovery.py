@@ -33,7 +33,16 @@ BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_pro
 
 
 def _own(obj, module_name):
-    return getattr(obj, "__module__", None) == module_name
+    module = getattr(obj, "__module__", None)
+    return isinstance(module, str) and module == module_name  # never the user's __eq__
+
+
+def _quietly(test, *args):
+    """A yes/no about one of the user's values; no when asking raises (a __getattr__ of its own, a property)."""
+    try:
+        return bool(test(*args))
+    except Exception:
+        return False
 
 
 def _cell(fn):
@@ -53,7 +62,7 @@ def _functions_in(space, module_name, in_class=False):
     out = {}
     for key, obj in space.items():
         fn = obj.__func__ if isinstance(obj, staticmethod | classmethod) else obj
-        if _is_function(fn) and (in_class or _own(underlying(fn), module_name)):
+        if _quietly(_is_function, fn) and (in_class or _own(underlying(fn), module_name)):
             out[key] = obj if in_class else fn
     return out
 
@@ -62,8 +71,8 @@ def _aliases(space, module_name, own):
     """name -> callable for forwards the file imports or assigns rather than defines (tanh = np.tanh)."""
     return {
         k: v for k, v in space.items()
-        if k not in own and not k.startswith("_") and callable(v) and not inspect.isclass(v)
-        and not _own(underlying(v), module_name) and activation_for(k) is not None
+        if isinstance(k, str) and k not in own and not k.startswith("_") and activation_for(k) is not None
+        and _quietly(lambda v: callable(v) and not inspect.isclass(v) and not _own(underlying(v), module_name), v)
     }  # fmt: skip
 
 
@@ -160,9 +169,9 @@ def discover(namespace, module_name):
     funcs = _functions_in(namespace, module_name)
     pairs, used = _function_pairs(funcs, aliases=_aliases(namespace, module_name, funcs))
     skipped = _unpaired(funcs, used)
-    classes = [c for c in namespace.values() if inspect.isclass(c) and _own(c, module_name)]
+    classes = [c for c in namespace.values() if _quietly(lambda c: inspect.isclass(c) and _own(c, module_name), c)]
     for cname, cls in namespace.items():
-        if cls not in classes:
+        if not any(cls is c for c in classes):  # identity: the user's values are never compared with ==
             continue
         found = _object_pairs(cname, cls, classes)
         if isinstance(found, tuple):

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from .reaping import end_descendants
 from .wire import Closed, receive, send
 from .worker import BOOT
@@ -136,7 +136,7 @@ class Child:
             self.close()
             raise Died(None, f"answered out of turn (request {self.seq}, reply {reply.get('seq')})")
         if "fault" in reply:
-            raise RuntimeError(f"actcheck's worker failed: {reply['fault']}")
+            raise InternalError(f"actcheck's worker failed: {reply['fault']}")
         return reply
 
     def request(self, msg):
