@@ -52,3 +52,12 @@ def test_an_internal_error_is_actchecks_own_one_line_and_exit_70(run, monkeypatc
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("actcheck failed on ") and lines[0].endswith(", please report")
     assert "Traceback" not in r.stderr
+
+
+def test_abstract_forwards_are_skipped_and_constructors_actcheck_can_supply_are_made(run):
+    res = _results("ca01_constructor_needs.py")
+    assert not res["LeakyReLU"].passed and "not with alpha = 0.015" in res["LeakyReLU"].diagnosis[0]
+    assert res["ELU"].passed and res["Sigmoid"].passed
+    assert run("verify", CORPUS / "ca02_abstract_ok.py").exit_code == 0  # the abstract base is not judged
+    r = run("verify", CORPUS / "ca02_abstract_ok.py", "--strict")
+    assert r.exit_code == 1 and r.stdout.splitlines()[-1] == "PASS · 1 pair · 1 skipped"

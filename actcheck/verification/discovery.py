@@ -14,6 +14,7 @@ import inspect
 from .conventions import FlagPair, FunctionPair, many_inputs_reason
 from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
 from .objects import ObjectPair
+from .params import constructor_values
 from .signatures import needs, required, signature, underlying
 from .source import cell_of
 
@@ -150,15 +151,20 @@ def _object_pairs(cname, cls, classes):
     names = required(getattr(cls, fwd))
     ctx = static and names[:1] == ["ctx"]  # torch.autograd.Function's shape
     names = names[1:] if ctx or not static else names
+    method = getattr(cls, fwd)
+    sig = signature(method) if inspect.isfunction(method) else None  # np.tanh as a class attribute takes x
+    if not names and sig is not None and not any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        return cname, f"abstract: {fwd}(self) takes no input"
     if len(names) > 1 or "loss" in cname.lower() and len(names) != 1:
         return cname, many_inputs_reason(names)
     wanted = needs(cls)
-    if wanted:
-        return cname, f"constructor needs {', '.join(wanted)} (no defaults)"
+    supplied = constructor_values(activation_for(cname), wanted) if wanted else {}
+    if supplied is None:
+        return cname, f"constructor needs {', '.join(wanted)} (no defaults), which actcheck cannot supply"
     subclassed = any(other is not cls and issubclass(other, cls) for other in classes)
     pairs = []
     for i, bwd in enumerate(bwds):
-        pair = ObjectPair(cname if i == 0 else f"{cname}.{bwd}", cls, fwd, bwd, subclassed, ctx)
+        pair = ObjectPair(cname if i == 0 else f"{cname}.{bwd}", cls, fwd, bwd, subclassed, ctx, supplied)
         pair.cells = {"forward": _cell(getattr(cls, fwd)), "backward": _cell(getattr(cls, bwd))}
         pairs.append(pair)
     return pairs

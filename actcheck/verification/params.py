@@ -12,6 +12,7 @@ import re
 from ..errors import InputError
 
 __all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "neutral", "DOMAINS"]
+__all__ += ["constructor_values", "SIZES"]
 
 # a user's parameter name -> torch's, per activation
 _ALIASES = {
@@ -57,6 +58,34 @@ _NEUTRAL_FOR = {
              "lambda_": 1.0507009873554804934193349852946, "lambd": 1.0507009873554804934193349852946,
              "lamb": 1.0507009873554804934193349852946, "lam": 1.0507009873554804934193349852946},
 }  # fmt: skip
+
+
+# a constructor's required arguments actcheck can supply: the activation's own parameters (torch's default where
+# torch has it, else these) and sizes (a layer's width: 1 broadcasts over any batch)
+_SUPPLIED = {
+    **dict.fromkeys(("alpha", "negative_slope", "slope", "leak", "a"), 0.1),
+    "beta": 1.0, "threshold": 0.0, "lambd": 0.5, "lambda_": 0.5, "lam": 0.5, "min_val": -1.0, "max_val": 1.0,
+    "approximate": "none",
+}  # fmt: skip
+SIZES = ("neurons", "n", "units", "n_units", "n_neurons", "num_neurons", "num_units", "size", "width", "n_nodes",
+         "num_parameters")  # fmt: skip
+
+
+def constructor_values(act, names):
+    """{name: value} for a constructor's required parameters, or None when one is neither a parameter actcheck
+    knows nor a size."""
+    out = {}
+    for name in names:
+        t = torch_name(act, name)
+        if t is not None:
+            out[name] = act.params[t]
+        elif name.lower() in _SUPPLIED:
+            out[name] = _SUPPLIED[name.lower()]
+        elif name.lower() in SIZES:
+            out[name] = 1
+        else:
+            return None
+    return out
 
 
 def neutral(act, name):
