@@ -61,3 +61,12 @@ def test_abstract_forwards_are_skipped_and_constructors_actcheck_can_supply_are_
     assert run("verify", CORPUS / "ca02_abstract_ok.py").exit_code == 0  # the abstract base is not judged
     r = run("verify", CORPUS / "ca02_abstract_ok.py", "--strict")
     assert r.exit_code == 1 and r.stdout.splitlines()[-1] == "PASS · 1 pair · 1 skipped"
+
+
+def test_pairs_are_tried_on_batches_short_arrays_and_for_writes_into_their_input():
+    res = _results("bt01_batch_slips.py")
+    assert not any(r.passed for r in res.values())  # each is right on one 1-D vector
+    assert "forward changes its input" in res["relu"].diagnosis[0]
+    assert "keepdims=True was meant" in res["log_softmax"].diagnosis[0]
+    ok = _results("bt02_batch_ok.py")
+    assert all(r.passed for r in ok.values()), {n: r.diagnosis for n, r in ok.items()}

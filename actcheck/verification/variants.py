@@ -11,6 +11,7 @@
 
 from dataclasses import replace
 
+from .batches import check_shapes
 from .calling import COLUMNS
 from .judging import judge_elementwise
 from .params import lacking, neutral, second_values, torch_name
@@ -29,7 +30,7 @@ def judge(code, cand):
         if not again.passed:
             return result
         cand, result = columns, again
-    return _at_second_values(code, cand, result)
+    return check_shapes(code, cand, _at_second_values(code, cand, result))
 
 
 def _compared(result):
