@@ -70,3 +70,19 @@ def test_pairs_are_tried_on_batches_short_arrays_and_for_writes_into_their_input
     assert "keepdims=True was meant" in res["log_softmax"].diagnosis[0]
     ok = _results("bt02_batch_ok.py")
     assert all(r.passed for r in ok.values()), {n: r.diagnosis for n, r in ok.items()}
+
+
+def test_failures_name_the_real_slip_and_vector_pairs_show_their_worst_points():
+    res = _results("dg01_named_slips.py")
+    assert "overflows on large inputs" in res["softmax"].diagnosis[0]
+    assert "wrong sign" in res["softmin"].diagnosis[0]
+    zeros = res["log_softmax"]
+    assert "returns 0 for every input" in zeros.diagnosis[0] and zeros.max_abs_error["backward"] > 1
+    assert zeros.worst and {"x", "quantity", "yours", "reference", "upstream", "input"} <= set(zeros.worst[0])
+    assert res["relu"].diagnosis == [
+        "backward returns 1 for every input: an if on the whole array (if x.any() < 0, if x > 0 on an array) where "
+        "an elementwise np.where was meant?"
+    ]
+    said = res["leaky_relu"].diagnosis[0]
+    assert "forward's alpha = 0.01, derivative's alpha = 0.1" in said
+    assert res["leaky_relu"].params["negative_slope"] == 0.01  # judged with the forward's value

@@ -168,11 +168,32 @@ def _set_up(code, p, overrides, reference):
         return failed(cand, [reply["error"]], cand.notes)
     cand.info = reply["info"]
     declared = cand.info["declared"]
+    _agree_defaults(act, cand, declared, overrides)
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
     cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ())) | _aliases(act, p.get("sides"))
     return cand
+
+
+def _agree_defaults(act, cand, declared, overrides):
+    """Where forward and derivative give one parameter different defaults (alpha=0.01 and alpha=0.1), both are
+    called with the forward's, and ``cand.info['disagree']`` says so: called with their defaults they disagree."""
+    fwd, bwd = cand.info.get("side_defaults") or ({}, {})
+    said = []
+    for a, fv in fwd.items():
+        for b, bv in bwd.items():
+            same = a == b or (torch_name(act, a) is not None and torch_name(act, a) == torch_name(act, b))
+            if not same or fv == bv or a in overrides or b in overrides or a in cand.kw or b in cand.kw:
+                continue
+            cand.kw.update({a: fv, b: fv})
+            declared.update({a: fv, b: fv})
+            said.append(f"forward's {a} = {fv!r}, derivative's {b} = {bv!r}")
+    if said:
+        cand.info["disagree"] = (
+            f"the defaults disagree ({'; '.join(said)}): called with their defaults the derivative is not the "
+            "forward's; judged with the forward's value given to both"
+        )
 
 
 def _aliases(act, sides):

@@ -126,7 +126,9 @@ class Pair:
         data = None
         if self.data_param and not (self.cache and self.convention == "upstream"):
             data = {"param": self.data_param, "says_output": says_output(self.data_fn, self.data_param)}
-        return {"convention": self.convention, "declared": declared, "data": data, "call": self.call()}
+        info = {"convention": self.convention, "declared": declared, "data": data, "call": self.call()}
+        sides = getattr(self, "side_defaults", None)
+        return {**info, "side_defaults": sides} if sides else info
 
     def probe_forward(self, kw):
         """Call the forward on a few points: does it return (A, cache)? is it abstract?"""
@@ -183,6 +185,7 @@ class FunctionPair(Pair):
         if "data" in self.roles:
             self.data_param, self.data_fn = names[self.roles.index("data")], self.g
         self.probe_forward(kw)
+        self.side_defaults = [numeric_defaults(self.f), numeric_defaults(self.g)]  # they may disagree
         return numeric_defaults(self.f) | numeric_defaults(self.g)
 
     def forward_raw(self, x, kw):

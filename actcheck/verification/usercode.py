@@ -182,7 +182,7 @@ class UserCode:
                 warned[q] = sorted({str(w.message) for w in caught})
                 if mode is not None and modes is None:
                     self.mode[(pid, side)] = mode
-                if mode is not None:
+                if mode is not None and not q.endswith("@y"):  # f(x) given where x was meant: not how it is called
                     _note_mode(pair, side, mode)
         return {
             "values": values,

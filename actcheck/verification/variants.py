@@ -30,7 +30,11 @@ def judge(code, cand):
         if not again.passed:
             return result
         cand, result = columns, again
-    return check_shapes(code, cand, _at_second_values(code, cand, result))
+    result = check_shapes(code, cand, _at_second_values(code, cand, result))
+    if cand.info.get("disagree"):
+        result.passed = False
+        result.diagnosis.insert(0, cand.info["disagree"])
+    return result
 
 
 def _compared(result):
