@@ -86,3 +86,10 @@ def test_failures_name_the_real_slip_and_vector_pairs_show_their_worst_points():
     said = res["leaky_relu"].diagnosis[0]
     assert "forward's alpha = 0.01, derivative's alpha = 0.1" in said
     assert res["leaky_relu"].params["negative_slope"] == 0.01  # judged with the forward's value
+
+
+def test_pairs_in_dicts_tuples_instances_and_compute_evaluate_methods_are_found():
+    res = _results("dc01_held_pairs.py")
+    assert set(res) == {"ACTIVATIONS['sigmoid']", "ACTIVATIONS['relu']", "ACTIVATIONS['tanh']", "TANH", "Sigmoid",
+                        "ELU", "Network.softmax", "Network.activations['softplus']"}  # fmt: skip
+    assert [n for n, r in res.items() if not r.passed] == ["ACTIVATIONS['tanh']"]

@@ -9,7 +9,9 @@ defaults, a forward taking targets or weights — are listed as skipped with a r
 the rest (abstract bases) when they are first called.
 """
 
+import contextlib
 import inspect
+import io
 
 from .conventions import FlagPair, FunctionPair, many_inputs_reason
 from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
@@ -28,6 +30,8 @@ FORWARD_METHODS = (
     "fprop",
     "activate",
     "__call__",
+    "compute",
+    "evaluate",
 )
 BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_propagation", "backward_prop", "bprop",
                     "gradient", "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
@@ -170,10 +174,58 @@ def _object_pairs(cname, cls, classes):
     return pairs
 
 
+def _is_pair(value, module_name):
+    """A (forward, derivative) tuple or list: two functions (or a library forward), the derivative the file's own."""
+    if type(value) not in (tuple, list) or len(value) != 2:
+        return False
+    f, g = value
+    return _quietly(lambda: _is_function(g) and _own(underlying(g), module_name) and callable(f)
+                    and not inspect.isclass(f))  # fmt: skip
+
+
+def _held_pairs(space, module_name, prefix=""):
+    """FunctionPairs for (f, df) held in a tuple (TANH = (f, df)) or a dict of them ({'relu': (f, df)})."""
+    pairs = []
+    for key, value in list(space.items()):
+        if not isinstance(key, str) or key.startswith("__"):
+            continue
+        if _is_pair(value, module_name):
+            pairs.append(_held(f"{prefix}{key}", key, value))
+        elif type(value) is dict:
+            for k, v in list(value.items()):
+                if isinstance(k, str) and _is_pair(v, module_name):
+                    pairs.append(_held(f"{prefix}{key}[{k!r}]", k, v))
+    return pairs
+
+
+def _held(name, called, value):
+    f, g = value
+    pair = FunctionPair(name, f, g)
+    pair.called, pair.held = called, True
+    pair.cells = {"forward": _cell(f), "backward": _cell(g)}
+    return pair
+
+
+def _instance_pairs(cname, cls, module_name):
+    """Pairs an instance holds (self.activations = {'relu': (f, df)}), when actcheck can make one."""
+    wanted = needs(cls)
+    values = constructor_values(None, wanted) if wanted else {}
+    if values is None:
+        return []
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            obj = cls(**values)
+        space = dict(vars(obj))
+    except BaseException:  # noqa: BLE001 - the constructor is the user's: whatever it raises, there is no instance
+        return []
+    return _held_pairs(space, module_name, cname + ".")
+
+
 def discover(namespace, module_name):
     """(pairs, skipped): every candidate pair in ``namespace``, and (name, reason) for what is not one."""
     funcs = _functions_in(namespace, module_name)
     pairs, used = _function_pairs(funcs, aliases=_aliases(namespace, module_name, funcs))
+    held = _held_pairs(namespace, module_name)
     skipped = _unpaired(funcs, used)
     classes = [c for c in namespace.values() if _quietly(lambda c: inspect.isclass(c) and _own(c, module_name), c)]
     for cname, cls in namespace.items():
@@ -191,4 +243,24 @@ def discover(namespace, module_name):
             if activation_for(pair.name.split(".")[-1]) is None:
                 pair.called = cname  # Sigmoid's f and df are the sigmoid
             pairs.append(pair)
-    return pairs, skipped
+        pairs += _held_pairs(vars(cls), module_name, cname + ".") + _instance_pairs(cname, cls, module_name)
+    return _once_each(pairs + held), skipped
+
+
+def _once_each(pairs):
+    """Each (forward, derivative) once, under its best name: a public function's name (Activations.relu), then a
+    dict's entry (ACTIVATIONS['relu']), then private names (_sig, _dsig)."""
+
+    def rank(p):
+        if getattr(p, "held", False):
+            return 1
+        return 2 if p.name.split(".")[-1].startswith("_") else 0
+
+    best = {}
+    for p in pairs:
+        if isinstance(p, FunctionPair):
+            key = (id(underlying(p.f)), id(underlying(p.g)))
+            if key not in best or rank(p) < rank(best[key]):
+                best[key] = p
+    keep = {id(p) for p in best.values()}
+    return [p for p in pairs if not isinstance(p, FunctionPair) or id(p) in keep]
