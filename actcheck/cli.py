@@ -615,6 +615,14 @@ def verify_cmd(
             "(checked by finite differences of itself only).",
         ),
     ] = False,
+    kink: Annotated[
+        str,
+        typer.Option(
+            "--kink",
+            metavar="torch|any",
+            help="At a kink (relu at 0): torch's value only (default), or any valid subgradient (relu'(0) in [0, 1]).",
+        ),
+    ] = "torch",
     json_out: Json = False,
     quiet: Quiet = False,
     junit: Junit = None,
@@ -636,7 +644,12 @@ def verify_cmd(
             raise UsageFailure(f"--param takes NAME=VALUE with a number, got {item!r}")
     try:
         rep = verify(
-            file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
+            file,
+            overrides,
+            progress=lambda pairs: track(pairs, "verifying"),
+            timeout=timeout,
+            run_all=run_all,
+            kink=kink,
         )
     except InputError as e:
         raise UsageFailure(str(e)) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import actcheck
-from actcheck.errors import InternalError
+from actcheck.errors import InputError, InternalError
 
 CORPUS = Path(__file__).parent / "data" / "verify"
 
@@ -93,3 +93,22 @@ def test_pairs_in_dicts_tuples_instances_and_compute_evaluate_methods_are_found(
     assert set(res) == {"ACTIVATIONS['sigmoid']", "ACTIVATIONS['relu']", "ACTIVATIONS['tanh']", "TANH", "Sigmoid",
                         "ELU", "Network.softmax", "Network.activations['softplus']"}  # fmt: skip
     assert [n for n, r in res.items() if not r.passed] == ["ACTIVATIONS['tanh']"]
+
+
+def test_kink_any_accepts_a_valid_subgradient_and_names_its_convention():
+    strict = _results("kk01_kink_conventions.py")
+    assert not strict["relu"].passed and "--kink any accepts" in strict["relu"].diagnosis[0]
+    res = _results("kk01_kink_conventions.py", kink="any")
+    assert res["relu"].passed and res["leaky_relu"].passed and res["selu"].passed and not res["relu6"].passed
+    assert any("right-hand derivative (torch uses 0)" in n for n in res["relu"].notes)
+    assert res["relu"].max_abs_error["backward"] == 0.0
+
+
+def test_kink_any_through_check_pair_and_a_bad_kink_mode_is_bad_input():
+    import numpy as np
+
+    relu, prime = (lambda x: np.maximum(x, 0)), (lambda x: (x >= 0).astype(float))
+    assert not actcheck.check_pair(relu, prime, "relu").passed
+    assert actcheck.check_pair(relu, prime, "relu", kink="any").passed
+    with pytest.raises(InputError, match="kink must be one of"):
+        actcheck.check_pair(relu, prime, "relu", kink="some")

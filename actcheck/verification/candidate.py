@@ -28,6 +28,7 @@ class Candidate:
     modes: tuple | None = None  # the input layouts to call the code in (calling.MODES), when not the usual
 
     guess: str = "derivative"  # the convention the signatures suggest, before anything runs
+    kink: str = "torch"  # at a kink: torch's value only, or "any" valid subgradient
 
     @property
     def style(self):

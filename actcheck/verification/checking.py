@@ -17,6 +17,7 @@ from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
+from .kinks import KINK_MODES
 from .naming import activation_for
 from .objects import ObjectPair
 from .outcome import Skipped, VerifyReport
@@ -33,21 +34,23 @@ MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no 
 _SUFFIXES = (".py", ".ipynb")
 
 
-def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False):
+def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False, kink="torch"):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
     ``params`` overrides parameters on both sides ({name: number}, the user's name or
     torch's); ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar);
     ``timeout`` bounds the seconds a file's code may take in all; ``run_all`` runs every cell
-    of a notebook rather than only its definitions.
+    of a notebook rather than only its definitions; ``kink="any"`` accepts any valid subgradient at a kink
+    (torch's value by default).
     """
     overrides = _overrides(params)
+    _kink_mode(kink)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")
         where = f"<namespace {name}>"
         with InProcess(UserCode.from_namespace(space, name)) as code:
-            return _check(code, overrides, progress, where)
+            return _check(code, overrides, progress, where, kink=kink)
     file = _file(path)
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
         raise InputError(
@@ -59,7 +62,7 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             python_units(file)  # a syntax error is said at once, before any process starts
         with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
-            return _check(code, overrides, progress, escaped(file))
+            return _check(code, overrides, progress, escaped(file), kink=kink)
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
 
@@ -125,13 +128,20 @@ def _label(name, cells):
     return f"{name} ({', '.join(f'{k} cell {v}' for k, v in cells.items())})"
 
 
-def _check(code, overrides, progress, where, reference=None):
+def _kink_mode(kink):
+    if kink not in KINK_MODES:
+        raise InputError(f"kink must be one of {', '.join(KINK_MODES)}, got {kink!r}"[:200])
+
+
+def _check(code, overrides, progress, where, reference=None, kink="torch"):
     """Set every pair up, judge those that are activations; the report."""
     described = code.describe()
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
         found = _set_up(code, p, overrides, reference)
+        if isinstance(found, Candidate):
+            found.kink = kink
         if isinstance(found, Skipped):
             skipped.append(found)
         elif isinstance(found, Candidate):
@@ -227,15 +237,17 @@ def _nothing_to_check(where, skipped, notes=()):
     return text + (f" — notes: {'; '.join(said)}" if said else "")
 
 
-def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None):
+def check_pair(forward, backward=None, reference=None, *, style=None, name=None, params=None, layer=None,
+               kink="torch"):  # fmt: skip
     """Check a forward/backward pair (or a ``layer`` class) against ``reference`` (a known activation's name)
     or, without one, finite differences of the forward; return its PairResult.
 
     ``style`` ("derivative", "upstream", "layer"...) is what you expect: InputError when the
-    signatures say otherwise.
+    signatures say otherwise; ``kink="any"`` accepts any valid subgradient at a kink.
     """
     from ..registry import lookup
 
+    _kink_mode(kink)
     act = lookup(reference) if isinstance(reference, str) else reference
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")
@@ -254,7 +266,7 @@ def check_pair(forward, backward=None, reference=None, *, style=None, name=None,
         pair = FunctionPair(name or getattr(forward, "__name__", "forward"), forward, backward)
     pair.cells = {}
     with InProcess(UserCode([pair])) as code:
-        (result,) = _check(code, _overrides(params), None, pair.name, reference=act).results
+        (result,) = _check(code, _overrides(params), None, pair.name, reference=act, kink=kink).results
     if style is not None and result.style != style and not (style == "derivative" and result.style == "output"):
         raise InputError(f"{pair.name} is called in the {result.style} convention, not {style}")
     return result
