@@ -112,3 +112,9 @@ def test_kink_any_through_check_pair_and_a_bad_kink_mode_is_bad_input():
     assert actcheck.check_pair(relu, prime, "relu", kink="any").passed
     with pytest.raises(InputError, match="kink must be one of"):
         actcheck.check_pair(relu, prime, "relu", kink="some")
+
+
+def test_a_stack_of_per_column_jacobians_is_judged_on_columns():
+    res = _results("js01_jacobian_stacks.py")
+    assert res["softmax"].passed, res["softmax"].diagnosis  # not the ValueError a 1-D call provokes
+    assert "treats the Jacobian as diagonal" in res["softmin"].diagnosis[0]

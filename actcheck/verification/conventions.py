@@ -97,6 +97,12 @@ def scaled(res, x, u):
     n = np.size(x)
     if np.ndim(x) == 1 and np.shape(res) == (np.size(u), n) and n > 1:
         return np.asarray(u) @ as_values(res, (np.size(u), n))
+    if np.ndim(x) == 2 and np.ndim(res) == 3:  # a stack of Jacobians, one per sample: per column, or per row
+        rows, cols = np.shape(x)
+        if np.shape(res) == (cols, rows, rows):
+            return np.einsum("ik,kij->jk", u, as_values(res, (cols, rows, rows)))
+        if np.shape(res) == (rows, cols, cols):
+            return np.einsum("ki,kij->kj", u, as_values(res, (rows, cols, cols)))
     d = as_values(res, np.shape(x))
     return (u * d).astype(d.dtype, copy=False)  # float32 code's f' stays float32: it is judged in its dtype
 
