@@ -118,3 +118,13 @@ def test_a_stack_of_per_column_jacobians_is_judged_on_columns():
     res = _results("js01_jacobian_stacks.py")
     assert res["softmax"].passed, res["softmax"].diagnosis  # not the ValueError a 1-D call provokes
     assert "treats the Jacobian as diagonal" in res["softmin"].diagnosis[0]
+
+
+def test_constructors_that_mention_no_function_are_not_run_during_discovery(run, tmp_path):
+    f = tmp_path / "trainer.py"
+    f.write_text(
+        "import os\nimport numpy as np\n\n\nclass Trainer:\n    def __init__(self):\n        os._exit(3)\n\n\n"
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\n\n"
+        "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+    )
+    assert run("verify", f, "-q").exit_code == 0

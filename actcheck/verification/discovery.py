@@ -206,8 +206,23 @@ def _held(name, called, value):
     return pair
 
 
-def _instance_pairs(cname, cls, module_name):
+def _may_hold_pairs(cls, namespace):
+    """Does the class's own __init__ mention functions (a lambda, a function of the file, one of its methods)?
+    Only then is it made during discovery: a constructor that trains a network, or exits, is left alone."""
+    init = vars(cls).get("__init__")
+    code = getattr(init, "__code__", None) if inspect.isfunction(init) else None
+    if code is None:
+        return False
+    if any(inspect.iscode(c) for c in code.co_consts):
+        return True
+    return any(_quietly(inspect.isfunction, namespace.get(n)) or inspect.isfunction(vars(cls).get(n))
+               for n in code.co_names)  # fmt: skip
+
+
+def _instance_pairs(cname, cls, module_name, namespace):
     """Pairs an instance holds (self.activations = {'relu': (f, df)}), when actcheck can make one."""
+    if not _may_hold_pairs(cls, namespace):
+        return []
     wanted = needs(cls)
     values = constructor_values(None, wanted) if wanted else {}
     if values is None:
@@ -243,7 +258,7 @@ def discover(namespace, module_name):
             if activation_for(pair.name.split(".")[-1]) is None:
                 pair.called = cname  # Sigmoid's f and df are the sigmoid
             pairs.append(pair)
-        pairs += _held_pairs(vars(cls), module_name, cname + ".") + _instance_pairs(cname, cls, module_name)
+        pairs += _held_pairs(vars(cls), module_name, cname + ".") + _instance_pairs(cname, cls, module_name, namespace)
     return _once_each(pairs + held), skipped
 
 
