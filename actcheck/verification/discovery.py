@@ -16,7 +16,7 @@ import io
 from .conventions import FlagPair, FunctionPair, many_inputs_reason
 from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
 from .objects import ObjectPair
-from .params import constructor_values
+from .params import SIZES, constructor_values
 from .signatures import needs, required, signature, underlying
 from .source import cell_of
 
@@ -162,7 +162,10 @@ def _object_pairs(cname, cls, classes):
     if len(names) > 1 or "loss" in cname.lower() and len(names) != 1:
         return cname, many_inputs_reason(names)
     wanted = needs(cls)
-    supplied = constructor_values(activation_for(cname), wanted) if wanted else {}
+    act = activation_for(cname)
+    supplied = constructor_values(act, wanted) if wanted else {}
+    if supplied is not None and act is None and any(n.lower() in SIZES for n in supplied):
+        supplied = None  # Dense(units) is a layer with weights; Sigmoid(n) an activation that keeps a size
     if supplied is None:
         return cname, f"constructor needs {', '.join(wanted)} (no defaults), which actcheck cannot supply"
     subclassed = any(other is not cls and issubclass(other, cls) for other in classes)
