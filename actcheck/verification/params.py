@@ -46,12 +46,14 @@ _NOT_A_PARAMETER = ("eps", "epsilon", "tol", "clip", "axis", "dim", "keepdims", 
 
 
 # where a parameter torch's activation lacks makes the function that activation: a leak of 0 is a plain relu, a
-# temperature of 1 a plain softmax, a threshold of 0 no threshold, a swish's beta of 1 torch's silu
+# temperature of 1 a plain softmax, a threshold of 0 no threshold, a swish's beta (a sigmoid's slope) of 1 torch's
+_LEAKS = ("leak", "leakiness", "negative_slope", "negativeslope", "slope", "alpha")
 _NEUTRAL = {
-    **dict.fromkeys(("leak", "leakiness", "negative_slope", "negativeslope", "slope", "alpha"), 0.0),
     **dict.fromkeys(("temperature", "temp", "tau", "beta", "scale"), 1.0),
     **dict.fromkeys(("threshold", "thresh", "shift", "offset"), 0.0),
 }
+_RECTIFIERS = ("relu", "relu6")  # where a slope or alpha is a leak; elsewhere (a sigmoid's slope) it is a gain
+_GAINS = ("slope", "gain", "k")
 # SELU's constants as arguments: torch's are its own
 _NEUTRAL_FOR = {
     "selu": {"alpha": 1.6732632423543772848170429916717, "scale": 1.0507009873554804934193349852946,
@@ -90,8 +92,14 @@ def constructor_values(act, names):
 
 def neutral(act, name):
     """The value of a parameter torch's ``act`` lacks at which the function is that activation (None if unknown)."""
-    low = name.lower()
-    return _NEUTRAL_FOR.get(getattr(act, "name", None), {}).get(low, _NEUTRAL.get(low))
+    low, act_name = name.lower(), getattr(act, "name", None)
+    if low in _NEUTRAL_FOR.get(act_name, {}):
+        return _NEUTRAL_FOR[act_name][low]
+    if low in _LEAKS and act_name in _RECTIFIERS:
+        return 0.0
+    if low in _GAINS and act_name not in _RECTIFIERS:
+        return 1.0
+    return _NEUTRAL.get(low)
 
 
 def torch_name(act, user_name):
