@@ -53,7 +53,8 @@ __all__ = ["app", "main"]
 
 EPILOG = (
     "Exit codes: 0 every check passed · 1 a check failed · 2 bad usage or bad input · "
-    "70 actcheck itself failed · 74 output could not be written · 130 interrupted · 141 the reader closed the pipe. "
+    "70 actcheck itself failed (please report) · 74 output could not be written · 130 interrupted · "
+    "141 the reader closed the pipe. "
     "Negative numbers are values, not options: actcheck sigmoid -5 0 2. "
     "Shell completion: actcheck --install-completion."
 )
@@ -420,6 +421,22 @@ def verify_cmd(
         bool,
         typer.Option("--skip-empty", help="A file with no activation pair is passed over, not an error (pre-commit)."),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 also when a pair was skipped or a forward was compared with no reference "
+            "(checked by finite differences of itself only).",
+        ),
+    ] = False,
+    kink: Annotated[
+        str,
+        typer.Option(
+            "--kink",
+            metavar="torch|any",
+            help="At a kink (relu at 0): torch's value only (default), or any valid subgradient (relu'(0) in [0, 1]).",
+        ),
+    ] = "torch",
     json_out: Json = False,
     quiet: Quiet = False,
     wide: Wide = False,
@@ -427,7 +444,7 @@ def verify_cmd(
     fmt: ci.Format = None,
 ):
     from . import report
-    from .errors import InputError
+    from .errors import InputError, InternalError
     from .verification import NothingToCheck, verify
 
     json_out, github = ci.output_format(fmt, json_out)
@@ -441,11 +458,17 @@ def verify_cmd(
     reports = []
     for file in files:
         try:
-            rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all)
+            rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all, kink=kink)
         except InputError as e:
             if skip_empty and isinstance(e, NothingToCheck):
                 continue
             raise UsageFailure(str(e)) from None
+        except Exception as e:  # actcheck's own failure (the user's code runs in the child): never blamed on the file
+            from .verification.text import one_line
+
+            msg = str(e) if isinstance(e, InternalError) else one_line(e, lambda f: "actcheck" in f)
+            err(f"actcheck failed on {file}: {msg}, please report")
+            raise typer.Exit(EXIT_SOFTWARE) from None
         reports.append((file, rep))
     if junit:
         options.write(ci.junit_folder(junit), _verify_junit(reports, files))
@@ -464,7 +487,7 @@ def verify_cmd(
         con = make_console(wide)
         for _, rep in reports:
             report.render_verify(con, rep, width=fit_width(con, wide))
-    raise typer.Exit(EXIT_PASS if all(rep.passed for _, rep in reports) else EXIT_FAIL)
+    raise typer.Exit(EXIT_PASS if all(rep.passes(strict) for _, rep in reports) else EXIT_FAIL)
 
 
 def _verify_junit(reports, files):

@@ -380,7 +380,7 @@ def _verify_rows(rep):
             _err(e.get("forward")),
             _err(e.get("backward")),
             _err(e.get("vjp")),
-            _verdict(r.passed),
+            _verdict(r.passed) + ("" if r.forward_compared or not r.passed else " (forward not compared)"),
         ]
         yield cells, "; ".join(r.diagnosis)
     for s in rep.skipped:
@@ -432,8 +432,10 @@ def _verify_footer(console, rep):
     failed = sum(not r.passed for r in rep.results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
     skipped = f" · {len(rep.skipped)} skipped" if rep.skipped else ""
+    n = len(rep.unchecked)
+    unchecked = f" · {n} forward{'s' * (n != 1)} not compared with any reference" if n else ""
     pairs = f"{len(rep.results)} pair{'s' * (len(rep.results) != 1)}"
-    console.print(f"{verdict} · {pairs}{skipped}")
+    console.print(f"{verdict} · {pairs}{skipped}{unchecked}")
 
 
 def _point_line(p):

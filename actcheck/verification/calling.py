@@ -43,6 +43,9 @@ class _ScalarResult(Exception):
         self.reduced = reduced  # a numpy scalar (np.max(x, 0)), not a Python number (return 1.0)
 
 
+_CONSTANT = []  # non-empty while a Python number returned for an array is taken as that number at every point
+
+
 def as_values(out, shape):
     """``out`` as float64 of ``shape``; BadValues saying what is wrong with it otherwise."""
     if isinstance(out, tuple):
@@ -65,7 +68,10 @@ def as_values(out, shape):
         raise BadValues(f"returns {arr.dtype} values, not real numbers")
     if arr.shape != tuple(shape):
         if arr.ndim == 0:
-            raise _ScalarResult(isinstance(out, np.generic | np.ndarray))
+            reduced = isinstance(out, np.generic | np.ndarray)
+            if _CONSTANT and not reduced:
+                return np.full(shape, float(arr))
+            raise _ScalarResult(reduced)
         if arr.size == 1 and shape:  # np.ones(1) for an array: a constant that broadcasts where it is used
             return np.full(shape, arr.reshape(()), dtype=np.float64)
         raise BadValues(f"returns shape {arr.shape} for an input of shape {tuple(shape)}")
@@ -93,6 +99,16 @@ def in_modes(compute, inputs, modes=MODES, shape=None):
             break  # a later layout's complaint would hide the first's
         except (*_RETRY, _ScalarResult) as e:
             first = first or e
+        except FAULTS:
+            if mode == "scalars" and isinstance(first, _ScalarResult) and not first.reduced:
+                # array code (if x.any() < 0: return 0 ... return 1) answered one number for every point: that
+                # is its answer; what scalars provoke in it (float has no .any) is not the code's to answer for
+                _CONSTANT.append(True)
+                try:
+                    return _run("array", compute, inputs, shape), "array"
+                finally:
+                    _CONSTANT.pop()
+            raise
     if isinstance(first, _ScalarResult):
         raise BadValues(
             "returns a single number for an array of points (a reduction, np.max or np.sum, where an elementwise "

@@ -32,6 +32,7 @@ class Candidate:
 
     guess: str = "derivative"  # the convention the signatures suggest, before anything runs
     opts: Options = field(default_factory=Options)  # what check_pair was asked: dtype, tolerances, points...
+    kink: str = "torch"  # at a kink: torch's value only, or "any" valid subgradient
 
     @property
     def style(self):

@@ -19,6 +19,7 @@ from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
 from .isolation import Child, Died, InProcess, LoadFailed, TimeLimit
+from .kinks import KINK_MODES
 from .naming import activation_for
 from .objects import ObjectPair
 from .options import Options, options
@@ -41,21 +42,23 @@ MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no 
 _SUFFIXES = (".py", ".ipynb")
 
 
-def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False):
+def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False, kink="torch"):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
     ``params`` overrides parameters on both sides ({name: number}, the user's name or
     torch's); ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar);
     ``timeout`` bounds the seconds a file's code may take in all; ``run_all`` runs every cell
-    of a notebook rather than only its definitions.
+    of a notebook rather than only its definitions; ``kink="any"`` accepts any valid subgradient at a kink
+    (torch's value by default).
     """
     overrides = _overrides(params)
+    _kink_mode(kink)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")
         where = f"<namespace {name}>"
         with InProcess(UserCode.from_namespace(space, name)) as code:
-            return _check(code, overrides, progress, where)
+            return _check(code, overrides, progress, where, kink=kink)
     file = _file(path)
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
         raise InputError(
@@ -67,7 +70,7 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             python_units(file)  # a syntax error is said at once, before any process starts
         with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
-            return _check(code, overrides, progress, escaped(file))
+            return _check(code, overrides, progress, escaped(file), kink=kink)
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
 
@@ -156,13 +159,20 @@ def _label(name, cells):
     return f"{name} ({', '.join(f'{k} cell {v}' for k, v in cells.items())})"
 
 
-def _check(code, overrides, progress, where, reference=None, opts=None):
+def _kink_mode(kink):
+    if kink not in KINK_MODES:
+        raise InputError(f"kink must be one of {', '.join(KINK_MODES)}, got {kink!r}"[:200])
+
+
+def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch"):
     """Set every pair up, judge those that are activations; the report."""
     described = code.describe()
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
         found = _set_up(code, p, overrides, reference, opts or Options())
+        if isinstance(found, Candidate):
+            found.kink = kink
         if isinstance(found, Skipped):
             skipped.append(found)
         elif isinstance(found, Candidate):
@@ -205,11 +215,32 @@ def _set_up(code, p, overrides, reference, opts):
         return failed(cand, [reply["error"]], cand.notes)
     cand.info = reply["info"]
     declared = cand.info["declared"]
+    _agree_defaults(act, cand, declared, overrides)
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
     cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ())) | _aliases(act, p.get("sides"))
     return cand
+
+
+def _agree_defaults(act, cand, declared, overrides):
+    """Where forward and derivative give one parameter different defaults (alpha=0.01 and alpha=0.1), both are
+    called with the forward's, and ``cand.info['disagree']`` says so: called with their defaults they disagree."""
+    fwd, bwd = cand.info.get("side_defaults") or ({}, {})
+    said = []
+    for a, fv in fwd.items():
+        for b, bv in bwd.items():
+            same = a == b or (torch_name(act, a) is not None and torch_name(act, a) == torch_name(act, b))
+            if not same or fv == bv or a in overrides or b in overrides or a in cand.kw or b in cand.kw:
+                continue
+            cand.kw.update({a: fv, b: fv})
+            declared.update({a: fv, b: fv})
+            said.append(f"forward's {a} = {fv!r}, derivative's {b} = {bv!r}")
+    if said:
+        cand.info["disagree"] = (
+            f"the defaults disagree ({'; '.join(said)}): called with their defaults the derivative is not the "
+            "forward's; judged with the forward's value given to both"
+        )
 
 
 def _aliases(act, sides):
@@ -262,6 +293,7 @@ def check_pair(
     params=None,
     reference=None,
     style=None,
+    kink="torch",
     **parameters,
 ):
     """Check a forward/derivative pair (or a ``layer`` class) against torch's ``like`` (a known activation's name)
@@ -274,11 +306,13 @@ def check_pair(
     (where yours is exact and torch is not, fail all the same). ``order=2`` with ``second=`` (your
     f'') also judges that against torch's double backward. ``convention`` ("derivative",
     "upstream", "output", "layer"...) is what you expect: InputError when the code says otherwise.
+    ``kink="any"`` accepts any valid subgradient at a kink (torch's value only, by default).
     ``reference``, ``style`` and ``params={...}`` are the older names of ``like``, ``convention``
     and the keywords.
     """
     from ..registry import lookup
 
+    _kink_mode(kink)
     like = _one_of("like", like, "reference", reference)
     convention = _one_of("convention", convention, "style", style)
     act = lookup(inputs.activation_name(like)) if isinstance(like, str) else like
@@ -312,7 +346,7 @@ def check_pair(
     pair.cells = {}
     overrides = _overrides({**dict(params or {}), **parameters}, act)
     with InProcess(UserCode([pair])) as code:
-        (result,) = _check(code, overrides, None, pair.name, reference=act, opts=opts).results
+        (result,) = _check(code, overrides, None, pair.name, reference=act, opts=opts, kink=kink).results
     if second is not None and result.reference == "torch":
         from .second import judge_second
 

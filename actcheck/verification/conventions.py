@@ -17,6 +17,7 @@ import numpy as np
 from . import calling
 from .calling import VECTOR_MODES, as_values, in_modes
 from .naming import CACHE, INPUT, OUTPUT, RATE, UPSTREAM, role, says_output
+from .params import constructor_values
 from .signatures import kw_for, needs, numeric_defaults, required
 from .text import one_line
 
@@ -96,6 +97,12 @@ def scaled(res, x, u):
     n = np.size(x)
     if np.ndim(x) == 1 and np.shape(res) == (np.size(u), n) and n > 1:
         return np.asarray(u) @ as_values(res, (np.size(u), n))
+    if np.ndim(x) == 2 and np.ndim(res) == 3:  # a stack of Jacobians, one per sample: per column, or per row
+        rows, cols = np.shape(x)
+        if np.shape(res) == (cols, rows, rows):
+            return np.einsum("ik,kij->jk", u, as_values(res, (cols, rows, rows)))
+        if np.shape(res) == (rows, cols, cols):
+            return np.einsum("ki,kij->kj", u, as_values(res, (rows, cols, cols)))
     d = as_values(res, np.shape(x))
     return (u * d).astype(d.dtype, copy=False)  # float32 code's f' stays float32: it is judged in its dtype
 
@@ -134,7 +141,9 @@ class Pair:
         data = None
         if self.data_param and not (self.cache and self.convention == "upstream"):
             data = {"param": self.data_param, "says_output": says_output(self.data_fn, self.data_param)}
-        return {"convention": self.convention, "declared": declared, "data": data, "call": self.call()}
+        info = {"convention": self.convention, "declared": declared, "data": data, "call": self.call()}
+        sides = getattr(self, "side_defaults", None)
+        return {**info, "side_defaults": sides} if sides else info
 
     def probe_forward(self, kw):
         """Call the forward on a few points: does it return (A, cache)? is it abstract?"""
@@ -191,6 +200,7 @@ class FunctionPair(Pair):
         if "data" in self.roles:
             self.data_param, self.data_fn = names[self.roles.index("data")], self.g
         self.probe_forward(kw)
+        self.side_defaults = [numeric_defaults(self.f), numeric_defaults(self.g)]  # they may disagree
         return numeric_defaults(self.f) | numeric_defaults(self.g)
 
     def forward_raw(self, x, kw):
@@ -307,9 +317,10 @@ def copy(x):
 def _instance(cls):
     """An instance of a namespace class, for its instance methods."""
     wanted = needs(cls)
-    if wanted:
-        raise Skip(f"constructor needs {', '.join(wanted)} (no defaults)")
-    return cls()
+    values = constructor_values(None, wanted) if wanted else {}
+    if values is None:
+        raise Skip(f"constructor needs {', '.join(wanted)} (no defaults), which actcheck cannot supply")
+    return cls(**values)
 
 
 def linear_slot(g, n, fixed=None):

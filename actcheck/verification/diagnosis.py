@@ -190,6 +190,16 @@ def _all_zero(e, vals, ref, what):
     return "backward returns 0 everywhere"
 
 
+def _constant(e, vals, ref, what):
+    finite = vals[np.isfinite(vals)]
+    if finite.size < 3 or finite.size < vals.size or np.any(finite != finite[0]) or np.all(ref == finite[0]):
+        return None
+    return (
+        f"{what} returns {_num(finite[0])} for every input: an if on the whole array (if x.any() < 0, "
+        "if x > 0 on an array) where an elementwise np.where was meant?"
+    )
+
+
 def _constant_factor(e, vals, ref, what):
     use = np.isfinite(vals) & np.isfinite(ref) & (np.abs(ref) > 1e-6)
     if use.sum() < 3:
@@ -247,7 +257,7 @@ def _worst(e, vals, ref, what):
     return f"{what} differs at {bad.sum()} of {bad.size} points; worst at x = {_num(e.x[i])}: yours {a}, {e.ref} {b}"
 
 
-_RULES = (_only_at_kinks, _all_zero, _missing_square, _at_output, _constant_factor, _one_side)
+_RULES = (_only_at_kinks, _all_zero, _constant, _missing_square, _at_output, _constant_factor, _one_side)
 
 
 def diagnose(e, forward_fn=None, backward_fn=None, warned=None):

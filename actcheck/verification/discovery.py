@@ -9,11 +9,14 @@ defaults, a forward taking targets or weights — are listed as skipped with a r
 the rest (abstract bases) when they are first called.
 """
 
+import contextlib
 import inspect
+import io
 
 from .conventions import FlagPair, FunctionPair, many_inputs_reason
 from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
 from .objects import ObjectPair
+from .params import SIZES, constructor_values
 from .signatures import needs, required, signature, underlying
 from .source import cell_of
 
@@ -27,13 +30,24 @@ FORWARD_METHODS = (
     "fprop",
     "activate",
     "__call__",
+    "compute",
+    "evaluate",
 )
 BACKWARD_METHODS = ("backward", "backwards", "backward_propagate", "backward_propagation", "backward_prop", "bprop",
                     "gradient", "derivative", "grad", "prime", "deriv", "derivate")  # fmt: skip
 
 
 def _own(obj, module_name):
-    return getattr(obj, "__module__", None) == module_name
+    module = getattr(obj, "__module__", None)
+    return isinstance(module, str) and module == module_name  # never the user's __eq__
+
+
+def _quietly(test, *args):
+    """A yes/no about one of the user's values; no when asking raises (a __getattr__ of its own, a property)."""
+    try:
+        return bool(test(*args))
+    except Exception:
+        return False
 
 
 def _cell(fn):
@@ -53,7 +67,7 @@ def _functions_in(space, module_name, in_class=False):
     out = {}
     for key, obj in space.items():
         fn = obj.__func__ if isinstance(obj, staticmethod | classmethod) else obj
-        if _is_function(fn) and (in_class or _own(underlying(fn), module_name)):
+        if _quietly(_is_function, fn) and (in_class or _own(underlying(fn), module_name)):
             out[key] = obj if in_class else fn
     return out
 
@@ -62,8 +76,8 @@ def _aliases(space, module_name, own):
     """name -> callable for forwards the file imports or assigns rather than defines (tanh = np.tanh)."""
     return {
         k: v for k, v in space.items()
-        if k not in own and not k.startswith("_") and callable(v) and not inspect.isclass(v)
-        and not _own(underlying(v), module_name) and activation_for(k) is not None
+        if isinstance(k, str) and k not in own and not k.startswith("_") and activation_for(k) is not None
+        and _quietly(lambda v: callable(v) and not inspect.isclass(v) and not _own(underlying(v), module_name), v)
     }  # fmt: skip
 
 
@@ -141,28 +155,99 @@ def _object_pairs(cname, cls, classes):
     names = required(getattr(cls, fwd))
     ctx = static and names[:1] == ["ctx"]  # torch.autograd.Function's shape
     names = names[1:] if ctx or not static else names
+    method = getattr(cls, fwd)
+    sig = signature(method) if inspect.isfunction(method) else None  # np.tanh as a class attribute takes x
+    if not names and sig is not None and not any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        return cname, f"abstract: {fwd}(self) takes no input"
     if len(names) > 1 or "loss" in cname.lower() and len(names) != 1:
         return cname, many_inputs_reason(names)
     wanted = needs(cls)
-    if wanted:
-        return cname, f"constructor needs {', '.join(wanted)} (no defaults)"
+    act = activation_for(cname)
+    supplied = constructor_values(act, wanted) if wanted else {}
+    if supplied is not None and act is None and any(n.lower() in SIZES for n in supplied):
+        supplied = None  # Dense(units) is a layer with weights; Sigmoid(n) an activation that keeps a size
+    if supplied is None:
+        return cname, f"constructor needs {', '.join(wanted)} (no defaults), which actcheck cannot supply"
     subclassed = any(other is not cls and issubclass(other, cls) for other in classes)
     pairs = []
     for i, bwd in enumerate(bwds):
-        pair = ObjectPair(cname if i == 0 else f"{cname}.{bwd}", cls, fwd, bwd, subclassed, ctx)
+        pair = ObjectPair(cname if i == 0 else f"{cname}.{bwd}", cls, fwd, bwd, subclassed, ctx, supplied)
         pair.cells = {"forward": _cell(getattr(cls, fwd)), "backward": _cell(getattr(cls, bwd))}
         pairs.append(pair)
     return pairs
+
+
+def _is_pair(value, module_name):
+    """A (forward, derivative) tuple or list: two functions (or a library forward), the derivative the file's own."""
+    if type(value) not in (tuple, list) or len(value) != 2:
+        return False
+    f, g = value
+    return _quietly(lambda: _is_function(g) and _own(underlying(g), module_name) and callable(f)
+                    and not inspect.isclass(f))  # fmt: skip
+
+
+def _held_pairs(space, module_name, prefix=""):
+    """FunctionPairs for (f, df) held in a tuple (TANH = (f, df)) or a dict of them ({'relu': (f, df)})."""
+    pairs = []
+    for key, value in list(space.items()):
+        if not isinstance(key, str) or key.startswith("__"):
+            continue
+        if _is_pair(value, module_name):
+            pairs.append(_held(f"{prefix}{key}", key, value))
+        elif type(value) is dict:
+            for k, v in list(value.items()):
+                if isinstance(k, str) and _is_pair(v, module_name):
+                    pairs.append(_held(f"{prefix}{key}[{k!r}]", k, v))
+    return pairs
+
+
+def _held(name, called, value):
+    f, g = value
+    pair = FunctionPair(name, f, g)
+    pair.called, pair.held = called, True
+    pair.cells = {"forward": _cell(f), "backward": _cell(g)}
+    return pair
+
+
+def _may_hold_pairs(cls, namespace):
+    """Does the class's own __init__ mention functions (a lambda, a function of the file, one of its methods)?
+    Only then is it made during discovery: a constructor that trains a network, or exits, is left alone."""
+    init = vars(cls).get("__init__")
+    code = getattr(init, "__code__", None) if inspect.isfunction(init) else None
+    if code is None:
+        return False
+    if any(inspect.iscode(c) for c in code.co_consts):
+        return True
+    return any(_quietly(inspect.isfunction, namespace.get(n)) or inspect.isfunction(vars(cls).get(n))
+               for n in code.co_names)  # fmt: skip
+
+
+def _instance_pairs(cname, cls, module_name, namespace):
+    """Pairs an instance holds (self.activations = {'relu': (f, df)}), when actcheck can make one."""
+    if not _may_hold_pairs(cls, namespace):
+        return []
+    wanted = needs(cls)
+    values = constructor_values(None, wanted) if wanted else {}
+    if values is None:
+        return []
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            obj = cls(**values)
+        space = dict(vars(obj))
+    except BaseException:  # noqa: BLE001 - the constructor is the user's: whatever it raises, there is no instance
+        return []
+    return _held_pairs(space, module_name, cname + ".")
 
 
 def discover(namespace, module_name):
     """(pairs, skipped): every candidate pair in ``namespace``, and (name, reason) for what is not one."""
     funcs = _functions_in(namespace, module_name)
     pairs, used = _function_pairs(funcs, aliases=_aliases(namespace, module_name, funcs))
+    held = _held_pairs(namespace, module_name)
     skipped = _unpaired(funcs, used)
-    classes = [c for c in namespace.values() if inspect.isclass(c) and _own(c, module_name)]
+    classes = [c for c in namespace.values() if _quietly(lambda c: inspect.isclass(c) and _own(c, module_name), c)]
     for cname, cls in namespace.items():
-        if cls not in classes:
+        if not any(cls is c for c in classes):  # identity: the user's values are never compared with ==
             continue
         found = _object_pairs(cname, cls, classes)
         if isinstance(found, tuple):
@@ -176,4 +261,24 @@ def discover(namespace, module_name):
             if activation_for(pair.name.split(".")[-1]) is None:
                 pair.called = cname  # Sigmoid's f and df are the sigmoid
             pairs.append(pair)
-    return pairs, skipped
+        pairs += _held_pairs(vars(cls), module_name, cname + ".") + _instance_pairs(cname, cls, module_name, namespace)
+    return _once_each(pairs + held), skipped
+
+
+def _once_each(pairs):
+    """Each (forward, derivative) once, under its best name: a public function's name (Activations.relu), then a
+    dict's entry (ACTIVATIONS['relu']), then private names (_sig, _dsig)."""
+
+    def rank(p):
+        if getattr(p, "held", False):
+            return 1
+        return 2 if p.name.split(".")[-1].startswith("_") else 0
+
+    best = {}
+    for p in pairs:
+        if isinstance(p, FunctionPair):
+            key = (id(underlying(p.f)), id(underlying(p.g)))
+            if key not in best or rank(p) < rank(best[key]):
+                best[key] = p
+    keep = {id(p) for p in best.values()}
+    return [p for p in pairs if not isinstance(p, FunctionPair) or id(p) in keep]

@@ -13,6 +13,7 @@ import numpy as np
 
 from .candidate import answers, failed, ref_key
 from .inference import describe_change, infer
+from .kinks import accept, suggestion
 from .naming import INPUT, role
 from .outcome import PairResult
 from .references import (
@@ -135,7 +136,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
     fwd = got.values["forward"]
     skip = ref.get("skip", np.zeros(x.size, bool))
     mine = {"forward": fwd, "backward": d, "vjp": vjp}
-    errs, bad = {}, {}
+    errs, bad, arrays = {}, {}, {}
     for key in ("forward", "backward", "vjp"):
         if key == "forward" and act is None:
             continue
@@ -143,10 +144,16 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
         err = np.where(skip, 0.0, err)
         errs[key] = float(err.max()) if err.size else 0.0
         bad[key] = ~(good | skip)
+        arrays[key] = err
     if act is not None:
         _settle(act, params, x, u, mine, ref, bad, notes, dtype, cand.opts.strict)
         if cand.opts.oracle:
             _against_exact(act, params, x, u, mine, bad, notes, dtype, tol)
+        if cand.kink == "any" and d is not None and vjp is not None:
+            before = {k: bad[k].copy() for k in ("backward", "vjp")}
+            notes += accept(act, params, x, d, vjp, u, bad)
+            for k, b in before.items():  # a subgradient accepted is no error
+                errs[k] = float(np.where(b & ~bad[k], 0.0, arrays[k]).max()) if x.size else 0.0
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -168,10 +175,13 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
         ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, u, kinks, d_at_out, ref_name,
                       act.name if act is not None else None, tol)  # fmt: skip
         diagnosis += diagnose(ev, remote(code, cand, "forward"), remote(code, cand, "derivative"), got.sources)
+        hint = suggestion(act, params, x, d, bad) if act is not None and cand.kink != "any" else None
+        if hint and diagnosis:
+            diagnosis[0] += f" — {hint}"
     return PairResult(
         cand.label, "output" if (cand.style == "derivative" and _in_output(notes)) else cand.style, ref_key(act), ok,
         errs, diagnosis, notes, [] if ok else _worst_points(x, u, mine, ref, bad), activation=act.name if act else None,
-        params=params, cells=cand.cells,
+        params=params, cells=cand.cells, forward_ok=not bad["forward"].any() if "forward" in bad else None,
     )  # fmt: skip
 
 

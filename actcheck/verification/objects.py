@@ -17,6 +17,7 @@ from . import calling
 from .calling import in_modes
 from .conventions import PROBE, Pair, Skip, copy, first, linear_slot, roles, scaled
 from .naming import INPUT, OUTPUT, RATE, UPSTREAM, role
+from .params import SIZES
 from .signatures import number, numeric_defaults, required
 from .text import one_line
 
@@ -57,11 +58,15 @@ class _Function:
 class ObjectPair(Pair):
     """An object: ``forward`` (or ``__call__``) and a backward-like method (backward, gradient, derivative...)."""
 
-    def __init__(self, name, cls, forward, backward, subclassed=False, ctx=False):
+    def __init__(self, name, cls, forward, backward, subclassed=False, ctx=False, supplied=None):
         super().__init__(name)
         self.cls, self.fwd, self.bwd, self.subclassed, self.ctx = cls, forward, backward, subclassed, ctx
         self.called = cls.__name__  # what names the activation (Sigmoid for Sigmoid.derivative)
         self.out_attr = self.grad_attr = None
+        self.supplied = dict(supplied or {})  # the constructor's required arguments, as actcheck supplies them
+        if self.supplied:
+            said = ", ".join(f"{k} = {v!r}" for k, v in self.supplied.items())
+            self.notes.append(f"its constructor needs {', '.join(self.supplied)}: made with {said}")
 
     def sources(self):
         return getattr(self.cls, self.fwd, None), getattr(self.cls, self.bwd, None)
@@ -75,7 +80,7 @@ class ObjectPair(Pair):
         except (TypeError, ValueError):
             takes = set()
         try:
-            obj = self.cls(**{k: v for k, v in kw.items() if k in takes})
+            obj = self.cls(**{k: v for k, v in {**self.supplied, **kw}.items() if k in takes})
         except TypeError as e:
             if "abstract" in str(e):
                 raise Skip("abstract base class: " + one_line(e)) from None
@@ -204,7 +209,8 @@ class ObjectPair(Pair):
 
     def accepts(self):
         methods = (getattr(self.cls, m) for m in (self.fwd, self.bwd))
-        return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)})
+        given = {k for k, v in self.supplied.items() if number(v) is not None and k.lower() not in SIZES}
+        return sorted(numeric_defaults(self.cls).keys() | {k for m in methods for k in numeric_defaults(m)} | given)
 
     def shared(self):
         return self.accepts()  # the object's: forward and backward alike

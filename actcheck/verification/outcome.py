@@ -34,6 +34,8 @@ class PairResult:
     cells: dict | None = None  # notebook cells holding the forward and the backward
     lines: dict = field(default_factory=dict)  # lines of a .py file defining the forward and the backward
     seconds: float = 0.0  # how long judging it took
+    forward_compared: bool = True  # False: judged by finite differences of its own forward, which nothing checked
+    forward_ok: bool | None = field(default=None, repr=False, compare=False)  # the forward matched the reference
 
     def to_dict(self):
         """The JSON object for this pair."""
@@ -52,6 +54,7 @@ class PairResult:
             "notes": self.notes,
             "worst": self.worst,
             "cells": self.cells,
+            "forward_compared": self.forward_compared,
         }
 
     def to_json(self):
@@ -96,6 +99,15 @@ class VerifyReport:
     def passed(self):
         """Every pair passed."""
         return all(r.passed for r in self.results)
+
+    @property
+    def unchecked(self):
+        """The passing pairs whose forward was compared with no reference (finite differences of itself only)."""
+        return [r for r in self.results if r.passed and not r.forward_compared]
+
+    def passes(self, strict=False):
+        """Every pair passes; with ``strict`` also nothing skipped and every forward compared with a reference."""
+        return self.passed and not (strict and (self.skipped or self.unchecked))
 
     def to_dict(self):
         """The JSON object for the file."""

@@ -11,7 +11,8 @@ import re
 
 from ..errors import InputError
 
-__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "DOMAINS"]
+__all__ = ["torch_name", "user_kw", "torch_params", "check_known", "lacking", "second_values", "neutral", "DOMAINS"]
+__all__ += ["constructor_values", "SIZES"]
 
 # a user's parameter name -> torch's, per activation
 _ALIASES = {
@@ -42,6 +43,63 @@ DOMAINS = {
 # numerical guards and array layout, not a different activation: never a reason to leave torch
 _COUNT = re.compile(r"^(n|num|number)(_|$)|(^|_)(size|count|features|channels|order|seed|parameters)$")
 _NOT_A_PARAMETER = ("eps", "epsilon", "tol", "clip", "axis", "dim", "keepdims", "max_value", "min_value", "limit")
+
+
+# where a parameter torch's activation lacks makes the function that activation: a leak of 0 is a plain relu, a
+# temperature of 1 a plain softmax, a threshold of 0 no threshold, a swish's beta (a sigmoid's slope) of 1 torch's
+_LEAKS = ("leak", "leakiness", "negative_slope", "negativeslope", "slope", "alpha")
+_NEUTRAL = {
+    **dict.fromkeys(("temperature", "temp", "tau", "beta", "scale"), 1.0),
+    **dict.fromkeys(("threshold", "thresh", "shift", "offset"), 0.0),
+}
+_RECTIFIERS = ("relu", "relu6")  # where a slope or alpha is a leak; elsewhere (a sigmoid's slope) it is a gain
+_GAINS = ("slope", "gain", "k")
+# SELU's constants as arguments: torch's are its own
+_NEUTRAL_FOR = {
+    "selu": {"alpha": 1.6732632423543772848170429916717, "scale": 1.0507009873554804934193349852946,
+             "lambda_": 1.0507009873554804934193349852946, "lambd": 1.0507009873554804934193349852946,
+             "lamb": 1.0507009873554804934193349852946, "lam": 1.0507009873554804934193349852946},
+}  # fmt: skip
+
+
+# a constructor's required arguments actcheck can supply: the activation's own parameters (torch's default where
+# torch has it, else these) and sizes (a layer's width: 1 broadcasts over any batch)
+_SUPPLIED = {
+    **dict.fromkeys(("alpha", "negative_slope", "slope", "leak", "a"), 0.1),
+    "beta": 1.0, "threshold": 0.0, "lambd": 0.5, "lambda_": 0.5, "lam": 0.5, "min_val": -1.0, "max_val": 1.0,
+    "approximate": "none",
+}  # fmt: skip
+SIZES = ("neurons", "n", "units", "n_units", "n_neurons", "num_neurons", "num_units", "size", "width", "n_nodes",
+         "num_parameters")  # fmt: skip
+
+
+def constructor_values(act, names):
+    """{name: value} for a constructor's required parameters, or None when one is neither a parameter actcheck
+    knows nor a size."""
+    out = {}
+    for name in names:
+        t = torch_name(act, name)
+        if t is not None:
+            out[name] = act.params[t]
+        elif name.lower() in _SUPPLIED:
+            out[name] = _SUPPLIED[name.lower()]
+        elif name.lower() in SIZES:
+            out[name] = 1
+        else:
+            return None
+    return out
+
+
+def neutral(act, name):
+    """The value of a parameter torch's ``act`` lacks at which the function is that activation (None if unknown)."""
+    low, act_name = name.lower(), getattr(act, "name", None)
+    if low in _NEUTRAL_FOR.get(act_name, {}):
+        return _NEUTRAL_FOR[act_name][low]
+    if low in _LEAKS and act_name in _RECTIFIERS:
+        return 0.0
+    if low in _GAINS and act_name not in _RECTIFIERS:
+        return 1.0
+    return _NEUTRAL.get(low)
 
 
 def torch_name(act, user_name):

@@ -53,11 +53,23 @@ def underlying(fn):
 
 
 def signature(fn):
-    """The signature of the function ``fn`` stands for, or None when it has none to read."""
+    """The signature of the function ``fn`` stands for, or None when it has none to read.
+
+    Cached by the function's identity only: a bound method hashes its object, and the user's ``__hash__``
+    is never called.
+    """
+    if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+        return _bound(fn.__func__)
+    return _signature(fn) if inspect.isfunction(fn) else _read(fn)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bound(func):
     try:
-        return _signature(fn)
-    except TypeError:  # unhashable: read it each time
-        return _read(fn)
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
 @functools.lru_cache(maxsize=1024)  # asked at every call of the code, element by element for scalar code

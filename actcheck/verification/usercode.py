@@ -22,7 +22,9 @@ from .conventions import Skip
 from .discovery import discover
 from .text import one_line
 
-__all__ = ["UserCode", "captured", "describe_exit"]
+__all__ = ["UserCode", "captured", "describe_exit", "INPUT_AFTER"]
+
+INPUT_AFTER = "!x"  # a quantity's suffix: the input array after the call (did the code change it?)
 
 
 class _Sink:
@@ -181,7 +183,7 @@ class UserCode:
                 warned[q] = sorted({str(w.message) for w in caught})
                 if mode is not None and modes is None:
                     self.mode[(pid, side)] = mode
-                if mode is not None:
+                if mode is not None and not q.endswith("@y"):  # f(x) given where x was meant: not how it is called
                     _note_mode(pair, side, mode)
         return {
             "values": values,
@@ -195,7 +197,19 @@ class UserCode:
         }
 
     def _one(self, pair, pid, side, q, kw, inputs, modes, values, errors):
-        """One quantity into ``values`` (or its message into ``errors``); the layout it was had in, or None."""
+        """One quantity into ``values`` (or its message into ``errors``); the layout it was had in, or None.
+
+        ``QUANTITY!x`` is the array x after the code computed QUANTITY from it: x changed means the code wrote into
+        its input.
+        """
+        if q.endswith(INPUT_AFTER):
+            x = inputs["x"].copy()
+            try:
+                pair.compute(q[: -len(INPUT_AFTER)], kw)({"x": x, "u": inputs["u"].copy()})
+                values[q] = x
+            except calling.FAULTS as e:
+                errors[q] = self._error(e, pair)
+            return None
         if modes is None:
             known = self.mode.get((pid, side))
             modes = pair.modes()

@@ -11,9 +11,10 @@
 
 from dataclasses import replace
 
+from .batches import check_shapes
 from .calling import COLUMNS
 from .judging import judge_elementwise
-from .params import lacking, second_values, torch_name
+from .params import lacking, neutral, second_values, torch_name
 from .vector import judge_vector
 
 __all__ = ["judge"]
@@ -23,13 +24,20 @@ def judge(code, cand):
     """The pair's PairResult: against torch (or finite differences), on columns if its 1-D values are wrong, then
     at a second value of its parameters."""
     result = _beyond_torch(code, cand, _once(code, cand))
-    if not result.passed and _compared(result):  # values that are wrong, not values that could not be had
+    vector = cand.act is not None and cand.act.kind == "vector"  # column code may raise on 1-D and on rows
+    if not result.passed and (_compared(result) or vector):  # values that are wrong, not values not had
         columns = replace(cand, modes=COLUMNS)
         again = _beyond_torch(code, columns, _once(code, columns))
-        if not again.passed:
-            return result
+        mixed = any(n.startswith("written for 2-D batches") for n in result.notes)  # 1-D forward, rows backward
+        if not again.passed and not (again.forward_ok and (mixed or not result.forward_ok)):
+            return result  # on columns no better: the first reading stands
         cand, result = columns, again
-    return _at_second_values(code, cand, result)
+        result.notes = [n for n in result.notes if not n.startswith("written for 2-D batches")]  # tried first
+    result = check_shapes(code, cand, _at_second_values(code, cand, result))
+    if cand.info.get("disagree"):
+        result.passed = False
+        result.diagnosis.insert(0, cand.info["disagree"])
+    return result
 
 
 def _compared(result):
@@ -43,17 +51,42 @@ def _once(code, cand, fd=False):
 
 
 def _beyond_torch(code, cand, result):
-    """Finite differences of the code's own forward for a pair that fails torch but takes what torch lacks."""
+    """A pair that fails torch but takes a parameter torch lacks: judged against torch where that parameter makes it
+    the activation (a leak of 0), else by finite differences of its own forward, said to be unchecked."""
     extra = lacking(cand.act, cand.declares) if cand.act is not None and not result.passed else []
     if not extra:
         return result
-    given = ", ".join(f"{n} = {cand.kw[n]!r}" for n in extra if n in cand.kw)
+    here = {n: cand.kw[n] if n in cand.kw else cand.info.get("declared", {}).get(n) for n in extra}
+    given = ", ".join(f"{n} = {cand.kw[n]!r}" for n in extra if n in cand.kw)  # what --param set
+    lacks = f"takes {', '.join(extra)}{f' (here {given})' if given else ''}, which torch's {cand.act.name} has no"
+    lacks += " parameter for"
+    at = {n: neutral(cand.act, n) for n in extra}
+    if all(v is not None for v in at.values()):
+        said = ", ".join(f"{n} = {v!r}" for n, v in at.items())
+        where = f"with {said}, where it should be torch's {cand.act.name}"
+        if all(here[n] == v for n, v in at.items()):
+            result.notes.append(f"{lacks}; {said} makes it torch's {cand.act.name}: judged against torch there")
+            return result
+        there = _once(code, replace(cand, kw={**cand.kw, **at}, notes=[*cand.notes, f"{lacks}: judged {where}"]))
+        if not there.forward_ok:
+            result.diagnosis.insert(0, f"forward is not torch's {cand.act.name} even {where} (it {lacks})")
+            result.notes.append(f"{lacks}: its forward judged against torch at its own values and {where}")
+            return result
+        if not there.passed:
+            there.diagnosis.insert(0, f"wrong {where}")
+            return there
+        note = (
+            f"{lacks}: with {said} it is torch's {cand.act.name} (forward and derivative right there); at its own "
+            "values checked against finite differences of your own forward"
+        )
+        return _once(code, replace(cand, notes=[*cand.notes, note]), fd=True)
     note = (
-        f"takes {', '.join(extra)}{f' (here {given})' if given else ''}, which torch's {cand.act.name} has no "
-        "parameter for, and does not match torch's: "
-        "checked against finite differences of your own forward (the forward itself is not judged)"
+        f"{lacks}, and does not match torch's: checked against finite differences of your own forward — "
+        "the forward itself was not compared with any reference"
     )
-    return _once(code, replace(cand, notes=[*cand.notes, note]), fd=True)
+    fd = _once(code, replace(cand, notes=[*cand.notes, note]), fd=True)
+    fd.forward_compared = False
+    return fd
 
 
 def _at_second_values(code, cand, result):

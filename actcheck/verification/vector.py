@@ -95,37 +95,95 @@ def judge_vector(code, cand, fd=False):
 
     chosen, slip = reading(cand, right, notes)
     errs = {"forward": 0.0, "backward": 0.0, "vjp": 0.0}
-    ok, diagonal = slip is None, True
+    ok, diagonal, forward_ok = slip is None, True, None if fd else True
+    seen = []  # (x, g, yours, reference, good) per run, for the diagnosis and the worst points
     for x, g, got, ref in runs:
         problem = next((got.errors[q + chosen] for q in ("derivative", "vjp") if q + chosen in got.errors), None)
         if problem is not None:
             return failed(cand, [problem], notes)
         mine = {"forward": got.values["forward"], "backward": got.values["derivative" + chosen]}
         mine["vjp"] = got.values["vjp" + chosen]
+        goods = {}
         for key in errs:
             err, good = same(mine[key], ref[key])
             errs[key] = max(errs[key], float(err.max()))
+            goods[key] = good
             ok &= bool(good.all())
+            if key == "forward" and not fd:
+                forward_ok &= bool(good.all())
+        seen.append((x, g, mine, ref, goods))
         diagonal &= not fd and _is_diagonal(act, x, g, mine["vjp"], max(rtol, 1e-6), max(atol, 1e-9))
+    # with dA = 1 a softmax's VJP is 0 whatever the code: the column shows the larger, the random dA's too
+    errs["backward"] = max(errs["backward"], errs["vjp"])
     diagnosis = [slip] if slip else []
     if not ok and not slip:
-        if diagonal:
-            diagnosis.append(
-                f"backward treats the Jacobian as diagonal (dout * f'(x_i) alone): {act.name}'s backward "
-                "couples every element, e.g. softmax: s * (dout - sum(dout * s))"
-            )
-        else:
-            worst = max(errs, key=errs.get)
-            diagnosis.append(
-                f"{worst} differs from {'finite differences' if fd else 'torch'} by up to {errs[worst]:.3g}"
-            )
-            if any(n.startswith("written for 2-D batches") for n in notes):
-                diagnosis[-1] += " on a batch of rows: each row must be normalised on its own (axis=1, keepdims=True)"
+        diagnosis += _vector_slip(act, fd, seen, errs, diagonal, notes, (rtol, atol))
     if fd:
         errs["forward"] = None
     reference, activation = ("finite_difference", None) if fd else ("torch", act.name)
-    return PairResult(cand.label, cand.style, reference, ok, errs, diagnosis, notes, activation=activation,
-                      params=dict(cand.params), cells=cand.cells)  # fmt: skip
+    worst = [] if ok else _worst(seen)
+    return PairResult(cand.label, cand.style, reference, ok, errs, diagnosis, notes, worst, activation=activation,
+                      params=dict(cand.params), cells=cand.cells, forward_ok=forward_ok)  # fmt: skip
+
+
+_SHIFT = {"softmax": "np.exp(x - np.max(x))", "log_softmax": "x - np.max(x) before np.exp",
+          "softmin": "np.exp(-(x - np.min(x)))"}  # fmt: skip
+
+
+def _vector_slip(act, fd, seen, errs, diagonal, notes, tol):
+    """The sentence naming a vector pair's slip: overflow without a max-shift, a diagonal Jacobian, a sign, a
+    backward of zeros; else the largest difference (with the rows' axis when the forward is wrong on rows)."""
+    ref_name = "finite differences" if fd else "torch"
+    for x, _, mine, ref, _ in seen:
+        if ref["forward"] is None or np.shape(mine["forward"]) != np.shape(ref["forward"]):
+            continue
+        blown = ~np.isfinite(mine["forward"]) & np.isfinite(ref["forward"])
+        if blown.any():
+            shift = _SHIFT.get(act.name, "the max subtracted first")
+            return [
+                f"forward overflows on large inputs (inf/nan for x = [{', '.join(f'{v:.4g}' for v in x[:4])}…]): "
+                f"np.exp of a large x is inf — shift first: {shift}"
+            ]
+    if diagonal:
+        return [
+            f"backward treats the Jacobian as diagonal (dout * f'(x_i) alone): {act.name}'s backward "
+            "couples every element, e.g. softmax: s * (dout - sum(dout * s))"
+        ]
+    vjps = [(m["vjp"], r["vjp"]) for _, _, m, r, _ in seen if np.shape(m["vjp"]) == np.shape(r["vjp"])]
+    forward_bad = not all(bool(gd["forward"].all()) for *_, gd in seen)
+    if vjps and not forward_bad:
+        if all(np.allclose(m, -r, rtol=max(tol[0], 1e-6), atol=max(tol[1], 1e-9)) for m, r in vjps):
+            return [f"backward has the wrong sign: it returns minus {ref_name}'s VJP everywhere"]
+        if all(np.allclose(m, 0.0, atol=1e-12) for m, _ in vjps) and not all(np.allclose(r, 0) for _, r in vjps):
+            return ["backward returns 0 for every input (with a random upstream gradient too)"]
+    worst = max(errs, key=lambda k: errs[k] or 0.0)
+    text = f"{worst} differs from {ref_name} by up to {errs[worst]:.3g}"
+    if forward_bad and any(n.startswith("written for 2-D batches") for n in notes):
+        text += " on a batch of rows: each row must be normalised on its own (axis=1, keepdims=True)"
+    return [text]
+
+
+def _worst(seen, k=5):
+    """The elements furthest from the reference (the forward's where it is wrong, else the VJP's), each with its
+    whole input vector."""
+    from ..serialize import jsonable
+
+    rows = []
+    for x, g, mine, ref, goods in seen:
+        key = "forward" if ref["forward"] is not None and not goods["forward"].all() else "vjp"
+        yours, theirs = mine[key], ref[key]
+        if np.shape(yours) != np.shape(theirs) or np.shape(theirs) != np.shape(x):
+            continue
+        with np.errstate(all="ignore"):
+            err = np.nan_to_num(np.abs(yours - theirs), nan=np.inf)
+        for i in np.flatnonzero(~np.asarray(goods[key]).reshape(x.shape) if np.size(goods[key]) == x.size else []):
+            row = {"x": jsonable(x[i]), "quantity": key, "yours": jsonable(yours[i]), "reference": jsonable(theirs[i])}
+            if key == "vjp":
+                row["upstream"] = jsonable(g[i])
+            row["input"] = [jsonable(v) for v in x]
+            rows.append((float(err[i]), row))
+    rows.sort(key=lambda r: -r[0])
+    return [r for _, r in rows[:k]]
 
 
 def _is_diagonal(act, x, g, vjp, rtol, atol):
