@@ -44,6 +44,7 @@ from .options import (
     Worst,
     with_activation_params,
 )
+from .progress import Stages, track
 
 __all__ = ["app", "main"]
 
@@ -84,6 +85,8 @@ class _Group(TyperGroup):
             sys.stdout.flush()
         except (typer.TyperException, UsageFailure) as e:
             msg = e.format_message() if hasattr(e, "format_message") else str(e)
+            if type(e).__name__ == "NoSuchOption":
+                msg = options.no_such_option(e.option_name, e.possibilities or [])
             err(msg if type(e).__name__ == "NoArgsIsHelpError" else f"actcheck: error: {msg}")
             code = e.code if isinstance(e, UsageFailure) else EXIT_USAGE
         except OutputLost as e:
@@ -146,21 +149,24 @@ def _emit(results, *, json_out, quiet, junit, worst, all_points, single, wide, g
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
 
 
-def _run_checks(jobs, progress_label=None, keep=None):
-    """Run check() for each (name, values, kwargs); InputError is bad input.
+def _run_checks(jobs, bar, keep=None, steps=0):
+    """Run check() for each (name, values, kwargs) under the progress ``bar``; InputError is bad input.
 
     With ``keep``, each result is compacted to its ``keep`` worst points as it comes, so
-    memory stays that of one activation however many are checked.
+    memory stays that of one activation however many are checked. ``steps`` more follow on the bar.
     """
     from .engine import check
     from .errors import InputError
-    from .progress import track
 
-    results = []
+    results, total = [], len(jobs) + steps
     try:
-        for name, values, kw in track(jobs, progress_label):
+        for k, (name, values, kw) in enumerate(jobs):
+            if len(jobs) == 1 and not steps:  # one check: its own steps fill the bar
+                progress = bar
+            else:
+                progress = lambda step, d, t, k=k, name=name: bar(f"{name} · {step}", k + d / t, total)  # noqa: E731
             start = time.perf_counter()
-            r = check(name, values, **kw)
+            r = check(name, values, progress=progress, **kw)
             results.append(r.compact(keep) if keep else r)
             results[-1].extras["seconds"] = time.perf_counter() - start  # the JUnit testcase's time
     except InputError as e:
@@ -179,6 +185,7 @@ def _run_checks(jobs, progress_label=None, keep=None):
 )
 @with_activation_params
 def check_cmd(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Activation name (see actcheck list).")],
     values: Annotated[
         list[str] | None, typer.Argument(help="Input values; '-' reads stdin.", show_default=False)
@@ -203,6 +210,7 @@ def check_cmd(
     fmt: ci.Format = None,
     params: dict | None = None,
 ):
+    options.unknown_options(values, ctx.command.params)
     json_out, github = ci.output_format(fmt, json_out)
     options.output_mode(json_out, quiet)
     act = options.resolve(name)
@@ -211,7 +219,8 @@ def check_cmd(
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
-    results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes])
+    with Stages(f"checking {act.name}") as bar:
+        results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes], bar)
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
           wide=wide, github=github)  # fmt: skip
 
@@ -264,9 +273,9 @@ def all_cmd(
     # glu halves its input: a generated grid of odd length loses its last point there (and says so)
     even = None if x is None else x[: x.size // 2 * 2]
     jobs = [(name, even if name == "glu" else x, dict(kw, dtype=d.name)) for d in dtypes for name in names]
-    slow = oracle or order > 1 or (x is not None and x.size > 100_000)
     dense = x is not None and x.size > 10_000 and not all_points
-    results = _run_checks(jobs, "checking" if slow else None, keep=worst if dense else None)
+    with Stages("checking") as bar:
+        results = _run_checks(jobs, bar, keep=worst if dense else None)
     if x is not None and even.size < x.size:
         for r in results:
             if r.activation == "glu":
@@ -275,7 +284,12 @@ def all_cmd(
           wide=wide, github=github)  # fmt: skip
 
 
-@app.command("plot", help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one.")
+@app.command(
+    "plot",
+    help="Draw f and f' (NumPy and torch overlaid) and their differences; 'plot all' for every one. "
+    "For a vector activation (softmax, log_softmax, softmin, glu) the derivative drawn is the VJP with a seeded "
+    "random upstream g, gᵀJ.",
+)
 @with_activation_params
 def plot_cmd(
     names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
@@ -292,9 +306,12 @@ def plot_cmd(
     range_ = options.plot_range(range_, dt)
     every = [n.lower() for n in names] == ["all"]
     acts, jobs = _plot_jobs(names, every, params, range_, dt)
-    results = _run_checks(jobs, "plotting")
     suffix = os.path.splitext(out)[1].lower()
-    options.write(out, plot(list(zip(results, acts, strict=True)), suffix, compact=every or len(acts) > 4))
+    with Stages("plotting") as bar:
+        results = _run_checks(jobs, bar, steps=1)
+        bar("drawing", len(jobs), len(jobs) + 1)
+        picture = plot(list(zip(results, acts, strict=True)), suffix, compact=every or len(acts) > 4)
+    options.write(out, picture)
     if not quiet:
         print(f"wrote {printable(out)} ({len(acts)} activation{'s' * (len(acts) != 1)}, {dt.name})")
     raise typer.Exit(EXIT_PASS if all(r.passed for r in results) else EXIT_FAIL)
@@ -306,7 +323,7 @@ def _plot_jobs(names, every, given, range_, dt):
     from .registry import ACTIVATIONS
 
     if every:
-        acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+        acts = list(ACTIVATIONS.values())
     else:
         acts = [options.resolve(n) for n in names]
     unused = set(given) - {k for a in acts for k in a.params}
@@ -358,7 +375,6 @@ def verify_cmd(
 ):
     from . import report
     from .errors import InputError
-    from .progress import track
     from .verification import NothingToCheck, verify
 
     json_out, github = ci.output_format(fmt, json_out)
@@ -371,9 +387,8 @@ def verify_cmd(
     reports = []
     for file in files:
         try:
-            rep = verify(
-                file, overrides, progress=lambda pairs: track(pairs, "verifying"), timeout=timeout, run_all=run_all
-            )
+            pairs = lambda ready: track(ready, "verifying", lambda c: getattr(c, "name", ""))  # noqa: E731
+            rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all)
         except InputError as e:
             if skip_empty and isinstance(e, NothingToCheck):
                 continue
@@ -493,25 +508,23 @@ def accuracy_cmd(
     # before any work: a sweep can take minutes
     options.out_path("--plot", plot, (".png", ".svg", ".pdf"))
     options.out_path("--markdown", markdown)
-    update, done = report_atlas.progress()
     try:
-        atlas = accuracy(
-            names,
-            dtypes=dtype or DEFAULT_DTYPES,
-            quantities=quantity or ("forward", "backward"),
-            exhaustive=exhaustive,
-            range_=range_,
-            samples=samples,
-            seed=seed,
-            jobs=jobs,
-            worst=worst,
-            progress=update,
-            params=params,
-        )
+        with Stages("measuring") as bar:
+            atlas = accuracy(
+                names,
+                dtypes=dtype or DEFAULT_DTYPES,
+                quantities=quantity or ("forward", "backward"),
+                exhaustive=exhaustive,
+                range_=range_,
+                samples=samples,
+                seed=seed,
+                jobs=jobs,
+                worst=worst,
+                progress=lambda done, total: bar("", done, total),
+                params=params,
+            )
     except InputError as e:
         raise UsageFailure(str(e)) from None
-    finally:
-        done()
     if markdown:
         options.write(markdown, report_atlas.markdown(atlas))
     if plot:

@@ -10,6 +10,7 @@ __all__ = [
     "DType",
     "DTYPES",
     "get_dtype",
+    "ALIASES",
     "tolerances",
     "comparison_tolerances",
     "ulp",
@@ -58,12 +59,28 @@ DTYPES = {
 }
 
 
+# the names people write for them in PyTorch, NumPy, JAX and mixed-precision configs ("float" is left out:
+# float64 in NumPy, float32 in torch)
+ALIASES = {
+    "double": "float64", "fp64": "float64", "f64": "float64",
+    "single": "float32", "fp32": "float32", "f32": "float32",
+    "half": "float16", "fp16": "float16", "f16": "float16",
+    "bf16": "bfloat16",
+}  # fmt: skip
+
+
 def get_dtype(name):
-    """Return the DType called ``name``; raise InputError listing the choices otherwise."""
+    """Return the DType called ``name`` (or an alias: fp32, half, bf16, torch.float32, np.float64, ...);
+    raise InputError listing the choices otherwise."""
+    key = name.strip().lower()
+    for prefix in ("torch.", "numpy.", "np.", "jnp."):
+        key = key.removeprefix(prefix)
     try:
-        return DTYPES[name.lower()]
+        return DTYPES[ALIASES.get(key, key)]
     except KeyError:
-        raise InputError(f"unknown dtype {name!r} (choose from {', '.join(DTYPES)})") from None
+        raise InputError(
+            f"unknown dtype {name!r} (choose from {', '.join(DTYPES)}; aliases such as fp32, half, bf16, double)"
+        ) from None
 
 
 def ulp(values, dtype):

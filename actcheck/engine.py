@@ -29,14 +29,26 @@ JACOBIAN_COLUMNS = 4096
 
 
 def check(
-    name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, strict=False,
-    points=None, **params,
-):  # fmt: skip
+    name,
+    values=None,
+    *,
+    dtype="float64",
+    rtol=None,
+    atol=None,
+    order=1,
+    fd=False,
+    oracle=False,
+    strict=False,
+    points=None,
+    progress=None,
+    **params,
+):
     """Check activation ``name`` at ``values`` (or ``points=``; the default grid if neither); return a Result.
 
     Activation parameters are keywords (``approximate="tanh"``). Where NumPy and torch
     disagree the oracle says who is off; torch's deviations are reported, and judged only
-    when ``strict``.
+    when ``strict``. ``progress``, if given, is called with (step, done, total) as each step
+    begins (torch, NumPy, the oracle, ...).
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
@@ -60,7 +72,9 @@ def check(
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
         try:
-            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict)
+            steps = _Steps(progress, len(asked) + (3 if act.kind == "vector" else 2))
+            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps)
+            steps("done")
         except RuntimeError as e:
             if "without overflow" not in str(e):
                 raise
@@ -69,6 +83,18 @@ def check(
         result.extras["notes"].append(widened)
     result.extras["strict"] = strict
     return result
+
+
+class _Steps:
+    """Tells ``progress`` (step, done, total) as each step of a check begins; nothing without one."""
+
+    def __init__(self, progress, total):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, step):
+        if self.progress is not None:
+            self.progress(step, min(self.done, self.total), self.total)
+        self.done += 1
 
 
 def _refused(act, params, dt, e):
@@ -101,9 +127,14 @@ def _upstream(n, dtype, seed=UPSTREAM_SEED):
     return g.astype(np.float32).astype(dtype.numpy) if dtype.name == "bfloat16" else g.astype(dtype.numpy, copy=False)
 
 
-def _answers(ask, asked):
+def _answers(ask, asked, steps):
     """Each asked opinion's answer but the exact one (asked later, only where it matters), torch's first."""
-    return {op.name: op.answer(ask) for op in asked if not op.in_ulp}
+    out = {}
+    for op in asked:
+        if not op.in_ulp:
+            steps(op.name.replace("_", " "))
+            out[op.name] = op.answer(ask)
+    return out
 
 
 def _compare(ours, answers, asked, skip_for, rtol, atol, dt):
@@ -144,10 +175,11 @@ def numpy_side(act, x, params, dtype, upstream, order):
     return {k: round_to(v, dtype) for k, v in out.items()}
 
 
-def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict):
+def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
-    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked)
+    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked, steps)
+    steps("NumPy")
     ours = numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64, copy=False)
     undefined = np.isnan(x64)  # no derivative at nan
@@ -163,10 +195,12 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict):
     notes = _missing(answers) + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
     result.extras.update(kink=kink, notes=notes, torch_deviations=[])
+    steps("who is right")
     _settle(result, act, params, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
+            steps("exact values")
             idx = _oracle_sample(result)
             ans = op.answer(Ask(act, params, x[idx], dt, order=order))
             _measure_ulps(result, ans, idx, dt, ("backward", "forward"))
@@ -449,7 +483,7 @@ def _pad(a, n):
     return a if a is None or a.size == n else np.concatenate([a, np.full(n - a.size, np.nan, dtype=a.dtype)])
 
 
-def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
+def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     n = x.size
     xc = x.astype(np.float64, copy=False)
     g, v = _upstream(n, dt), _upstream(n, dt, UPSTREAM_SEED + 1)
@@ -458,7 +492,8 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
     cols = _jacobian_columns(n, rows)
     ask = Ask(act, params, x, dt, upstream=g, order=order, tangent=v, hvp_upstream=u, rows=rows, cols=cols)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
-    answers = _answers(ask, asked)
+    answers = _answers(ask, asked, steps)
+    steps("NumPy")
     theirs = dict(answers["torch"].values)
     jac_theirs = theirs.pop("jacobian")
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("jvp")
@@ -496,11 +531,14 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict):
             f"Jacobian compared on {rows.size} sampled rows and {cols.size} columns of {n}; the VJP in full"
         )
     result.extras["torch_deviations"] = []
+    steps("who is right")
     _settle_vector(result, act, dt, strict)
+    steps("who is right (Jacobian)")
     _settle_jacobian(result, act, dt, strict)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
+            steps("exact values")
             _measure_ulps(result, op.answer(ask), np.arange(n), dt, ("vjp", "forward"))
     return result
 

@@ -118,15 +118,15 @@ def _cell_width(console, markup):
 
 
 def left_out_line(width, dropped, rounded=None, two_lines=False, extra=()):
-    """What a fitted table left out and how to see it, or None when nothing was."""
+    """What a fitted table left out and how to see it ('80 columns: no |Δf| ...; --wide or --json shows all')."""
     said = []
     if dropped:
-        said.append(f"left out {', '.join(dropped)}")
+        said.append(f"no {', '.join(dropped)}")
     if rounded:
-        said.append(f"values to {rounded} significant digits")
+        said.append(f"{rounded} digits")
     if two_lines:
-        said.append("f' under f")
+        said.append("the derivative under f")
     said.extend(extra)
     if not said:
         return None
-    return f"{width} columns: {'; '.join(said)} · --wide or --json shows all"
+    return f"{width} columns: {', '.join(said)}; --wide or --json shows all"

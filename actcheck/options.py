@@ -30,6 +30,9 @@ __all__ = [
     "Worst",
     "AllPoints",
     "with_activation_params",
+    "PARAM_HELP",
+    "no_such_option",
+    "unknown_options",
     "output_mode",
     "path_problem",
     "out_path",
@@ -102,12 +105,30 @@ Range = Annotated[
 ]
 Worst = Annotated[int, typer.Option("--worst", min=1, help="With many points, show the K worst.")]
 AllPoints = Annotated[bool, typer.Option("--all-points", help="JSON: list every point even past 10,000.")]
-_Param = Annotated[float | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
-_ParamStr = Annotated[str | None, typer.Option(rich_help_panel="Activation parameters", show_default=False)]
-_PARAM_NAMES = (
-    "alpha", "negative_slope", "beta", "threshold", "approximate", "min_val", "max_val",
-    "lambd", "value", "lower", "upper", "weight",
-)  # fmt: skip
+# declared here, not read from the registry: --help must not pay for importing NumPy (a test keeps them in step)
+PARAM_HELP = {
+    "alpha": "elu, celu: the value the negative side tends to, -alpha (default 1).",
+    "negative_slope": "leaky_relu: the slope for x < 0 (default 0.01).",
+    "beta": "softplus: the sharpness, log(1 + exp(beta x)) / beta (default 1).",
+    "threshold": "threshold: x at or below it becomes --value (default 0.1); softplus: linear where beta x > it "
+    "(default 20).",
+    "approximate": "gelu: 'none' (exact, with erf) or 'tanh' (default 'none').",
+    "min_val": "hardtanh: the lower clamp (default -1).",
+    "max_val": "hardtanh: the upper clamp (default 1).",
+    "lambd": "hardshrink, softshrink: the half-width of the band around 0 (default 0.5).",
+    "value": "threshold: what x at or below the threshold becomes (default 20).",
+    "lower": "rrelu: the lower bound of the random slope, evaluation mode takes the mean (default 0.125).",
+    "upper": "rrelu: the upper bound of the random slope, evaluation mode takes the mean (default 1/3).",
+    "weight": "prelu: the one shared slope for x < 0 (default 0.25).",
+}
+_PARAM_NAMES = tuple(PARAM_HELP)
+
+
+def _param_option(name):
+    """The Annotated type of the option --NAME: its help names the activations that take it."""
+    kind = str | None if name == "approximate" else float | None
+    opt = typer.Option(help=PARAM_HELP[name], rich_help_panel="Activation parameters", show_default=False)
+    return Annotated[kind, opt]
 
 
 def with_activation_params(fn):
@@ -117,9 +138,7 @@ def with_activation_params(fn):
     """
     sig = inspect.signature(fn)
     extra = [
-        inspect.Parameter(
-            n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_ParamStr if n == "approximate" else _Param
-        )
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_param_option(n))
         for n in _PARAM_NAMES
     ]
     kept = [p for p in sig.parameters.values() if p.name != "params"]
@@ -131,6 +150,32 @@ def with_activation_params(fn):
 
     command.__signature__ = sig.replace(parameters=kept + extra)
     return command
+
+
+def no_such_option(name, choices):
+    """'no such option: --tol — did you mean --atol or --rtol?' (the nearest of ``choices``, if any is near)."""
+    import difflib
+
+    base = name.partition("=")[0]
+    scored = [(difflib.SequenceMatcher(None, base, c).ratio(), c) for c in choices]
+    best = max((r for r, _ in scored), default=0)
+    near = sorted(c for r, c in scored if r == best and r >= 0.6)
+    return f"no such option: {base}" + (f" — did you mean {' or '.join(near)}?" if near else "")
+
+
+def unknown_options(values, params):
+    """Refuse a value that is none of the options ``params`` (a command that takes negative numbers as
+    values sees an unknown option as a value)."""
+    from .grids import ValueParseError, parse_values
+
+    for tok in values or []:
+        if len(tok) < 2 or not tok.startswith("-") or tok[1].isdigit() or tok[1] == ".":
+            continue
+        try:
+            parse_values([tok])  # -inf, -nan
+        except ValueParseError:
+            choices = [o for p in params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+            raise UsageFailure(no_such_option(tok, choices)) from None
 
 
 def output_mode(json_out, quiet):

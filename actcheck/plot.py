@@ -33,18 +33,28 @@ def _scale(*arrays):
     return 10.0**k, f" / 1e{k}"
 
 
+def _derivative(result):
+    """(quantity, label) drawn as the derivative: f', or for a vector activation the VJP with a random upstream g
+    (its Jacobian has no one f' per point; the VJP with ones is zero for softmax)."""
+    return ("vjp", "VJP(g)") if "jacobian" in result.matrices else ("backward", "f'")
+
+
 def _panel(ax_f, ax_err, result, act, compact):
     x = result.x.astype(np.float64)
     num, tor = result.numpy, result.torch
-    curves = [a.astype(np.float64) for a in (num["forward"], tor["forward"], num["backward"], tor["backward"])]
+    dq, d = _derivative(result)
+    curves = [a.astype(np.float64) for a in (num["forward"], tor["forward"], num[dq], tor[dq])]
     sx, x_unit = _scale(x)
     sy, y_unit = _scale(*curves)
     styles = [(_NP, 2.2, "-", "NumPy f"), (_TORCH, 1.2, "--", "torch f")]
-    styles += [(_DERIV, 2.2, "-", "NumPy f'"), (_DTORCH, 1.2, "--", "torch f'")]
-    for y, (color, lw, ls, label) in zip(curves, styles, strict=True):
-        ax_f.plot(x / sx, y / sy, color=color, lw=lw, ls=ls, label=label)
+    styles += [(_DERIV, 2.2, "-", f"NumPy {d}"), (_DTORCH, 1.2, "--", f"torch {d}")]
+    for k, (y, (color, lw, ls, label)) in enumerate(zip(curves, styles, strict=True)):
+        if k >= 2 and dq == "vjp":  # g is random per element: points, not a line through them
+            ax_f.plot(x / sx, y / sy, ".", color=color, ms=3 if ls == "-" else 1.5, label=label)
+        else:
+            ax_f.plot(x / sx, y / sy, color=color, lw=lw, ls=ls, label=label)
     if y_unit:
-        ax_f.set_ylabel(f"f, f'{y_unit}", fontsize=9)
+        ax_f.set_ylabel(f"f, {d}{y_unit}", fontsize=9)
     for k in act.kinks(**result.params):
         if x[0] <= k <= x[-1]:
             for ax in (ax_f, ax_err) if ax_err is not None else (ax_f,):
@@ -53,9 +63,11 @@ def _panel(ax_f, ax_err, result, act, compact):
     params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.params.items())
     title = f"{act.name}({params}) · {result.dtype}"
     if compact:
-        title += f"\nmax |Δ| {max(errs['forward'], errs['backward']):.1e}"
+        title += f"\nmax |Δ| {max(errs['forward'], errs[dq]):.1e}"
     else:
-        title += f"\nmax |Δf| {errs['forward']:.1e} · max |Δf'| {errs['backward']:.1e}"
+        title += f"\nmax |Δf| {errs['forward']:.1e} · max |Δ{d}| {errs[dq]:.1e}"
+    if dq == "vjp":
+        title += "\nVJP(g) = gᵀJ, g a seeded random upstream"
     ax_f.set_title(title, fontsize=9 if compact else 11)
     ax_f.grid(True, color="0.85", lw=0.6)
     if ax_err is None:
@@ -63,7 +75,7 @@ def _panel(ax_f, ax_err, result, act, compact):
             ax_f.set_xlabel(f"x{x_unit}", fontsize=8)
         return
     shown = False
-    for key, color, label in (("forward", _NP, "|Δf|"), ("backward", _DERIV, "|Δf'|")):
+    for key, color, label in (("forward", _NP, "|Δf|"), (dq, _DERIV, f"|Δ{d}|")):
         err = result.comparisons[key].err
         nz = np.isfinite(err) & (err > 0)  # exact agreement has no place on a log scale
         if nz.any():
@@ -114,4 +126,7 @@ def plot(results_and_acts, path_suffix, compact=False):
 def grid_for(act, params, lo_hi=None):
     """The x values a plot of ``act`` uses."""
     x = _span(act, lo_hi)
-    return np.unique(np.concatenate([x, [k for k in act.kinks(**params) if x[0] <= k <= x[-1]]]))
+    x = np.unique(np.concatenate([x, [k for k in act.kinks(**params) if x[0] <= k <= x[-1]]]))
+    if act.name == "glu":  # it halves its input into [a, b]: with a = b, its output a·sigmoid(b) is a curve in x
+        x = np.concatenate([x, x])
+    return x

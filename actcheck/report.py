@@ -93,10 +93,16 @@ def render_result(console, r, worst=10, width=None):
     show(console, table, width)
     if note and width is not None:
         console.print(_fitted_note(width, note, digits), markup=False)
+    if "jacobian" in r.matrices:
+        console.print(VECTOR_LEGEND, markup=False)
     _render_footer(console, r, width)
 
 
 _SHORT_DIGITS = 6
+VECTOR_LEGEND = (
+    "VJP(g): gᵀJ, the vector-Jacobian product with a seeded random upstream g (its values in --json); "
+    "VJP(1) below is 'backward', the upstream all ones; the Jacobian's entries are compared too."
+)
 _NAMES = {"torch_forward_ad": "fwd-AD |Δ|", "vjp": "VJP |Δ|", "second": "|Δf''|", "finite_difference": "FD |Δ|"}
 
 
@@ -106,23 +112,26 @@ def _point_table(r, rows, title, *, digits, drop_extra=False, drop_diff=False, t
     from rich.table import Table
 
     comps = r.comparisons
+    vector = "jacobian" in r.matrices
+    # a vector activation's derivative is a Jacobian: its table shows the VJP with the random upstream g
+    dq, d = ("vjp", "VJP(g)") if vector else ("backward", "f'(x)")
     # forward-mode and VJP columns only when they have something to say; their maxima are in the footer
-    extra = [k for k in ("torch_forward_ad", "vjp") if k in comps and not comps[k].ok.all()]
+    extra = [k for k in ("torch_forward_ad", "backward" if vector else "vjp") if k in comps and not comps[k].ok.all()]
     extra += [k for k in ("second", "finite_difference") if k in comps]
     shown_extra = [] if drop_extra else extra
+    names = _NAMES | ({"backward": "VJP(1) |Δ|"} if vector else {})
     has_oracle = "exact" in r.extras
     dkey = ("backward" if "backward" in r.extras["ulp"] else "vjp") if has_oracle else None
-    errs = {k: dict(zip(rows, comps[k].errors(rows), strict=True)) for k in ["forward", "backward", *shown_extra]}
+    errs = {k: dict(zip(rows, comps[k].errors(rows), strict=True)) for k in ["forward", dq, *shown_extra]}
     fmt = lambda side, q: [_fmt(side[q][i], digits) for i in rows]  # noqa: E731
     cols = [("x", [_fmt(r.x[i], digits) for i in rows])]
     pairs = [
-        (("NumPy f(x)", fmt(r.numpy, "forward")), ("NumPy f'(x)", fmt(r.numpy, "backward"))),
-        (("torch f(x)", fmt(r.torch, "forward")), ("torch f'(x)", fmt(r.torch, "backward"))),
+        (("NumPy f(x)", fmt(r.numpy, "forward")), (f"NumPy {d}", fmt(r.numpy, dq))),
+        (("torch f(x)", fmt(r.torch, "forward")), (f"torch {d}", fmt(r.torch, dq))),
     ]
+    dd = "|ΔVJP|" if vector else "|Δf'|"
     if not drop_diff:
-        pairs.append(
-            (("|Δf|", [_err(errs["forward"][i]) for i in rows]), ("|Δf'|", [_err(errs["backward"][i]) for i in rows]))
-        )
+        pairs.append((("|Δf|", [_err(errs["forward"][i]) for i in rows]), (dd, [_err(errs[dq][i]) for i in rows])))
     if has_oracle and not drop_ulp:
         d_head = "ULP f' np/torch" if dkey == "backward" else "ULP VJP np/torch"
         ulps = (
@@ -136,7 +145,7 @@ def _point_table(r, rows, title, *, digits, drop_extra=False, drop_diff=False, t
         order = [p[0] for p in pairs[:2]] + ([pairs[2][0]] if not drop_diff else [])
         order += [p[1] for p in pairs[:2]] + ([pairs[2][1]] if not drop_diff else [])
         cols += order
-        cols += [(_NAMES[k], [_extra_cell(r, k, i, errs[k][i]) for i in rows]) for k in shown_extra]
+        cols += [(names[k], [_extra_cell(r, k, i, errs[k][i]) for i in rows]) for k in shown_extra]
         if has_oracle and not drop_ulp:
             cols += list(ulps)
     sep = "\n" if two_lines else ""
@@ -147,7 +156,7 @@ def _point_table(r, rows, title, *, digits, drop_extra=False, drop_diff=False, t
     table.add_column("verdict", no_wrap=True)
     for k in range(len(rows)):
         table.add_row(*[c[k] for _, c in cols], verdicts[k])
-    left_out = (["|Δf|", "|Δf'|"] if drop_diff else []) + [_NAMES[k] for k in extra if drop_extra]
+    left_out = (["|Δf|", dd] if drop_diff else []) + [names[k] for k in extra if drop_extra]
     left_out += ["ULP columns"] if has_oracle and drop_ulp else []
     return table, {"left_out": left_out, "digits": digits, "two_lines": two_lines}
 

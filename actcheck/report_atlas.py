@@ -1,4 +1,4 @@
-"""Rendering the accuracy atlas: a libm-style table (terminal and Markdown), JSON text, a progress bar.
+"""Rendering the accuracy atlas: a libm-style table (terminal and Markdown) and JSON text.
 
 One row per activation and quantity; a column per dtype and implementation; each cell the
 largest error in ULP against the correctly rounded exact value, with a letter for each
@@ -9,7 +9,7 @@ import math
 
 from .atlas import QUANTITIES
 
-__all__ = ["render_atlas", "markdown", "dumps", "progress", "cell", "LEGEND"]
+__all__ = ["render_atlas", "markdown", "dumps", "cell", "LEGEND"]
 
 _IMPL = {"numpy": "NumPy", "torch": "torch", "torch_forward_ad": "fwd-AD"}
 _QUANTITY = {"forward": "f", "backward": "f′", "second": "f″"}
@@ -156,25 +156,3 @@ def markdown(atlas):
     lines += ["", LEGEND]
     lines += [f"- note: {note}" for note in atlas.notes]
     return "\n".join(lines) + "\n"
-
-
-def progress(label="measuring"):
-    """A progress callback (done, total) drawing a bar on stderr, and a function that closes it.
-
-    On anything but a terminal both do nothing.
-    """
-    import sys
-
-    if not sys.stderr.isatty():
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import Progress
-
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task(label, total=None)
-    bar.start()
-
-    def update(done, total):
-        bar.update(task, completed=done, total=total)
-
-    return update, bar.stop

@@ -90,7 +90,7 @@ def test_list_table_shows_parameters_and_formulas(run):
         (["elu", "--beta", "2", "1"], "elu has no parameter beta"),
         (["sigmoid", "--order", "3", "1"], "--order"),
         (["sigmoid", "--json", "-q", "1"], "--json and --quiet"),
-        (["sigmoid", "--alpah", "1"], "not a number: '--alpah'"),
+        (["sigmoid", "--alpah", "1"], "no such option: --alpah — did you mean --alpha?"),
         (["gelu", "--approximate", "fast", "1"], "approximate must be"),
     ],
 )

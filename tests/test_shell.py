@@ -146,11 +146,12 @@ def test_plot_writes_a_valid_png_of_the_expected_size(run, tmp_path):
     assert pixels[..., :3].std() > 0.05  # not blank: curves, text and axes on white
 
 
-def test_plot_all_draws_a_grid(run, tmp_path):
+def test_plot_all_draws_a_grid_of_every_activation_vectors_included(run, tmp_path):
     out = tmp_path / "all.png"
-    assert run("plot", "all", "--out", out).exit_code == 0
+    r = run("plot", "all", "--out", out)
+    assert r.exit_code == 0 and f"({len(ACTIVATIONS)} activations" in r.stdout
     w, h = _png_size(out.read_bytes())
-    assert w > 1000 and h > w  # 4 columns, 6 rows
+    assert w > 1000 and h > w  # 4 columns, 7 rows
 
 
 @pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF")])

@@ -182,7 +182,7 @@ def _activations(names, params):
 def _dtypes(names, exhaustive):
     from ..dtypes import get_dtype
 
-    dts = [get_dtype(n) for n in dict.fromkeys(n.lower() for n in names)]
+    dts = list(dict.fromkeys(get_dtype(n) for n in names))
     if not dts:
         raise InputError("no dtype given")
     if exhaustive and any(d.name == "float64" for d in dts):
