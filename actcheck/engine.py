@@ -29,9 +29,20 @@ JACOBIAN_COLUMNS = 4096
 
 
 def check(
-    name, values=None, *, dtype="float64", rtol=None, atol=None, order=1, fd=False, oracle=False, strict=False,
-    points=None, progress=None, **params,
-):  # fmt: skip
+    name,
+    values=None,
+    *,
+    dtype="float64",
+    rtol=None,
+    atol=None,
+    order=1,
+    fd=False,
+    oracle=False,
+    strict=False,
+    points=None,
+    progress=None,
+    **params,
+):
     """Check activation ``name`` at ``values`` (or ``points=``; the default grid if neither); return a Result.
 
     Activation parameters are keywords (``approximate="tanh"``). Where NumPy and torch

@@ -130,6 +130,17 @@ def test_format_github_annotates_a_failing_pair_at_its_derivatives_line(run, tmp
     ]
 
 
+def test_format_github_points_at_a_one_function_pair_and_at_a_class(run, tmp_path):
+    f = tmp_path / "acts.py"
+    f.write_text(
+        "import numpy as np\n\n\ndef tanh(x, derivative=False):\n    if derivative:\n        return 1 - np.tanh(x)\n"
+        "    return np.tanh(x)\n\n\nclass Relu:\n    def forward(self, x):\n        self.x = x\n"
+        "        return np.maximum(x, 0)\n\n    def backward(self, d):\n        return d\n"
+    )
+    r = run("verify", f, "--format", "github")
+    assert [line.split(",title=")[0].rsplit(",", 1)[1] for line in r.stdout.splitlines()] == ["line=4", "line=15"]
+
+
 def test_format_github_annotates_failing_checks_and_says_nothing_when_all_pass(run):
     r = run("hardsigmoid", "2", "-1", "--rtol", "0", "--atol", "0", "--strict", "--format", "github")
     assert r.exit_code == 1 and r.stdout.startswith("::error title=actcheck hardsigmoid[float64]::")

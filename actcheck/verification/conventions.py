@@ -129,12 +129,15 @@ class Pair:
 
     def lines(self):
         """{"forward": line, "backward": line} where the two are defined in their file (a flag-style pair: one)."""
-        sides = self.sources()
-        return {k: n for k, n in zip(("forward", "backward"), (first_line(f) for f in sides), strict=False) if n}
+        try:
+            lines = [first_line(f) for f in self.sources()]
+        except Exception:  # a user's class whose attributes raise: the lines are only a pointer
+            return {}
+        return {k: n for k, n in zip(("forward", "backward"), lines, strict=False) if n}
 
     def sources(self):
-        """The forward and backward as defined (functions or methods)."""
-        return ()
+        """The forward and backward as defined (functions or methods; None where not known)."""
+        return None, None
 
     def info(self, declared):
         """What the judge needs to know about this pair."""
@@ -274,6 +277,10 @@ class FlagPair(Pair):
     def __init__(self, name, fn, flag, owner=None, attr=None):
         super().__init__(name)
         self.f, self.flag, self.owner, self.attr = fn, flag, owner, attr
+
+    def sources(self):
+        fn = getattr(self.owner, self.attr, None) if self.owner is not None else self.f
+        return fn, fn  # one function: the switch picks the derivative
 
     def inspect(self, kw):
         if self.owner is not None:
