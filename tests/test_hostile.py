@@ -592,3 +592,127 @@ class TestSmaller:
         verdicts = [ln for ln in lines if ln.startswith(("PASS ", "FAIL ")) and "·" not in ln]
         assert {ln.split()[1] for ln in verdicts} == set(ACTIVATIONS)
         assert max(len(ln) for ln in lines) <= 20
+
+
+# ---------------------------------------------------------------- issue 25: nothing left running
+
+
+def _alive(pid):
+    """A live process (not a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 :].split()[0] != b"Z"
+
+
+def _gone(pids, timeout=5.0):
+    """The processes in ``pids`` still alive after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+def _wait_for(path, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and open(path).read().endswith("\n"):
+            return open(path).read().split()
+        time.sleep(0.05)
+    pytest.fail(f"{path} never written")
+
+
+# the user's code starts a process at import (one in its own session too) and records the pids
+_STARTS = """\
+import os, subprocess, numpy as np
+_P = [subprocess.Popen(["sleep", "600"]), subprocess.Popen(["sleep", "600"], start_new_session=True)]
+def _record(name):
+    with open(os.path.join(os.path.dirname(__file__), name), "w") as f:
+        f.write(" ".join(str(p) for p in [os.getpid()] + [q.pid for q in _P]) + "\\n")
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+"""
+_BUSY = {
+    # asleep in Python, and inside one long C call that holds the GIL (no Python thread of the worker runs)
+    "python": "import time; time.sleep(600)",
+    "c-call": "import ctypes; ctypes.PyDLL(None).sleep(600)",
+}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and prctl")
+class TestNothingLeftRunning:
+    @pytest.mark.parametrize(
+        ("sig", "busy"),
+        [
+            (signal.SIGTERM, "python"),
+            (signal.SIGHUP, "python"),
+            (signal.SIGKILL, "python"),
+            (signal.SIGTERM, "c-call"),
+            (signal.SIGKILL, "c-call"),
+        ],
+        ids=["term", "hup", "kill", "term-in-c-call", "kill-in-c-call"],
+    )
+    def test_a_signal_to_verify_ends_every_process_the_code_started(self, tmp_path, sig, busy):
+        f = tmp_path / "act.py"
+        f.write_text(_STARTS + f"def sigmoid_prime(x):\n    _record('pids')\n    {_BUSY[busy]}\n")
+        p = subprocess.Popen([*ACT, "verify", str(f)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        pids = [int(x) for x in _wait_for(tmp_path / "pids")]  # the worker, its two sleeps
+        p.send_signal(sig)
+        p.wait(30)
+        assert _gone(pids) == [], "left running"
+        assert b"Traceback" not in p.stderr.read()
+
+    @pytest.mark.parametrize(
+        ("when", "death"),
+        [("import", "os._exit(3)"), ("import", "os.kill(os.getpid(), 9)"), ("backward", "os._exit(3)"),
+         ("backward", "os.kill(os.getpid(), 9)")],
+        ids=["exit-at-import", "sigkill-at-import", "exit-in-backward", "sigkill-in-backward"],
+    )  # fmt: skip
+    def test_a_worker_that_dies_leaves_nothing_it_started(self, tmp_path, when, death):
+        body = f"_record('pids'); {death}"
+        at_import = body if when == "import" else ""
+        in_backward = body if when == "backward" else "pass"
+        f = tmp_path / "act.py"
+        f.write_text(_STARTS + f"def sigmoid_prime(x):\n    {in_backward}\n    return x\n{at_import}\n")
+        p = subprocess.run([*ACT, "verify", str(f)], capture_output=True, text=True, timeout=120)
+        assert p.returncode in (1, 2) and "Traceback" not in p.stderr, p.stderr
+        assert _gone([int(x) for x in _wait_for(tmp_path / "pids")]) == []
+
+    def test_a_thread_ending_the_process_while_actcheck_waits_for_it(self, tmp_path):
+        f = tmp_path / "act.py"
+        f.write_text(
+            "import os, threading, time, numpy as np\n"
+            "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+            "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+            "def _late():\n    time.sleep(3)\n    os._exit(4)\n"
+            "threading.Thread(target=_late).start()\n"
+        )
+        p = subprocess.run([*ACT, "verify", str(f)], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        assert "while actcheck waited for its threads to end" in p.stdout
+
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
+    def test_a_signal_during_accuracy_ends_its_pool_quietly(self, tmp_path, sig):
+        err = tmp_path / "err"
+        with open(err, "wb") as e:
+            p = subprocess.Popen([*ACT, "accuracy", "all", "--dtype", "float32", "--jobs", "2"],
+                                 stdout=subprocess.DEVNULL, stderr=e)  # fmt: skip
+        deadline = time.monotonic() + 60
+        pool = []
+        while len(pool) < 2 and time.monotonic() < deadline:
+            pool = [pid for pid, parent in _children().items() if parent == p.pid]
+            time.sleep(0.1)
+        time.sleep(1.0)  # the pool at work
+        p.send_signal(sig)
+        p.wait(30)
+        assert _gone(pool) == []
+        time.sleep(0.5)
+        assert b"Traceback" not in err.read_bytes()
+
+
+def _children():
+    from actcheck.verification.reaping import _parents
+
+    return _parents()

@@ -145,7 +145,9 @@ def _check(code, overrides, progress, where, reference=None):
         done[cand.id] = _judge(code, cand)
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
     notes = list(code.notes())
-    code.finish()
+    ended = code.finish()
+    if ended:
+        notes.append(ended)
     return VerifyReport(where, results, skipped, notes)
 
 

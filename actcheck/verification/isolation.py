@@ -203,16 +203,23 @@ class Child:
         return self.request(msg)
 
     def finish(self):
-        """End as `python file.py` would: threads the code started must end, within the time limit."""
+        """End as `python file.py` would: threads the code started must end, within the time limit.
+
+        A note when the code ended the process meanwhile (a thread's ``os._exit``): what was judged stands.
+        """
         if self.proc is None:
-            return
-        threads = self.request({"op": "finish"})["threads"]
-        if threads:
-            try:
-                self._receive()
-            except TimeLimit as e:
-                names = ", ".join(threads)
-                raise TimeLimit(f"{e}: threads it started are still running ({names})") from None
+            return None
+        try:
+            threads = self.request({"op": "finish"})["threads"]
+            if threads:
+                try:
+                    self._receive()
+                except TimeLimit as e:
+                    names = ", ".join(threads)
+                    raise TimeLimit(f"{e}: threads it started are still running ({names})") from None
+        except Died as e:
+            return f"your code {e} while actcheck waited for its threads to end"
+        return None
 
     def close(self):
         """Stop the child and everything it started; release the pipes and the log."""
