@@ -716,3 +716,55 @@ def _children():
     from actcheck.verification.reaping import _parents
 
     return _parents()
+
+
+# ---------------------------------------------------------------- issue 25: no false pass
+
+
+_SIGMOID = "import numpy as np\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+
+
+class TestNoFalsePass:
+    @pytest.mark.parametrize(
+        ("source", "passes"),
+        [
+            ("def tanh(x):\n    return np.tanh(x).astype(np.float32)\n"
+             "def tanh_prime(x):\n    return 1 - np.tanh(x) ** 2 + 5e-6\n", False),
+            ("def tanh(x):\n    return np.tanh(x).astype(np.float32)\n"
+             "def tanh_prime(x):\n    return 1 - np.tanh(x) ** 2\n", True),
+        ],
+        ids=["float64-derivative-off", "float64-derivative-right"],
+    )  # fmt: skip
+    def test_each_side_is_judged_in_its_own_dtype(self, tmp_path, source, passes):
+        f = tmp_path / "act.py"
+        f.write_text("import numpy as np\n" + source)
+        r = actcheck.verify(f)
+        assert r.results[0].passed is passes, r.results[0].diagnosis
+        assert any("derivative and vjp return float64: judged beside torch in float64" in n for n in r.results[0].notes)
+
+    @pytest.mark.parametrize(
+        "given",
+        [np.longdouble("1e400"), [np.longdouble("-1e4000"), 1.0], np.array([np.longdouble("1e400")] * 3)],
+        ids=["scalar", "in-a-list", "array"],
+    )
+    def test_a_longdouble_beyond_float64_is_refused(self, given):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # and no RuntimeWarning on the way
+            with pytest.raises(InputError, match="beyond float64's range"):
+                actcheck.check("sigmoid", given)
+
+    @pytest.mark.parametrize("n", [1, 2, 3, 50])
+    def test_a_derivative_wrong_only_on_short_arrays_fails(self, tmp_path, n):
+        f = tmp_path / "act.py"
+        f.write_text(
+            _SIGMOID
+            + f"def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s) * (1.5 if np.size(x) == {n} else 1)\n"
+        )
+        r = actcheck.verify(f)
+        assert not r.results[0].passed
+
+    def test_a_derivative_that_cannot_take_one_point_fails_saying_so(self, tmp_path):
+        f = tmp_path / "act.py"
+        f.write_text(_SIGMOID + "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s) + 0 * x[1]\n")
+        r = actcheck.verify(f)
+        assert not r.results[0].passed and "on an array of 1 point" in " ".join(r.results[0].diagnosis)

@@ -201,7 +201,8 @@ class UserCode:
             modes = (known, *[m for m in modes if m != known]) if known in modes else modes
         try:
             shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
-            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
+            lengths = not getattr(pair, "vector", False)  # a vector activation couples its points
+            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape, lengths)
             return mode
         except BadValues as e:
             errors[q] = f"{pair.label(q)} {e}"
