@@ -225,15 +225,10 @@ Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on std
 
 
 def _path_problem(path):
-    """Why ``path`` cannot be an output file (empty, a directory, in no directory), or None."""
-    if not path:
-        return "a file path is needed, not ''"
-    if os.path.isdir(path):
-        return f"{path!r} is a directory"
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        return f"no such directory {parent!r}"
-    return None
+    """Why ``path`` cannot be an output file (empty, a directory, in no directory, not writable), or None."""
+    from .files import problem
+
+    return problem(path)
 
 
 def _junit_path(value: str | None):

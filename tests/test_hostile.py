@@ -768,3 +768,124 @@ class TestNoFalsePass:
         f.write_text(_SIGMOID + "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s) + 0 * x[1]\n")
         r = actcheck.verify(f)
         assert not r.results[0].passed and "on an array of 1 point" in " ".join(r.results[0].diagnosis)
+
+
+# ---------------------------------------------------------------- issue 25: a report never destroys what `>` keeps
+
+
+def _sh(command, cwd, **kw):
+    return subprocess.run(["sh", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=120, **kw)
+
+
+_AS_NOBODY = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+_NO_OVERRIDE = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+_ROOT_TOOLS = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+    reason="needs root and setpriv to act as another user",
+)
+_QUIET_JUNIT = " ".join([*ACT, "sigmoid", "1", "-q", "--junit"])
+
+
+@pytest.fixture
+def open_dir():
+    """A directory another user can reach (pytest's own are 0700 below their root)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    d = Path(tempfile.mkdtemp(prefix="actcheck-test-"))
+    d.chmod(0o755)
+    yield d
+    for sub in d.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(d)
+
+
+class TestReportsWhereTheShellWouldWrite:
+    @pytest.mark.parametrize(
+        "path", ["/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"], ids=["dev-stdout", "proc-self-fd", "dev-fd"]
+    )
+    def test_a_descriptor_path_appends_where_the_shell_opened_it_for_append(self, tmp_path, path):
+        p = _sh(f"echo HEADER > log; {_QUIET_JUNIT} {path} >> log", tmp_path)
+        assert p.returncode == 0, p.stderr
+        text = (tmp_path / "log").read_text()
+        assert text.startswith("HEADER\n") and ET.fromstring(text[len("HEADER\n") :]).tag == "testsuites"
+
+    def test_the_table_and_the_report_both_reach_a_redirected_stdout(self, tmp_path):
+        p = _sh(" ".join([*ACT, "sigmoid", "1", "--junit", "/dev/stdout"]) + " > out.txt", tmp_path)
+        text = (tmp_path / "out.txt").read_text()
+        assert p.returncode == 0 and "<testsuites" in text and "PASS" in text.split("</testsuites>")[1]
+
+    @pytest.mark.parametrize("path", ["/dev/stdout", "/dev/stderr"])
+    def test_a_descriptor_path_to_a_pipe_works(self, path):
+        p = subprocess.run([*ACT, "sigmoid", "1", "-q", "--junit", path], capture_output=True, text=True)
+        assert p.returncode == 0 and "<testsuites" in (p.stdout if path.endswith("out") else p.stderr)
+
+    @_ROOT_TOOLS
+    @pytest.mark.parametrize("who", [_NO_OVERRIDE, _AS_NOBODY], ids=["root-without-override", "nobody"])
+    def test_a_read_only_file_is_refused_as_the_shell_refuses_it(self, open_dir, who):
+        tmp_path = open_dir
+        tmp_path.chmod(0o777)
+        (tmp_path / "r.xml").write_text("old")
+        (tmp_path / "r.xml").chmod(0o444)
+        p = subprocess.run([*who, *ACT, "sigmoid", "1", "-q", "--junit", "r.xml"], cwd=tmp_path, capture_output=True,
+                           text=True)  # fmt: skip
+        assert p.returncode == 2 and "Permission denied" in p.stderr
+        assert (tmp_path / "r.xml").read_text() == "old"
+
+    @_ROOT_TOOLS
+    @pytest.mark.parametrize("dir_mode", [0o555, 0o1777], ids=["read-only-dir", "sticky-dir"])
+    def test_a_writable_file_in_a_directory_we_cannot_rename_in_is_written_in_place(self, open_dir, dir_mode):
+        tmp_path = open_dir
+        d = tmp_path / "d"
+        d.mkdir()
+        (d / "r.xml").write_text("old")  # root's file, writable by all
+        (d / "r.xml").chmod(0o666)
+        d.chmod(dir_mode)
+        p = subprocess.run([*_AS_NOBODY, *ACT, "sigmoid", "1", "-q", "--junit", "d/r.xml"], cwd=tmp_path,
+                           capture_output=True, text=True)  # fmt: skip
+        assert p.returncode == 0, p.stderr
+        assert ET.parse(d / "r.xml").getroot().tag == "testsuites" and (d / "r.xml").stat().st_uid == 0
+        assert [f.name for f in d.iterdir()] == ["r.xml"]  # no temporary file left
+
+    def test_a_hard_linked_file_is_written_through_every_link(self, tmp_path):
+        (tmp_path / "r.xml").write_text("old")
+        os.link(tmp_path / "r.xml", tmp_path / "other.xml")
+        write_atomic(tmp_path / "r.xml", "new")
+        assert (tmp_path / "other.xml").read_text() == "new"
+
+    @pytest.mark.parametrize(
+        ("path", "message"),
+        [
+            ("r.xml/", "names a directory (it ends in /)"),
+            ("dangling", "no such directory"),
+            ("x" * 300 + ".xml", "File name too long"),
+            ("/dev/fd/97", "names descriptor 97, which is not open"),
+        ],
+        ids=["trailing-slash", "dangling-link-into-nowhere", "too-long", "closed-descriptor"],
+    )
+    def test_a_path_that_cannot_be_written_is_refused_before_the_work(self, run, tmp_path, monkeypatch, path, message):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "dangling").symlink_to(tmp_path / "missing" / "r.xml")
+        monkeypatch.setattr("actcheck.engine.check", lambda *a, **k: pytest.fail("the work started"))
+        _one_line_exit_two(run("sigmoid", "1", "-q", "--junit", path), message)
+        assert sorted(f.name for f in tmp_path.iterdir()) == ["dangling"]
+
+    def test_dev_tty_without_a_terminal_is_refused_before_the_work(self, tmp_path):
+        p = subprocess.run([*ACT, "sigmoid", "1", "-q", "--junit", "/dev/tty"], capture_output=True, text=True,
+                           start_new_session=True)  # fmt: skip
+        assert p.returncode == 2 and "/dev/tty" in p.stderr and len(p.stderr.splitlines()) == 1
+
+    @pytest.mark.parametrize(
+        "args",
+        [["sigmoid", "1", "-q", "--junit", "r.xml"], ["plot", "relu", "-o", "x.png"],
+         ["accuracy", "relu", "--markdown", "a.md"]],
+        ids=["junit", "plot", "markdown"],
+    )  # fmt: skip
+    def test_a_deleted_working_directory_is_one_line(self, tmp_path, args):
+        gone = tmp_path / "gone"
+        gone.mkdir()
+        p = _sh("cd gone && rmdir ../gone && " + " ".join([*ACT, *args]), tmp_path)
+        assert p.returncode == 2 and "the working directory no longer exists" in p.stderr, p.stderr
+        assert len(p.stderr.splitlines()) == 1
