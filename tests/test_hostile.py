@@ -683,10 +683,13 @@ class TestNothingLeftRunning:
     def test_a_thread_ending_the_process_while_actcheck_waits_for_it(self, tmp_path):
         f = tmp_path / "act.py"
         f.write_text(
-            "import os, threading, time, numpy as np\n"
+            "import os, sys, threading, time, numpy as np\n"
             "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
             "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
-            "def _late():\n    time.sleep(3)\n    os._exit(4)\n"
+            # ends the process once the main thread waits for it (joins it), however long the checks took
+            "def _late():\n    main = threading.main_thread().ident\n"
+            "    while sys._current_frames()[main].f_code.co_name not in ('join', '_wait_for_tstate_lock'):\n"
+            "        time.sleep(0.05)\n    os._exit(4)\n"
             "threading.Thread(target=_late).start()\n"
         )
         p = subprocess.run([*ACT, "verify", str(f)], capture_output=True, text=True, timeout=120)
@@ -889,3 +892,131 @@ class TestReportsWhereTheShellWouldWrite:
         p = _sh("cd gone && rmdir ../gone && " + " ".join([*ACT, *args]), tmp_path)
         assert p.returncode == 2 and "the working directory no longer exists" in p.stderr, p.stderr
         assert len(p.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- issue 25: no traceback
+
+
+def _notebook(path, *sources):
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s} for s in sources
+    ]
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    return path
+
+
+_PAIR = _SIGMOID + "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+
+
+class TestNoTraceback:
+    @pytest.mark.parametrize(
+        ("source", "run_all", "note"),
+        [
+            ("def tanh(x, x):\n    return x\n", False, "duplicate argument 'x'"),
+            ("def f(x):\n    await x\n", False, "'await' outside async function"),
+            ("class C:\n    return 1\n", False, "'return' outside function"),
+            ("await something()\n", True, "'await' outside function"),
+            ("break\n", True, "'break' outside loop"),
+            ("yield 1\n", True, "'yield' outside function"),
+            (None, False, "its source is null"),
+            (5, False, "its source is int"),
+            ("x = '\ud800'\n", False, "surrogates not allowed"),
+        ],
+        ids=["duplicate-argument", "await-in-def", "return-in-class", "top-level-await", "break", "yield", "null",
+             "integer", "lone-surrogate"],
+    )  # fmt: skip
+    def test_a_cell_that_does_not_compile_is_that_cells_note(self, tmp_path, source, run_all, note):
+        nb = _notebook(tmp_path / "n.ipynb", _PAIR, source)
+        r = actcheck.verify(nb, run_all=run_all)
+        assert r.results[0].passed and any("cell 2" in n and note in n for n in r.notes), r.notes
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"x = " + b"-" * 100_000 + b"1\n", "nested too deeply for Python's compiler"),
+            (b"x = " + b"(" * 100_000 + b")" * 100_000 + b"\n", "too many nested parentheses"),
+            (b"# caf\xe9\n" + _PAIR.encode(), "a byte that is not UTF-8 (b'\\xe9') on line 1"),
+        ],
+        ids=["unary-minus", "brackets", "latin-1-without-coding-line"],
+    )
+    def test_a_file_python_cannot_compile_is_one_line(self, run, tmp_path, data, message):
+        (tmp_path / "act.py").write_bytes(data)
+        _one_line_exit_two(run("verify", tmp_path / "act.py"), message)
+
+    def test_a_latin_1_file_with_its_coding_line_is_read(self, tmp_path):
+        (tmp_path / "act.py").write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + _PAIR.encode())
+        assert actcheck.verify(tmp_path / "act.py").results[0].passed
+
+    @pytest.mark.parametrize(
+        "tail",
+        [
+            "import sys\nsys.setrecursionlimit(40)\n",
+            "import sys\nsys.settrace(lambda f, e, a: 1 / 0 if 'actcheck' in f.f_code.co_filename else None)\n",
+            "import sys\nsys.modules['numpy'] = None\n",
+            "import sys\nsys.modules['actcheck'] = None\nsys.modules['json'] = None\n",
+        ],
+        ids=["recursion-limit-40", "settrace", "numpy-hidden", "actcheck-and-json-hidden"],
+    )
+    def test_the_worker_protects_itself_from_the_codes_global_state(self, tmp_path, tail):
+        (tmp_path / "act.py").write_text(_PAIR + tail)
+        assert actcheck.verify(tmp_path / "act.py").results[0].passed
+
+    def test_a_metaclass_whose_attributes_raise_is_the_files_failure(self, run, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _PAIR + "class M(type):\n    def __getattribute__(cls, n):\n        raise RuntimeError('no')\n"
+            "class Q(metaclass=M):\n    pass\n"
+        )
+        _one_line_exit_two(run("verify", tmp_path / "act.py"), "raised while actcheck looked at what it defines")
+
+    def test_garbage_on_the_reply_pipe_is_that_pairs_failure(self, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _SIGMOID + "import os\ndef sigmoid_prime(x):\n    for fd in range(3, 64):\n        try:\n"
+            "            if os.fstat(fd).st_mode & 0o170000 == 0o010000:\n"
+            "                os.write(fd, b'garbage!garbage!garbage')\n"
+            "        except OSError:\n            pass\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+        )
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert not result.passed and "wrote on actcheck's reply pipe" in result.diagnosis[0]
+
+    @pytest.mark.parametrize(
+        "args",
+        [["plot", "relu", "-o", "x.png"], ["accuracy", "relu", "--dtype", "float16", "--plot", "a.png", "-q"]],
+        ids=["plot", "accuracy"],
+    )
+    def test_a_bogus_mplbackend_does_not_matter_for_a_file(self, tmp_path, args):
+        p = subprocess.run(
+            [*ACT, *args], cwd=tmp_path, capture_output=True, text=True, env=os.environ | {"MPLBACKEND": "bogus"}
+        )
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+
+    @pytest.mark.parametrize(
+        "args", [["accuracy", "relu", "--jobs", "2", "-q"], ["verify", "{file}"]], ids=["accuracy-jobs", "verify"]
+    )
+    def test_too_few_file_descriptors_is_one_line(self, tmp_path, args):
+        import resource
+
+        (tmp_path / "act.py").write_text(_PAIR)
+        args = [a.format(file=tmp_path / "act.py") for a in args]
+        p = subprocess.run([*ACT, *args], capture_output=True, text=True,
+                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (10, 10)))  # fmt: skip
+        assert p.returncode == 2 and "Too many open files" in p.stderr and len(p.stderr.splitlines()) == 1, p.stderr
+
+    @_ROOT_TOOLS
+    def test_install_completion_with_a_read_only_home_is_one_line(self, open_dir):
+        open_dir.chmod(0o555)
+        env = os.environ | {"HOME": str(open_dir), "SHELL": "/bin/bash"}
+        p = subprocess.run([*_AS_NOBODY, *ACT, "--install-completion"], capture_output=True, text=True, env=env)
+        assert p.returncode == 2 and "cannot install completion: Permission denied" in p.stderr
+        assert len(p.stderr.splitlines()) == 1
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda: actcheck.check_pair(np.tanh, lambda x: 1 - np.tanh(x) ** 2, reference=5), "reference takes"),
+            (lambda: actcheck.verify(__file__, params="alpha=1"), "params takes a mapping"),
+        ],
+        ids=["check-pair-reference-5", "verify-params-text"],
+    )
+    def test_wrong_types_in_the_api_are_input_errors(self, call, message):
+        with pytest.raises(InputError, match=message):
+            call()

@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from ..errors import out_of_resources
 from . import points as pts
 from .chunk import SPECIAL_WIDTH, Swept, least, run_points, run_task, segments_of, tasks
 from .measure import Baseline, tally
@@ -152,7 +153,10 @@ def _mapper(jobs):
 
     __import__("torch")  # importing starts no threads: forking after it is safe (no torch op has run here)
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    except OSError as e:
+        raise out_of_resources(e, f"start {jobs} worker processes (--jobs)") or e from None
     return (lambda fn, items: pool.imap(fn, items)), pool.terminate
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import types
+from collections.abc import Mapping
 
 from ..errors import InputError
 from .candidate import Candidate, failed
@@ -66,6 +67,8 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
 
 def _overrides(params):
     out = {}
+    if params is not None and not isinstance(params, Mapping):
+        raise InputError(f"params takes a mapping of names to numbers ({{'alpha': 1.0}}), not {type(params).__name__}")
     for k, v in dict(params or {}).items():
         try:
             ok = not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
@@ -216,7 +219,11 @@ def check_pair(forward, backward=None, reference=None, *, style=None, name=None,
     signatures say otherwise.
     """
     from ..registry import lookup
+    from ..registry.record import Activation, VectorActivation
 
+    if reference is not None and not isinstance(reference, str | Activation | VectorActivation):
+        shown = f"{type(reference).__name__} {reference!r}"[:100]
+        raise InputError(f"reference takes a known activation's name, not {shown}")
     act = lookup(reference) if isinstance(reference, str) else reference
     if isinstance(reference, str) and act is None:
         raise InputError(f"unknown activation {reference!r}")

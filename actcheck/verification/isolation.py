@@ -16,9 +16,9 @@ import sys
 import tempfile
 import time
 
-from ..errors import InputError, InternalError
+from ..errors import InputError, InternalError, out_of_resources
 from .reaping import end_descendants
-from .wire import Closed, receive, send
+from .wire import Closed, Garbled, receive, send
 from .worker import BOOT
 
 __all__ = ["Child", "InProcess", "Died", "TimeLimit", "LoadFailed", "ended"]
@@ -73,11 +73,22 @@ class Child:
 
     def _spawn(self):
         """Start the child and ask it to load the file (without waiting: torch may import meanwhile)."""
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
-        self.log = tempfile.TemporaryFile()
-        env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", "Agg"))
         try:
+            self._start()
+        except OSError as e:
+            self.close()
+            raise out_of_resources(e, "start a process for your code") or e from None
+        self._send({"op": "load", "path": self.path, "notebook": self.notebook, "run_all": self.run_all})
+
+    def _start(self):
+        fds = []
+        try:
+            req_r, req_w = os.pipe()
+            fds += [req_r, req_w]
+            rep_r, rep_w = os.pipe()
+            fds += [rep_r, rep_w]
+            self.log = tempfile.TemporaryFile()
+            env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", "Agg"))
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", BOOT, _ROOT, str(req_r), str(rep_w)],
                 stdin=subprocess.DEVNULL,
@@ -87,11 +98,13 @@ class Child:
                 start_new_session=True,
                 env=env,
             )
-        finally:
-            os.close(req_r)
-            os.close(rep_w)
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
+        os.close(req_r)
+        os.close(rep_w)
         self.to_child, self.from_child = req_w, rep_r
-        self._send({"op": "load", "path": self.path, "notebook": self.notebook, "run_all": self.run_all})
 
     def _load_reply(self):
         self._started()
@@ -115,6 +128,9 @@ class Child:
 
         try:
             receive(self.from_child, wait)
+        except Garbled as e:
+            self.close()
+            raise InternalError(f"actcheck's worker could not start: its first reply was garbled ({e})") from None
         except Closed:
             try:
                 status = self.proc.wait(timeout=1.0)
@@ -151,6 +167,9 @@ class Child:
 
         try:
             reply = receive(self.from_child, wait)
+        except Garbled:
+            self.close()
+            raise Died(None, "wrote on actcheck's reply pipe (what came back was not actcheck's reply)") from None
         except Closed:
             try:
                 status = self.proc.wait(timeout=1.0)

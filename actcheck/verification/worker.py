@@ -35,6 +35,29 @@ class LoadError(Exception):
     """The file cannot be used: one line saying why."""
 
 
+class _Guard:
+    """The interpreter state the worker needs, taken before the user's code runs and put back after it runs:
+    the recursion limit, the modules (``sys.modules['numpy'] = None`` must not break actcheck), no tracer."""
+
+    def __init__(self):
+        self.limit = max(sys.getrecursionlimit(), 1000)
+        self.modules = dict(sys.modules)
+
+    def restore(self):
+        sys.settrace(None)
+        sys.setprofile(None)
+        try:
+            sys.setrecursionlimit(self.limit)
+        except RecursionError:  # only if called deep in a stack: never from the request loop
+            pass
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+
+
+_GUARD = []
+
+
 def _watch_parent():
     """End this process when its keeper has gone (where the parent-death signal is missing)."""
     parent = os.getppid()
@@ -97,7 +120,7 @@ def _limit_files():
 def load(path, notebook=False, run_all=False):
     """Run the user's file (or notebook) in a fresh module; return (UserCode, notes about the load)."""
     from .source import SourceError, cell_of, notebook_units, python_units
-    from .text import first_lines
+    from .text import first_lines, one_line
     from .usercode import UserCode, captured
 
     path = os.path.abspath(path)
@@ -122,9 +145,31 @@ def load(path, notebook=False, run_all=False):
         for unit in units:
             for code in unit.code:
                 _run(code, module, unit.cell, notes, mine)
+    _restore()
     if cap["printed"].strip():
         notes.append(f"printed on import: {first_lines(cap['printed'])}")
-    return UserCode.from_namespace(vars(module), name, mine), notes
+    try:
+        found = UserCode.from_namespace(vars(module), name, mine)
+    except Exception as e:
+        if not _raised_in(e, mine):
+            raise
+        raise LoadError(f"raised while actcheck looked at what it defines: {one_line(e, mine)}") from None
+    return found, notes
+
+
+def _restore():
+    if _GUARD:
+        _GUARD[0].restore()
+
+
+def _raised_in(e, mine):
+    """Whether the user's code raised ``e`` (a frame of its file is in the traceback): not actcheck's fault."""
+    tb = e.__traceback__
+    while tb is not None:
+        if mine(tb.tb_frame.f_code.co_filename):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _run(code, module, cell, notes, mine):
@@ -133,7 +178,11 @@ def _run(code, module, cell, notes, mine):
     from .usercode import describe_exit
 
     try:
-        exec(code, vars(module))
+        try:
+            exec(code, vars(module))
+        finally:
+            sys.settrace(None)  # inline, before any call of ours: a tracer the code set sees no frame of actcheck's
+            sys.setprofile(None)
     except SystemExit as e:
         raise LoadError(f"called {describe_exit(e, mine)} on import") from None
     except BaseException as e:  # KeyboardInterrupt too: no Ctrl-C reaches this process, the code raised it
@@ -161,6 +210,8 @@ def _serve(requests, replies, owner):
                 t.join()
             send(replies, {"done": True, "seq": msg.get("seq")})
             return
+        sys.settrace(None)  # inline: a tracer the code's last call set must not see the next of ours
+        sys.setprofile(None)
         started = time.monotonic()
         reply = _answer(msg, state)
         if os.getpid() != owner:  # a copy the code forked, back from its call: it must not answer
@@ -173,6 +224,7 @@ def _serve(requests, replies, owner):
 def _answer(msg, state):
     from .text import one_line
 
+    _restore()  # whatever the code's last call changed
     try:
         if msg["op"] == "load":
             try:
@@ -202,6 +254,11 @@ def main(argv):
     from . import calling  # numpy (and its threads) only below the fork
 
     calling.FAULTS = (BaseException,)  # no Ctrl-C reaches this process: whatever is raised, the code raised
+    from .. import errors, registry  # noqa: F401  all the worker imports, before the code can hide a module
+    from . import source, text, usercode  # noqa: F401
+
+    registry.lookup("sigmoid")
+    _GUARD.append(_Guard())
     _limit_files()
     threading.Thread(target=_watch_parent, daemon=True).start()
     for fd in (requests, replies):
