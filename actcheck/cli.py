@@ -572,6 +572,8 @@ def plot_cmd(
         if not range_[0] < range_[1]:
             raise UsageFailure("--range needs LO < HI")
     every = [n.lower() for n in names] == ["all"]
+    if not every and "all" in (n.lower() for n in names):
+        raise UsageFailure("'all' stands alone: it names every activation (give it once, without other names)")
     acts = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"] if every else [_resolve(n) for n in names]
     given = params
     unused = set(given) - {k for a in acts for k in a.params}

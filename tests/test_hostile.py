@@ -1020,3 +1020,43 @@ class TestNoTraceback:
     def test_wrong_types_in_the_api_are_input_errors(self, call, message):
         with pytest.raises(InputError, match=message):
             call()
+
+
+# ---------------------------------------------------------------- issue 25: right answers, right codes
+
+
+class TestRightAnswersRightCodes:
+    def test_plot_glu_draws_on_an_even_grid(self, run, tmp_path):
+        r = run("plot", "glu", "-o", tmp_path / "g.png")
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["sigmoid", "١٢"], "not a number: '١٢'"),
+            (["sigmoid", "1_000"], "not a number: '1_000'"),
+            (["sigmoid", "1" * 5000], "not a number: '11111111111111111111111111111111111111…"),
+            (["accuracy", "all", "all"], "'all' stands alone"),
+            (["plot", "all", "relu", "-o", "p.png"], "'all' stands alone"),
+        ],
+        ids=["arabic-digits", "underscore", "a-huge-token-cut", "accuracy-all-all", "plot-all-and-a-name"],
+    )
+    def test_what_is_wrong_is_said_in_one_line(self, run, args, message):
+        _one_line_exit_two(run(*args), message)
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [(b"1_000\n", "line 1: not a number: '1_000'"), (b"\xd9\xa1\n", "not a number: '\u0661'")],
+        ids=["underscore", "arabic-digit"],
+    )
+    def test_standard_input_takes_plain_ascii_numbers(self, data, message):
+        p = subprocess.run([*ACT, "sigmoid", "-"], input=data, capture_output=True, timeout=60)
+        assert p.returncode == 2 and message in p.stderr.decode() and len(p.stderr.splitlines()) == 1
+
+    def test_an_endless_line_on_standard_input_is_refused_promptly(self):
+        started = time.monotonic()
+        with open("/dev/zero", "rb") as zero:
+            p = subprocess.run([*ACT, "sigmoid", "-"], stdin=zero, capture_output=True, timeout=60)
+        assert p.returncode == 2 and b"line 1 is longer than 1,048,576 characters" in p.stderr
+        assert len(p.stderr) < 200 and time.monotonic() - started < 30
