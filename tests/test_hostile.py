@@ -1060,3 +1060,15 @@ class TestRightAnswersRightCodes:
             p = subprocess.run([*ACT, "sigmoid", "-"], stdin=zero, capture_output=True, timeout=60)
         assert p.returncode == 2 and b"line 1 is longer than 1,048,576 characters" in p.stderr
         assert len(p.stderr) < 200 and time.monotonic() - started < 30
+
+    def test_celu_with_the_smallest_alpha_is_settled_by_the_exact_value_at_zero(self):
+        r = actcheck.check("celu", [-1.0, 0.0, 1.0], alpha=5e-324)
+        assert r.passed, r.summary
+
+    def test_glu_vjp_over_the_whole_float64_span_is_zero_not_nan(self, run):
+        r = run("glu", "--linspace", "-1.7e308", "1.7e308", "10", "--json")
+        assert r.exit_code == 0, r.stdout[-2000:]
+
+    def test_finite_differences_of_glu_beside_1e308_judge_nothing_they_cannot_see(self):
+        r = actcheck.check("glu", [1e308, -1e308, 710, -710], fd=True)
+        assert r.comparisons["finite_difference"].ok.all()

@@ -69,12 +69,13 @@ def exact_values(act, params, x, order=1):
 
 @functools.lru_cache(maxsize=1 << 10)
 def _continuous(form, k, frozen_params):
-    """Whether ``form`` takes one value on both sides of the kink ``k`` (to 2**-100, 2**-600 away: far inside
-    the scale of any parameter a float64 check takes seriously, celu's alpha = 1e-100 included)."""
+    """Whether ``form`` takes one value on both sides of the kink ``k`` (to 2**-100, 2**-600 away, and further
+    in by the smallest parameter's size: celu's alpha = 5e-324 sets the scale its exponential changes on)."""
     import mpmath
 
+    sizes = [abs(float(v)) for _, v in frozen_params if isinstance(v, int | float) and math.isfinite(v) and v != 0]
     with mpmath.mp.workprec(1024):
-        step = mpmath.mpf(2) ** -600 * max(1, abs(k))
+        step = mpmath.mpf(2) ** -600 * max(1, abs(k)) * min([1.0, *sizes])
         left, right = (form(mpmath.mp, mpmath.mpf(k) + s, **dict(frozen_params)) for s in (-step, step))
         if left is None or right is None:
             return False

@@ -163,7 +163,8 @@ def _glu(x):
 
 def _glu_vjp(x, g):
     a, b = _halves(x)
-    return np.concatenate([g * sigmoid(b), g * a * sigmoid_d(b)])
+    # a * sigmoid'(b) first: it is at most a/4, and exactly 0 where sigmoid'(b) is (g * a alone may overflow)
+    return np.concatenate([g * sigmoid(b), g * (a * sigmoid_d(b))])
 
 
 def _glu_jvp(x, v):
@@ -186,7 +187,9 @@ def _glu_rows(x, rows, cols):
 def _glu_hvp(x, g, u):
     a, b = _halves(x)
     ua, ub = _halves(u)
-    return np.concatenate([ub * g * sigmoid_d(b), ua * g * sigmoid_d(b) + ub * g * a * sigmoid_d2(b)])
+    # the bounded factors first, as in the VJP: a product of two huge ones must not make inf * 0
+    gd = g * sigmoid_d(b)
+    return np.concatenate([ub * gd, ua * gd + g * (ub * (a * sigmoid_d2(b)))])
 
 
 def _glu_depends(n, rows, cols):
