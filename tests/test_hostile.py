@@ -1072,3 +1072,24 @@ class TestRightAnswersRightCodes:
     def test_finite_differences_of_glu_beside_1e308_judge_nothing_they_cannot_see(self):
         r = actcheck.check("glu", [1e308, -1e308, 710, -710], fd=True)
         assert r.comparisons["finite_difference"].ok.all()
+
+    @pytest.mark.parametrize("name", ["softmax", "softmin", "log_softmax", "glu"])
+    def test_the_vector_oracles_closed_form_agrees_with_differentiating(self, name):
+        from actcheck.opinions.oracle import vector_exact
+        from actcheck.registry import lookup
+
+        act, rng = lookup(name), np.random.default_rng(1)
+        x, g = rng.uniform(-5, 5, 6), rng.uniform(-2, 2, 6)
+        closed, original = vector_exact(act, x, g, set(range(6)))[1], act.exact_vjp
+        object.__setattr__(act, "exact_vjp", None)  # a frozen record: differentiated numerically, for once
+        try:
+            differentiated = vector_exact(act, x, g, set(range(6)))[1]
+        finally:
+            object.__setattr__(act, "exact_vjp", original)
+        assert original is not None
+        assert max(abs(float(c - d)) for c, d in zip(closed, differentiated, strict=True)) < 1e-60
+
+    def test_the_oracle_on_softmax_over_the_float64_span_is_bounded(self):
+        started = time.monotonic()
+        r = actcheck.check("softmax", grids.linspace(-1e308, 1e308, 100), oracle=True)
+        assert r.passed and time.monotonic() - started < 30  # it took minutes differentiating at 600 digits
