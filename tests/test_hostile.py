@@ -1093,3 +1093,11 @@ class TestRightAnswersRightCodes:
         started = time.monotonic()
         r = actcheck.check("softmax", grids.linspace(-1e308, 1e308, 100), oracle=True)
         assert r.passed and time.monotonic() - started < 30  # it took minutes differentiating at 600 digits
+
+    def test_a_derivative_that_prints_beyond_the_file_limit_is_cut_not_failed(self, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _SIGMOID + "def sigmoid_prime(x):\n    for _ in range(65):\n        print('x' * (1 << 20))\n"
+            "    s = sigmoid(x)\n    return s * (1 - s)\n"
+        )
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert result.passed and any(n.startswith("printed: 'xxx") for n in result.notes), result.diagnosis
