@@ -1101,3 +1101,13 @@ class TestRightAnswersRightCodes:
         )
         (result,) = actcheck.verify(tmp_path / "act.py").results
         assert result.passed and any(n.startswith("printed: 'xxx") for n in result.notes), result.diagnosis
+
+    @pytest.mark.parametrize(
+        "tail",
+        ["sigmoid_prime.__wrapped__ = sigmoid_prime\n", "sigmoid_prime.__signature__ = 5\n"],
+        ids=["wrapped-loop", "bogus-signature"],
+    )
+    def test_a_signature_python_cannot_read_is_read_from_the_code(self, tmp_path, tail):
+        (tmp_path / "act.py").write_text(_PAIR + tail)
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert result.passed
