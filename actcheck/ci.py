@@ -134,16 +134,17 @@ def chosen(names, select, exclude, kind_of=None):
 
 def junit_problem(path):
     """Why ``path`` cannot be a JUnit report (folders that do not exist yet are made), or None."""
-    if not path:
-        return "a file path is needed, not ''"
-    if os.path.isdir(path):
-        return f"{path!r} is a directory"
-    parent = os.path.dirname(os.path.abspath(path))
+    from .files import problem
+
+    try:
+        parent = os.path.dirname(os.path.abspath(path)) if path else ""
+    except OSError:  # the working directory deleted: files.problem says so
+        parent = ""
+    if not parent or os.path.exists(parent) or path.endswith(("/", os.sep)):
+        return problem(path)
     while not os.path.exists(parent):
         parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        return f"{parent!r} is not a directory"
-    return None
+    return None if os.path.isdir(parent) else f"{parent!r} is not a directory"
 
 
 def junit_folder(path):

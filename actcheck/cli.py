@@ -109,6 +109,11 @@ class _Group(TyperGroup):
             code = EXIT_SOFTWARE
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
+        except OSError as e:
+            if "--install-completion" not in args:  # typer writes the shell's start-up file itself
+                raise
+            _err(f"actcheck: error: cannot install completion: {e.strerror or e}: {e.filename}")
+            code = EXIT_USAGE
         return code if isinstance(code, int) else 0
 
 
@@ -379,6 +384,8 @@ def _plot_jobs(names, every, given, range_, dt):
     if every:
         acts = list(ACTIVATIONS.values())
     else:
+        if "all" in (n.lower() for n in names):
+            raise UsageFailure("'all' stands alone: it names every activation (give it once, without other names)")
         acts = [options.resolve(n) for n in names]
     unused = set(given) - {k for a in acts for k in a.params}
     if unused:

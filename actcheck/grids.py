@@ -1,6 +1,7 @@
 """Where to look: default grids, dense grids, and values from the command line or stdin."""
 
 import math
+import re
 
 import numpy as np
 
@@ -116,6 +117,17 @@ def random_points(n, seed=0, lo=None, hi=None):
     return np.clip(np.abs(x) if lo >= 0 else -np.abs(x), lo, hi)
 
 
+LINE_LIMIT = 1 << 20  # characters in one line of standard input
+TOKEN_LIMIT = 1100  # characters in one number (the longest exact decimal of a float64 has 767 digits)
+_NUMBER = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.I | re.A)
+
+
+def _cut(tok, width=40):
+    """A token as shown in a message: its repr, cut to a few dozen characters."""
+    text = repr(tok)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def parse_values(tokens, source="argument"):
     """Parse number tokens; ``tokens`` yields (line_no, token) or plain strings.
 
@@ -126,10 +138,12 @@ def parse_values(tokens, source="argument"):
         line, tok = item if isinstance(item, tuple) else (None, item)
         where = f"line {line}: " if line is not None else ""
         try:
+            if len(tok) > TOKEN_LIMIT or not _NUMBER.fullmatch(tok):  # not 1_000, nor digits other than 0-9
+                raise ValueError(tok)
             v = float(tok)
         except ValueError:
             hint = " (an unknown option?)" if tok.startswith("-") else ""
-            raise ValueParseError(f"{where}not a number: {tok!r}{hint}") from None
+            raise ValueParseError(f"{where}not a number: {_cut(tok)}{hint}") from None
         if math.isinf(v) and tok.strip().lstrip("+-").lower() not in ("inf", "infinity"):
             raise ValueParseError(
                 f"{where}{tok} is beyond float64's range (largest finite {_F64_MAX:g}); use inf for infinity"
@@ -142,11 +156,18 @@ def parse_values(tokens, source="argument"):
 
 def stdin_tokens(stream):
     """Yield (line_no, token) for every whitespace-separated token in ``stream`` (text, or bytes in UTF-8)."""
-    for n, line in enumerate(stream, 1):
+    n = 0
+    while True:
+        line = stream.readline(LINE_LIMIT + 1)  # bounded: /dev/zero has no newline
+        if not line:
+            return
+        n += 1
+        if len(line) > LINE_LIMIT:
+            raise ValueParseError(f"line {n} is longer than {LINE_LIMIT:,} characters: {_cut(line)}")
         for tok in line.split():
             if isinstance(tok, bytes):
                 try:
                     tok = tok.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise ValueParseError(f"line {n}: not a number (nor UTF-8 text): {tok!r}") from None
+                    raise ValueParseError(f"line {n}: not a number (nor UTF-8 text): {_cut(tok)}") from None
             yield n, tok

@@ -101,6 +101,15 @@ def _number(v):
     return f
 
 
+def _float64(flat):
+    """A real array as float64; OverflowError where a wider float (longdouble) holds a finite value beyond it."""
+    with np.errstate(over="ignore"):
+        x = flat.astype(np.float64, copy=False)
+    if flat.dtype.kind == "f" and flat.dtype.itemsize > 8 and (np.isinf(x) & np.isfinite(flat)).any():
+        raise OverflowError("beyond float64")
+    return x
+
+
 def values(given):
     """``given`` (a number, list, tuple, NumPy array or torch tensor, any shape) as a flat float64 array.
 
@@ -124,11 +133,7 @@ def values(given):
         raise InputError(f"values must be real numbers, got an array of {arr.dtype}")
     try:
         flat = arr.ravel()
-        x = (
-            np.fromiter(map(_number, flat), np.float64, flat.size)
-            if arr.dtype.kind == "O"
-            else flat.astype(np.float64, copy=False)
-        )
+        x = np.fromiter(map(_number, flat), np.float64, flat.size) if arr.dtype.kind == "O" else _float64(flat)
     except OverflowError:
         raise InputError(
             f"a value is beyond float64's range (largest finite {_F64_MAX:g}); use inf for infinity"

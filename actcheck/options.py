@@ -60,15 +60,10 @@ Wide = Annotated[
 
 
 def path_problem(path):
-    """Why ``path`` cannot be an output file (empty, a directory, in no directory), or None."""
-    if not path:
-        return "a file path is needed, not ''"
-    if os.path.isdir(path):
-        return f"{path!r} is a directory"
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        return f"no such directory {parent!r}"
-    return None
+    """Why ``path`` cannot be an output file, as the shell's ``>`` would find (files.problem), or None."""
+    from .files import problem
+
+    return problem(path)
 
 
 def _junit_path(value: str | None):

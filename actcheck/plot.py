@@ -92,6 +92,9 @@ def _panel(ax_f, ax_err, result, act, compact):
 
 def plot(results_and_acts, path_suffix, compact=False):
     """Render (Result, Activation) pairs to image bytes in the format named by ``path_suffix``."""
+    import os
+
+    os.environ["MPLBACKEND"] = "Agg"  # drawn to a file: a backend the environment names (bogus or not) is not used
     import matplotlib
 
     matplotlib.use("Agg")

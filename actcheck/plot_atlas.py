@@ -83,6 +83,9 @@ def _panel(ax, results, dtype):
 
 def plot(atlas, suffix):
     """The atlas as image bytes in the format named by ``suffix``: rows of activations, a panel per dtype."""
+    import os
+
+    os.environ["MPLBACKEND"] = "Agg"  # drawn to a file: a backend the environment names (bogus or not) is not used
     import matplotlib
 
     matplotlib.use("Agg")

@@ -592,3 +592,522 @@ class TestSmaller:
         verdicts = [ln for ln in lines if ln.startswith(("PASS ", "FAIL ")) and "·" not in ln]
         assert {ln.split()[1] for ln in verdicts} == set(ACTIVATIONS)
         assert max(len(ln) for ln in lines) <= 20
+
+
+# ---------------------------------------------------------------- issue 25: nothing left running
+
+
+def _alive(pid):
+    """A live process (not a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 :].split()[0] != b"Z"
+
+
+def _gone(pids, timeout=5.0):
+    """The processes in ``pids`` still alive after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+def _wait_for(path, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and open(path).read().endswith("\n"):
+            return open(path).read().split()
+        time.sleep(0.05)
+    pytest.fail(f"{path} never written")
+
+
+# the user's code starts a process at import (one in its own session too) and records the pids
+_STARTS = """\
+import os, subprocess, numpy as np
+_P = [subprocess.Popen(["sleep", "600"]), subprocess.Popen(["sleep", "600"], start_new_session=True)]
+def _record(name):
+    with open(os.path.join(os.path.dirname(__file__), name), "w") as f:
+        f.write(" ".join(str(p) for p in [os.getpid()] + [q.pid for q in _P]) + "\\n")
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+"""
+_BUSY = {
+    # asleep in Python, and inside one long C call that holds the GIL (no Python thread of the worker runs)
+    "python": "import time; time.sleep(600)",
+    "c-call": "import ctypes; ctypes.PyDLL(None).sleep(600)",
+}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and prctl")
+class TestNothingLeftRunning:
+    @pytest.mark.parametrize(
+        ("sig", "busy"),
+        [
+            (signal.SIGTERM, "python"),
+            (signal.SIGHUP, "python"),
+            (signal.SIGKILL, "python"),
+            (signal.SIGTERM, "c-call"),
+            (signal.SIGKILL, "c-call"),
+        ],
+        ids=["term", "hup", "kill", "term-in-c-call", "kill-in-c-call"],
+    )
+    def test_a_signal_to_verify_ends_every_process_the_code_started(self, tmp_path, sig, busy):
+        f = tmp_path / "act.py"
+        f.write_text(_STARTS + f"def sigmoid_prime(x):\n    _record('pids')\n    {_BUSY[busy]}\n")
+        p = subprocess.Popen([*ACT, "verify", str(f)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        pids = [int(x) for x in _wait_for(tmp_path / "pids")]  # the worker, its two sleeps
+        p.send_signal(sig)
+        p.wait(30)
+        assert _gone(pids) == [], "left running"
+        assert b"Traceback" not in p.stderr.read()
+
+    @pytest.mark.parametrize(
+        ("when", "death"),
+        [("import", "os._exit(3)"), ("import", "os.kill(os.getpid(), 9)"), ("backward", "os._exit(3)"),
+         ("backward", "os.kill(os.getpid(), 9)")],
+        ids=["exit-at-import", "sigkill-at-import", "exit-in-backward", "sigkill-in-backward"],
+    )  # fmt: skip
+    def test_a_worker_that_dies_leaves_nothing_it_started(self, tmp_path, when, death):
+        body = f"_record('pids'); {death}"
+        at_import = body if when == "import" else ""
+        in_backward = body if when == "backward" else "pass"
+        f = tmp_path / "act.py"
+        f.write_text(_STARTS + f"def sigmoid_prime(x):\n    {in_backward}\n    return x\n{at_import}\n")
+        p = subprocess.run([*ACT, "verify", str(f)], capture_output=True, text=True, timeout=120)
+        assert p.returncode in (1, 2) and "Traceback" not in p.stderr, p.stderr
+        assert _gone([int(x) for x in _wait_for(tmp_path / "pids")]) == []
+
+    def test_a_thread_ending_the_process_while_actcheck_waits_for_it(self, tmp_path):
+        f = tmp_path / "act.py"
+        f.write_text(
+            "import os, sys, threading, time, numpy as np\n"
+            "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+            "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+            # ends the process once the main thread waits for it (joins it), however long the checks took
+            "def _late():\n    main = threading.main_thread().ident\n"
+            "    while sys._current_frames()[main].f_code.co_name not in ('join', '_wait_for_tstate_lock'):\n"
+            "        time.sleep(0.05)\n    os._exit(4)\n"
+            "threading.Thread(target=_late).start()\n"
+        )
+        p = subprocess.run([*ACT, "verify", str(f)], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        assert "while actcheck waited for its threads to end" in p.stdout
+
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
+    def test_a_signal_during_accuracy_ends_its_pool_quietly(self, tmp_path, sig):
+        err = tmp_path / "err"
+        with open(err, "wb") as e:
+            p = subprocess.Popen([*ACT, "accuracy", "all", "--dtype", "float32", "--jobs", "2"],
+                                 stdout=subprocess.DEVNULL, stderr=e)  # fmt: skip
+        deadline = time.monotonic() + 60
+        pool = []
+        while len(pool) < 2 and time.monotonic() < deadline:
+            pool = [pid for pid, parent in _children().items() if parent == p.pid]
+            time.sleep(0.1)
+        time.sleep(1.0)  # the pool at work
+        p.send_signal(sig)
+        p.wait(30)
+        assert _gone(pool) == []
+        time.sleep(0.5)
+        assert b"Traceback" not in err.read_bytes()
+
+
+def _children():
+    from actcheck.verification.reaping import _parents
+
+    return _parents()
+
+
+# ---------------------------------------------------------------- issue 25: no false pass
+
+
+_SIGMOID = "import numpy as np\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+
+
+class TestNoFalsePass:
+    @pytest.mark.parametrize(
+        ("source", "passes"),
+        [
+            ("def tanh(x):\n    return np.tanh(x).astype(np.float32)\n"
+             "def tanh_prime(x):\n    return 1 - np.tanh(x) ** 2 + 5e-6\n", False),
+            ("def tanh(x):\n    return np.tanh(x).astype(np.float32)\n"
+             "def tanh_prime(x):\n    return 1 - np.tanh(x) ** 2\n", True),
+        ],
+        ids=["float64-derivative-off", "float64-derivative-right"],
+    )  # fmt: skip
+    def test_each_side_is_judged_in_its_own_dtype(self, tmp_path, source, passes):
+        f = tmp_path / "act.py"
+        f.write_text("import numpy as np\n" + source)
+        r = actcheck.verify(f)
+        assert r.results[0].passed is passes, r.results[0].diagnosis
+        assert any("derivative and vjp return float64: judged beside torch in float64" in n for n in r.results[0].notes)
+
+    @pytest.mark.parametrize(
+        "given",
+        [np.longdouble("1e400"), [np.longdouble("-1e4000"), 1.0], np.array([np.longdouble("1e400")] * 3)],
+        ids=["scalar", "in-a-list", "array"],
+    )
+    def test_a_longdouble_beyond_float64_is_refused(self, given):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # and no RuntimeWarning on the way
+            with pytest.raises(InputError, match="beyond float64's range"):
+                actcheck.check("sigmoid", given)
+
+    @pytest.mark.parametrize("n", [1, 2, 3, 50])
+    def test_a_derivative_wrong_only_on_short_arrays_fails(self, tmp_path, n):
+        f = tmp_path / "act.py"
+        f.write_text(
+            _SIGMOID
+            + f"def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s) * (1.5 if np.size(x) == {n} else 1)\n"
+        )
+        r = actcheck.verify(f)
+        assert not r.results[0].passed
+
+    def test_a_derivative_that_cannot_take_one_point_fails_saying_so(self, tmp_path):
+        f = tmp_path / "act.py"
+        f.write_text(_SIGMOID + "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s) + 0 * x[1]\n")
+        r = actcheck.verify(f)
+        assert not r.results[0].passed and "on an array of 1 point" in " ".join(r.results[0].diagnosis)
+
+
+# ---------------------------------------------------------------- issue 25: a report never destroys what `>` keeps
+
+
+def _sh(command, cwd, **kw):
+    return subprocess.run(["sh", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=120, **kw)
+
+
+_AS_NOBODY = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+_NO_OVERRIDE = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+_ROOT_TOOLS = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+    reason="needs root and setpriv to act as another user",
+)
+_QUIET_JUNIT = " ".join([*ACT, "sigmoid", "1", "-q", "--junit"])
+
+
+@pytest.fixture
+def open_dir():
+    """A directory another user can reach (pytest's own are 0700 below their root)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    d = Path(tempfile.mkdtemp(prefix="actcheck-test-"))
+    d.chmod(0o755)
+    yield d
+    for sub in d.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(d)
+
+
+class TestReportsWhereTheShellWouldWrite:
+    @pytest.mark.parametrize(
+        "path", ["/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"], ids=["dev-stdout", "proc-self-fd", "dev-fd"]
+    )
+    def test_a_descriptor_path_appends_where_the_shell_opened_it_for_append(self, tmp_path, path):
+        p = _sh(f"echo HEADER > log; {_QUIET_JUNIT} {path} >> log", tmp_path)
+        assert p.returncode == 0, p.stderr
+        text = (tmp_path / "log").read_text()
+        assert text.startswith("HEADER\n") and ET.fromstring(text[len("HEADER\n") :]).tag == "testsuites"
+
+    def test_the_table_and_the_report_both_reach_a_redirected_stdout(self, tmp_path):
+        p = _sh(" ".join([*ACT, "sigmoid", "1", "--junit", "/dev/stdout"]) + " > out.txt", tmp_path)
+        text = (tmp_path / "out.txt").read_text()
+        assert p.returncode == 0 and "<testsuites" in text and "PASS" in text.split("</testsuites>")[1]
+
+    @pytest.mark.parametrize("path", ["/dev/stdout", "/dev/stderr"])
+    def test_a_descriptor_path_to_a_pipe_works(self, path):
+        p = subprocess.run([*ACT, "sigmoid", "1", "-q", "--junit", path], capture_output=True, text=True)
+        assert p.returncode == 0 and "<testsuites" in (p.stdout if path.endswith("out") else p.stderr)
+
+    @_ROOT_TOOLS
+    @pytest.mark.parametrize("who", [_NO_OVERRIDE, _AS_NOBODY], ids=["root-without-override", "nobody"])
+    def test_a_read_only_file_is_refused_as_the_shell_refuses_it(self, open_dir, who):
+        tmp_path = open_dir
+        tmp_path.chmod(0o777)
+        (tmp_path / "r.xml").write_text("old")
+        (tmp_path / "r.xml").chmod(0o444)
+        p = subprocess.run([*who, *ACT, "sigmoid", "1", "-q", "--junit", "r.xml"], cwd=tmp_path, capture_output=True,
+                           text=True)  # fmt: skip
+        assert p.returncode == 2 and "Permission denied" in p.stderr
+        assert (tmp_path / "r.xml").read_text() == "old"
+
+    @_ROOT_TOOLS
+    @pytest.mark.parametrize("dir_mode", [0o555, 0o1777], ids=["read-only-dir", "sticky-dir"])
+    def test_a_writable_file_in_a_directory_we_cannot_rename_in_is_written_in_place(self, open_dir, dir_mode):
+        tmp_path = open_dir
+        d = tmp_path / "d"
+        d.mkdir()
+        (d / "r.xml").write_text("old")  # root's file, writable by all
+        (d / "r.xml").chmod(0o666)
+        d.chmod(dir_mode)
+        p = subprocess.run([*_AS_NOBODY, *ACT, "sigmoid", "1", "-q", "--junit", "d/r.xml"], cwd=tmp_path,
+                           capture_output=True, text=True)  # fmt: skip
+        assert p.returncode == 0, p.stderr
+        assert ET.parse(d / "r.xml").getroot().tag == "testsuites" and (d / "r.xml").stat().st_uid == 0
+        assert [f.name for f in d.iterdir()] == ["r.xml"]  # no temporary file left
+
+    def test_a_hard_linked_file_is_written_through_every_link(self, tmp_path):
+        (tmp_path / "r.xml").write_text("old")
+        os.link(tmp_path / "r.xml", tmp_path / "other.xml")
+        write_atomic(tmp_path / "r.xml", "new")
+        assert (tmp_path / "other.xml").read_text() == "new"
+
+    @pytest.mark.parametrize(
+        ("path", "message"),
+        [
+            ("r.xml/", "names a directory (it ends in /)"),
+            ("dangling", "no such directory"),
+            ("x" * 300 + ".xml", "File name too long"),
+            ("/dev/fd/97", "names descriptor 97, which is not open"),
+        ],
+        ids=["trailing-slash", "dangling-link-into-nowhere", "too-long", "closed-descriptor"],
+    )
+    def test_a_path_that_cannot_be_written_is_refused_before_the_work(self, run, tmp_path, monkeypatch, path, message):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "dangling").symlink_to(tmp_path / "missing" / "r.xml")
+        monkeypatch.setattr("actcheck.engine.check", lambda *a, **k: pytest.fail("the work started"))
+        _one_line_exit_two(run("sigmoid", "1", "-q", "--junit", path), message)
+        assert sorted(f.name for f in tmp_path.iterdir()) == ["dangling"]
+
+    def test_dev_tty_without_a_terminal_is_refused_before_the_work(self, tmp_path):
+        p = subprocess.run([*ACT, "sigmoid", "1", "-q", "--junit", "/dev/tty"], capture_output=True, text=True,
+                           start_new_session=True)  # fmt: skip
+        assert p.returncode == 2 and "/dev/tty" in p.stderr and len(p.stderr.splitlines()) == 1
+
+    @pytest.mark.parametrize(
+        "args",
+        [["sigmoid", "1", "-q", "--junit", "r.xml"], ["plot", "relu", "-o", "x.png"],
+         ["accuracy", "relu", "--markdown", "a.md"]],
+        ids=["junit", "plot", "markdown"],
+    )  # fmt: skip
+    def test_a_deleted_working_directory_is_one_line(self, tmp_path, args):
+        gone = tmp_path / "gone"
+        gone.mkdir()
+        p = _sh("cd gone && rmdir ../gone && " + " ".join([*ACT, *args]), tmp_path)
+        assert p.returncode == 2 and "the working directory no longer exists" in p.stderr, p.stderr
+        assert len(p.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- issue 25: no traceback
+
+
+def _notebook(path, *sources):
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s} for s in sources
+    ]
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    return path
+
+
+_PAIR = _SIGMOID + "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+
+
+class TestNoTraceback:
+    @pytest.mark.parametrize(
+        ("source", "run_all", "note"),
+        [
+            ("def tanh(x, x):\n    return x\n", False, "duplicate argument 'x'"),
+            ("def f(x):\n    await x\n", False, "'await' outside async function"),
+            ("class C:\n    return 1\n", False, "'return' outside function"),
+            ("await something()\n", True, "'await' outside function"),
+            ("break\n", True, "'break' outside loop"),
+            ("yield 1\n", True, "'yield' outside function"),
+            (None, False, "its source is null"),
+            (5, False, "its source is int"),
+            ("x = '\ud800'\n", False, "surrogates not allowed"),
+        ],
+        ids=["duplicate-argument", "await-in-def", "return-in-class", "top-level-await", "break", "yield", "null",
+             "integer", "lone-surrogate"],
+    )  # fmt: skip
+    def test_a_cell_that_does_not_compile_is_that_cells_note(self, tmp_path, source, run_all, note):
+        nb = _notebook(tmp_path / "n.ipynb", _PAIR, source)
+        r = actcheck.verify(nb, run_all=run_all)
+        assert r.results[0].passed and any("cell 2" in n and note in n for n in r.notes), r.notes
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"x = " + b"-" * 100_000 + b"1\n", "nested too deeply for Python's compiler"),
+            (b"x = " + b"(" * 100_000 + b")" * 100_000 + b"\n", "too many nested parentheses"),
+            (b"# caf\xe9\n" + _PAIR.encode(), "a byte that is not UTF-8 (b'\\xe9') on line 1"),
+        ],
+        ids=["unary-minus", "brackets", "latin-1-without-coding-line"],
+    )
+    def test_a_file_python_cannot_compile_is_one_line(self, run, tmp_path, data, message):
+        (tmp_path / "act.py").write_bytes(data)
+        _one_line_exit_two(run("verify", tmp_path / "act.py"), message)
+
+    def test_a_latin_1_file_with_its_coding_line_is_read(self, tmp_path):
+        (tmp_path / "act.py").write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + _PAIR.encode())
+        assert actcheck.verify(tmp_path / "act.py").results[0].passed
+
+    @pytest.mark.parametrize(
+        "tail",
+        [
+            "import sys\nsys.setrecursionlimit(40)\n",
+            "import sys\nsys.settrace(lambda f, e, a: 1 / 0 if 'actcheck' in f.f_code.co_filename else None)\n",
+            "import sys\nsys.modules['numpy'] = None\n",
+            "import sys\nsys.modules['actcheck'] = None\nsys.modules['json'] = None\n",
+        ],
+        ids=["recursion-limit-40", "settrace", "numpy-hidden", "actcheck-and-json-hidden"],
+    )
+    def test_the_worker_protects_itself_from_the_codes_global_state(self, tmp_path, tail):
+        (tmp_path / "act.py").write_text(_PAIR + tail)
+        assert actcheck.verify(tmp_path / "act.py").results[0].passed
+
+    def test_a_metaclass_whose_attributes_raise_is_the_files_failure(self, run, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _PAIR + "class M(type):\n    def __getattribute__(cls, n):\n        raise RuntimeError('no')\n"
+            "class Q(metaclass=M):\n    pass\n"
+        )
+        _one_line_exit_two(run("verify", tmp_path / "act.py"), "raised while actcheck looked at what it defines")
+
+    def test_garbage_on_the_reply_pipe_is_that_pairs_failure(self, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _SIGMOID + "import os\ndef sigmoid_prime(x):\n    for fd in range(3, 64):\n        try:\n"
+            "            if os.fstat(fd).st_mode & 0o170000 == 0o010000:\n"
+            "                os.write(fd, b'garbage!garbage!garbage')\n"
+            "        except OSError:\n            pass\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+        )
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert not result.passed and "wrote on actcheck's reply pipe" in result.diagnosis[0]
+
+    @pytest.mark.parametrize(
+        "args",
+        [["plot", "relu", "-o", "x.png"], ["accuracy", "relu", "--dtype", "float16", "--plot", "a.png", "-q"]],
+        ids=["plot", "accuracy"],
+    )
+    def test_a_bogus_mplbackend_does_not_matter_for_a_file(self, tmp_path, args):
+        p = subprocess.run(
+            [*ACT, *args], cwd=tmp_path, capture_output=True, text=True, env=os.environ | {"MPLBACKEND": "bogus"}
+        )
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+
+    @pytest.mark.parametrize(
+        "args", [["accuracy", "relu", "--jobs", "2", "-q"], ["verify", "{file}"]], ids=["accuracy-jobs", "verify"]
+    )
+    def test_too_few_file_descriptors_is_one_line(self, tmp_path, args):
+        import resource
+
+        (tmp_path / "act.py").write_text(_PAIR)
+        args = [a.format(file=tmp_path / "act.py") for a in args]
+        p = subprocess.run([*ACT, *args], capture_output=True, text=True,
+                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (10, 10)))  # fmt: skip
+        assert p.returncode == 2 and "Too many open files" in p.stderr and len(p.stderr.splitlines()) == 1, p.stderr
+
+    @_ROOT_TOOLS
+    def test_install_completion_with_a_read_only_home_is_one_line(self, open_dir):
+        open_dir.chmod(0o555)
+        env = os.environ | {"HOME": str(open_dir), "SHELL": "/bin/bash"}
+        p = subprocess.run([*_AS_NOBODY, *ACT, "--install-completion"], capture_output=True, text=True, env=env)
+        assert p.returncode == 2 and "cannot install completion: Permission denied" in p.stderr
+        assert len(p.stderr.splitlines()) == 1
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda: actcheck.check_pair(np.tanh, lambda x: 1 - np.tanh(x) ** 2, reference=5), "reference takes"),
+            (lambda: actcheck.verify(__file__, params="alpha=1"), "params takes a mapping"),
+        ],
+        ids=["check-pair-reference-5", "verify-params-text"],
+    )
+    def test_wrong_types_in_the_api_are_input_errors(self, call, message):
+        with pytest.raises(InputError, match=message):
+            call()
+
+
+# ---------------------------------------------------------------- issue 25: right answers, right codes
+
+
+class TestRightAnswersRightCodes:
+    def test_plot_glu_draws_on_an_even_grid(self, run, tmp_path):
+        r = run("plot", "glu", "-o", tmp_path / "g.png")
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["sigmoid", "١٢"], "not a number: '١٢'"),
+            (["sigmoid", "1_000"], "not a number: '1_000'"),
+            (["sigmoid", "1" * 5000], "not a number: '11111111111111111111111111111111111111…"),
+            (["accuracy", "all", "all"], "'all' stands alone"),
+            (["plot", "all", "relu", "-o", "p.png"], "'all' stands alone"),
+        ],
+        ids=["arabic-digits", "underscore", "a-huge-token-cut", "accuracy-all-all", "plot-all-and-a-name"],
+    )
+    def test_what_is_wrong_is_said_in_one_line(self, run, args, message):
+        _one_line_exit_two(run(*args), message)
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [(b"1_000\n", "line 1: not a number: '1_000'"), (b"\xd9\xa1\n", "not a number: '\u0661'")],
+        ids=["underscore", "arabic-digit"],
+    )
+    def test_standard_input_takes_plain_ascii_numbers(self, data, message):
+        p = subprocess.run([*ACT, "sigmoid", "-"], input=data, capture_output=True, timeout=60)
+        assert p.returncode == 2 and message in p.stderr.decode() and len(p.stderr.splitlines()) == 1
+
+    def test_an_endless_line_on_standard_input_is_refused_promptly(self):
+        started = time.monotonic()
+        with open("/dev/zero", "rb") as zero:
+            p = subprocess.run([*ACT, "sigmoid", "-"], stdin=zero, capture_output=True, timeout=60)
+        assert p.returncode == 2 and b"line 1 is longer than 1,048,576 characters" in p.stderr
+        assert len(p.stderr) < 200 and time.monotonic() - started < 30
+
+    def test_celu_with_the_smallest_alpha_is_settled_by_the_exact_value_at_zero(self):
+        r = actcheck.check("celu", [-1.0, 0.0, 1.0], alpha=5e-324)
+        assert r.passed, r.summary
+
+    def test_glu_vjp_over_the_whole_float64_span_is_zero_not_nan(self, run):
+        r = run("glu", "--linspace", "-1.7e308", "1.7e308", "10", "--json")
+        assert r.exit_code == 0, r.stdout[-2000:]
+
+    def test_finite_differences_of_glu_beside_1e308_judge_nothing_they_cannot_see(self):
+        r = actcheck.check("glu", [1e308, -1e308, 710, -710], fd=True)
+        assert r.comparisons["finite_difference"].ok.all()
+
+    @pytest.mark.parametrize("name", ["softmax", "softmin", "log_softmax", "glu"])
+    def test_the_vector_oracles_closed_form_agrees_with_differentiating(self, name):
+        from actcheck.opinions.oracle import vector_exact
+        from actcheck.registry import lookup
+
+        act, rng = lookup(name), np.random.default_rng(1)
+        x, g = rng.uniform(-5, 5, 6), rng.uniform(-2, 2, 6)
+        closed, original = vector_exact(act, x, g, set(range(6)))[1], act.exact_vjp
+        object.__setattr__(act, "exact_vjp", None)  # a frozen record: differentiated numerically, for once
+        try:
+            differentiated = vector_exact(act, x, g, set(range(6)))[1]
+        finally:
+            object.__setattr__(act, "exact_vjp", original)
+        assert original is not None
+        assert max(abs(float(c - d)) for c, d in zip(closed, differentiated, strict=True)) < 1e-60
+
+    def test_the_oracle_on_softmax_over_the_float64_span_is_bounded(self):
+        started = time.monotonic()
+        r = actcheck.check("softmax", grids.linspace(-1e308, 1e308, 100), oracle=True)
+        assert r.passed and time.monotonic() - started < 30  # it took minutes differentiating at 600 digits
+
+    def test_a_derivative_that_prints_beyond_the_file_limit_is_cut_not_failed(self, tmp_path):
+        (tmp_path / "act.py").write_text(
+            _SIGMOID + "def sigmoid_prime(x):\n    for _ in range(65):\n        print('x' * (1 << 20))\n"
+            "    s = sigmoid(x)\n    return s * (1 - s)\n"
+        )
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert result.passed and any(n.startswith("printed: 'xxx") for n in result.notes), result.diagnosis
+
+    @pytest.mark.parametrize(
+        "tail",
+        ["sigmoid_prime.__wrapped__ = sigmoid_prime\n", "sigmoid_prime.__signature__ = 5\n"],
+        ids=["wrapped-loop", "bogus-signature"],
+    )
+    def test_a_signature_python_cannot_read_is_read_from_the_code(self, tmp_path, tail):
+        (tmp_path / "act.py").write_text(_PAIR + tail)
+        (result,) = actcheck.verify(tmp_path / "act.py").results
+        assert result.passed

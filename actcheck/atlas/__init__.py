@@ -159,6 +159,8 @@ def _activations(names, params):
 
     if [n.lower() for n in names] == ["all"]:
         chosen = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+    elif "all" in (n.lower() for n in names):
+        raise InputError("'all' stands alone: it names every activation (give it once, without other names)")
     else:
         chosen = []
         for n in names:

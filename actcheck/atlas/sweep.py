@@ -8,8 +8,11 @@ float64 every point costs an oracle call: the sample is smaller, kept point by p
 refined around its worst points and then at the edges of its findings' runs.
 """
 
+import os
+
 import numpy as np
 
+from ..errors import out_of_resources
 from . import points as pts
 from .chunk import SPECIAL_WIDTH, Swept, least, run_points, run_task, segments_of, tasks
 from .measure import Baseline, tally
@@ -123,11 +126,14 @@ def edge_gaps(tallies, dtype):
 # ---------------------------------------------------------------- running it all
 
 
-def _init_worker():
+def _init_worker(parent):
     import signal
 
     import torch
 
+    from ..verification.reaping import die_with_parent
+
+    die_with_parent(parent)  # killed with the parent, by any signal: no traceback from a pipe that has gone
     torch.set_num_threads(1)  # one process per core: torch's own threads would only contend
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
 
@@ -147,7 +153,10 @@ def _mapper(jobs):
 
     __import__("torch")  # importing starts no threads: forking after it is safe (no torch op has run here)
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    pool = mp.get_context(method).Pool(jobs, initializer=_init_worker)
+    try:
+        pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    except OSError as e:
+        raise out_of_resources(e, f"start {jobs} worker processes (--jobs)") or e from None
     return (lambda fn, items: pool.imap(fn, items)), pool.terminate
 
 

@@ -69,12 +69,13 @@ def exact_values(act, params, x, order=1):
 
 @functools.lru_cache(maxsize=1 << 10)
 def _continuous(form, k, frozen_params):
-    """Whether ``form`` takes one value on both sides of the kink ``k`` (to 2**-100, 2**-600 away: far inside
-    the scale of any parameter a float64 check takes seriously, celu's alpha = 1e-100 included)."""
+    """Whether ``form`` takes one value on both sides of the kink ``k`` (to 2**-100, 2**-600 away, and further
+    in by the smallest parameter's size: celu's alpha = 5e-324 sets the scale its exponential changes on)."""
     import mpmath
 
+    sizes = [abs(float(v)) for _, v in frozen_params if isinstance(v, int | float) and math.isfinite(v) and v != 0]
     with mpmath.mp.workprec(1024):
-        step = mpmath.mpf(2) ** -600 * max(1, abs(k))
+        step = mpmath.mpf(2) ** -600 * max(1, abs(k)) * min([1.0, *sizes])
         left, right = (form(mpmath.mp, mpmath.mpf(k) + s, **dict(frozen_params)) for s in (-step, step))
         if left is None or right is None:
             return False
@@ -142,8 +143,8 @@ def _vector(ask):
 def vector_exact(act, x, upstream, coords):
     """A vector activation's exact outputs (all) and VJP with ``upstream`` at ``coords`` (None elsewhere).
 
-    The VJP is mpmath's derivative of g . f(x + t e_k) at t = 0, at precisions doubled until
-    two agree (vectors have no closed-form records).
+    The VJP is the record's closed form (``exact_vjp``), or mpmath's derivative of g . f(x + t e_k)
+    at t = 0; either at precisions doubled until two agree.
     """
     import mpmath
 
@@ -154,6 +155,9 @@ def vector_exact(act, x, upstream, coords):
     g = [mp.mpf(float(v)) for v in np.asarray(upstream, dtype=np.float64)[:m]]
     scale = max([1.0] + [abs(float(v)) for v in xs])
     fwd = _converged_all(lambda: act.exact(mp, xs), scale) + [None] * (n - m)
+    if act.exact_vjp is not None:  # a closed form of exact inputs: no step, so no digits spent on x's size
+        vjp = _converged_all(lambda: act.exact_vjp(mp, xs, g), 1.0)
+        return fwd, [vjp[k] if k in coords else None for k in range(n)]
 
     def along(k):
         def gf(t):

@@ -69,6 +69,9 @@ class VectorActivation:
     hvp: Callable  # (x, g, u) -> (d(g . J)/dx) u
     torch: Callable  # (T, x) -> y
     exact: Callable  # (mp, [mpf]) -> [mpf]
+    # (mp, [mpf] x, [mpf] g) -> [mpf] g . J exactly: closed forms, so the oracle need not differentiate numerically
+    # (mpmath's diff beside x = 1e308 needs 600 digits); None: differentiated
+    exact_vjp: Callable | None = None
     params: dict = field(default_factory=dict)
     aliases: tuple = ()
     kinks: Callable = _no_kinks

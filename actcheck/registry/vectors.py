@@ -71,6 +71,13 @@ def _mp_softmax(mp, xs):
     return [v / total for v in e]
 
 
+def _mp_sm_vjp(mp, xs, g, sign):
+    """g . J of softmax(sign * x): sign * s * (g - g . s)."""
+    s = _mp_softmax(mp, [sign * v for v in xs])
+    dot = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
+    return [sign * si * (gi - dot) for gi, si in zip(g, s, strict=True)]
+
+
 SOFTMAX = VectorActivation(
     name="softmax",
     formula="exp(x_i) / sum_j exp(x_j)",
@@ -81,6 +88,7 @@ SOFTMAX = VectorActivation(
     hvp=_sm_hvp,
     torch=lambda T, x: T.softmax(x, dim=-1),
     exact=_mp_softmax,
+    exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, 1),
     stepwise=_SAVED,
 )
 
@@ -94,6 +102,7 @@ SOFTMIN = VectorActivation(
     hvp=lambda x, g, u: _sm_hvp(-x, g, u),  # d/dx[-H(-x)] = H'(-x)
     torch=lambda T, x: T.nn.functional.softmin(x, dim=-1),
     exact=lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
+    exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, -1),
     stepwise=_SAVED,
 )
 
@@ -133,6 +142,13 @@ def _mp_log_softmax(mp, xs):
     return [v - lse for v in xs]
 
 
+def _mp_lsm_vjp(mp, xs, g):
+    """g . J of log_softmax: g - s * sum(g)."""
+    s = _mp_softmax(mp, xs)
+    total = mp.fsum(g)
+    return [gi - si * total for gi, si in zip(g, s, strict=True)]
+
+
 LOG_SOFTMAX = VectorActivation(
     name="log_softmax",
     formula="x_i - log(sum_j exp(x_j))",
@@ -143,6 +159,7 @@ LOG_SOFTMAX = VectorActivation(
     hvp=_lsm_hvp,
     torch=lambda T, x: T.log_softmax(x, dim=-1),
     exact=_mp_log_softmax,
+    exact_vjp=lambda mp, xs, g: _mp_lsm_vjp(mp, xs, g),
     aliases=("logsoftmax",),
     stepwise=_SAVED,
 )
@@ -163,7 +180,8 @@ def _glu(x):
 
 def _glu_vjp(x, g):
     a, b = _halves(x)
-    return np.concatenate([g * sigmoid(b), g * a * sigmoid_d(b)])
+    # a * sigmoid'(b) first: it is at most a/4, and exactly 0 where sigmoid'(b) is (g * a alone may overflow)
+    return np.concatenate([g * sigmoid(b), g * (a * sigmoid_d(b))])
 
 
 def _glu_jvp(x, v):
@@ -186,7 +204,9 @@ def _glu_rows(x, rows, cols):
 def _glu_hvp(x, g, u):
     a, b = _halves(x)
     ua, ub = _halves(u)
-    return np.concatenate([ub * g * sigmoid_d(b), ua * g * sigmoid_d(b) + ub * g * a * sigmoid_d2(b)])
+    # the bounded factors first, as in the VJP: a product of two huge ones must not make inf * 0
+    gd = g * sigmoid_d(b)
+    return np.concatenate([ub * gd, ua * gd + g * (ub * (a * sigmoid_d2(b)))])
 
 
 def _glu_depends(n, rows, cols):
@@ -197,6 +217,18 @@ def _glu_depends(n, rows, cols):
 def _check_glu(x):
     if x.shape[-1] % 2:
         raise InputError(f"glu halves its input: it needs an even number of values, got {x.shape[-1]}")
+
+
+def _mp_glu_vjp(mp, xs, g):
+    """g . J of glu: g * sigmoid(b) for a, g * a * sigmoid'(b) for b."""
+    from .exact import sigmoid as mp_sigmoid
+    from .exact import sigmoid_d as mp_sigmoid_d
+
+    n = len(xs) // 2
+    a, b = xs[:n], xs[n:]
+    return [gi * mp_sigmoid(mp, bi) for gi, bi in zip(g, b, strict=True)] + [
+        gi * ai * mp_sigmoid_d(mp, bi) for gi, ai, bi in zip(g, a, b, strict=True)
+    ]
 
 
 def _mp_glu(mp, xs):
@@ -215,6 +247,7 @@ GLU = VectorActivation(
     hvp=_glu_hvp,
     torch=lambda T, x: T.nn.functional.glu(x, dim=-1),
     exact=_mp_glu,
+    exact_vjp=lambda mp, xs, g: _mp_glu_vjp(mp, xs, g),
     validate_input=_check_glu,
     stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
 )

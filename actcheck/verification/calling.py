@@ -8,6 +8,10 @@ shapes that a 1-D array loses); code
 written for Python floats (``max(0, x)``, ``math.exp``) raises on both and is called
 element by element. What comes back must be real numbers of the input's shape: complex,
 object, string or wrongly shaped values are that quantity's failure.
+
+Elementwise code called on the 1-D array is called on a few short pieces of it too (1, 2,
+3 and 50 points): at those points the values judged are what the short calls returned, so
+code wrong only on short arrays (a batch of one) fails there.
 """
 
 import numpy as np
@@ -79,12 +83,16 @@ def as_values(out, shape):
     return arr if arr.dtype.name in ("float32", "float16", "bfloat16") else arr.astype(np.float64)
 
 
-def in_modes(compute, inputs, modes=MODES, shape=None):
+SHORT = (1, 2, 3, 50)  # the lengths elementwise array code is also called on
+
+
+def in_modes(compute, inputs, modes=MODES, shape=None, lengths=False):
     """(values, mode): ``compute(inputs)`` in the first mode the code accepts (1-D, a row, element by element).
 
     ``inputs`` maps names to 1-D arrays (the points ``x`` and the upstream ``u``); ``compute``
     returns the user's raw result, which must have ``shape`` (by default x's). The first
-    mode's exception is raised when no mode works.
+    mode's exception is raised when no mode works. With ``lengths`` (elementwise code), the
+    1-D layout is also called on short pieces of the array (``SHORT``), and their values kept.
     """
     shape = tuple(inputs["x"].shape if shape is None else shape)
     first = None
@@ -92,7 +100,10 @@ def in_modes(compute, inputs, modes=MODES, shape=None):
         if mode == "scalars" and isinstance(first, _ScalarResult) and first.reduced:
             break  # an array in, one numpy number out: a reduction (np.max for np.maximum), not code for scalars
         try:
-            return _run(mode, compute, inputs, shape), mode
+            out = _run(mode, compute, inputs, shape)
+            if lengths and mode in ("array", "columns") and out.shape == inputs["x"].shape and out.ndim == 1:
+                out = _short(mode, compute, inputs, out)
+            return out, mode
         except BadValues:
             if first is None:
                 raise  # what the first layout returned is wrong: that is the answer, not a cue to retry
@@ -117,15 +128,41 @@ def in_modes(compute, inputs, modes=MODES, shape=None):
     raise first
 
 
+def _short(mode, compute, inputs, out):
+    """``out`` with the values the code returns when called on short pieces of the array put in their place."""
+    size = out.size
+    out = out.copy()
+    for k, n in enumerate(SHORT):
+        if n >= size:
+            continue
+        start = min(max((k + 1) * size // (len(SHORT) + 1) - n // 2, 0), size - n)
+        piece = {key: v[start : start + n].copy() for key, v in inputs.items()}
+        try:
+            out[start : start + n] = _run(mode, compute, piece, (n,))
+        except _ScalarResult:
+            if n > 1:
+                raise BadValues(f"returns a single number for an array of {n} points") from None
+            out[start] = np.asarray(compute(_layout(mode, piece)), dtype=np.float64).reshape(())  # a batch of one
+        except BadValues:
+            raise
+        except FAULTS as e:
+            raise BadValues(f"raises {type(e).__name__} on an array of {n} point{'s' * (n > 1)}: {e}") from None
+    return out
+
+
+def _layout(mode, inputs):
+    return {k: v.copy() if mode == "array" else v.reshape(-1, 1) for k, v in inputs.items()}
+
+
 def _run(mode, compute, inputs, shape):
     if mode == "array":
-        return as_values(compute({k: v.copy() for k, v in inputs.items()}), shape)
+        return as_values(compute(_layout(mode, inputs)), shape)
     if mode == "rows":
         # three rows, not one: code that mixes the rows of a batch (a sum over the wrong axis) shows it in row 0
         rows = {k: np.stack([v, v[::-1], -v]) for k, v in inputs.items()}
         return as_values(compute(rows), (3, *shape))[0]
     if mode == "columns":
-        return as_values(compute({k: v.reshape(-1, 1) for k, v in inputs.items()}), (*shape, 1)).reshape(shape)
+        return as_values(compute(_layout(mode, inputs)), (*shape, 1)).reshape(shape)
     flat = {k: v.ravel() for k, v in inputs.items()}
     out = np.empty(int(np.prod(shape)))
     kind = np.float64  # scalar code in np.float32 (np.float32(x), then if x > 0) is judged in float32 too

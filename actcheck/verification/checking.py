@@ -12,6 +12,7 @@ import re
 import stat
 import time
 import types
+from collections.abc import Mapping
 
 from .. import inputs
 from ..errors import InputError
@@ -93,6 +94,8 @@ def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
 def _overrides(params, act=None):
     """{name: float} checked; a text value only for a parameter ``act`` takes as text (gelu's approximate)."""
     out = {}
+    if params is not None and not isinstance(params, Mapping):
+        raise InputError(f"params takes a mapping of names to numbers ({{'alpha': 1.0}}), not {type(params).__name__}")
     for k, v in dict(params or {}).items():
         t = torch_name(act, str(k))
         if isinstance(v, str) and t is not None and isinstance(act.params[t], str):
@@ -191,7 +194,9 @@ def _check(code, overrides, progress, where, reference=None, opts=None, kink="to
         if p["id"] in done:
             done[p["id"]].lines = p.get("lines") or {}
     notes = list(code.notes())
-    code.finish()
+    ended = code.finish()
+    if ended:
+        notes.append(ended)
     return VerifyReport(where, results, skipped, notes)
 
 
@@ -311,10 +316,14 @@ def check_pair(
     and the keywords.
     """
     from ..registry import lookup
+    from ..registry.record import Activation, VectorActivation
 
     _kink_mode(kink)
     like = _one_of("like", like, "reference", reference)
     convention = _one_of("convention", convention, "style", style)
+    if like is not None and not isinstance(like, str | Activation | VectorActivation):
+        shown = f"{type(like).__name__} {like!r}"[:100]
+        raise InputError(f"like takes a known activation's name, not {shown}")
     act = lookup(inputs.activation_name(like)) if isinstance(like, str) else like
     if isinstance(like, str) and act is None:
         raise InputError(f"unknown activation {like!r}")

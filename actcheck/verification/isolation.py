@@ -16,9 +16,9 @@ import sys
 import tempfile
 import time
 
-from ..errors import InputError, InternalError
+from ..errors import InputError, InternalError, out_of_resources
 from .reaping import end_descendants
-from .wire import Closed, receive, send
+from .wire import Closed, Garbled, receive, send
 from .worker import BOOT
 
 __all__ = ["Child", "InProcess", "Died", "TimeLimit", "LoadFailed", "ended"]
@@ -74,11 +74,22 @@ class Child:
 
     def _spawn(self):
         """Start the child and ask it to load the file (without waiting: torch may import meanwhile)."""
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
-        self.log = tempfile.TemporaryFile()
-        env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", "Agg"))
         try:
+            self._start()
+        except OSError as e:
+            self.close()
+            raise out_of_resources(e, "start a process for your code") or e from None
+        self._send({"op": "load", "path": self.path, "notebook": self.notebook, "run_all": self.run_all})
+
+    def _start(self):
+        fds = []
+        try:
+            req_r, req_w = os.pipe()
+            fds += [req_r, req_w]
+            rep_r, rep_w = os.pipe()
+            fds += [rep_r, rep_w]
+            self.log = tempfile.TemporaryFile()
+            env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", "Agg"))
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", BOOT, _ROOT, str(req_r), str(rep_w)],
                 stdin=subprocess.DEVNULL,
@@ -88,11 +99,13 @@ class Child:
                 start_new_session=True,
                 env=env,
             )
-        finally:
-            os.close(req_r)
-            os.close(rep_w)
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
+        os.close(req_r)
+        os.close(rep_w)
         self.to_child, self.from_child = req_w, rep_r
-        self._send({"op": "load", "path": self.path, "notebook": self.notebook, "run_all": self.run_all})
 
     def _load_reply(self):
         self._started()
@@ -124,6 +137,9 @@ class Child:
 
         try:
             return receive(self.from_child, wait)
+        except Garbled:
+            self.close()
+            raise Died(None, "wrote on actcheck's reply pipe (what came back was not actcheck's reply)") from None
         except Closed:
             try:
                 status = self.proc.wait(timeout=1.0)
@@ -199,16 +215,23 @@ class Child:
         return self.request(msg)
 
     def finish(self):
-        """End as `python file.py` would: threads the code started must end, within the time limit."""
+        """End as `python file.py` would: threads the code started must end, within the time limit.
+
+        A note when the code ended the process meanwhile (a thread's ``os._exit``): what was judged stands.
+        """
         if self.proc is None:
-            return
-        threads = self.request({"op": "finish"})["threads"]
-        if threads:
-            try:
-                self._receive()
-            except TimeLimit as e:
-                names = ", ".join(threads)
-                raise TimeLimit(f"{e}: threads it started are still running ({names})") from None
+            return None
+        try:
+            threads = self.request({"op": "finish"})["threads"]
+            if threads:
+                try:
+                    self._receive()
+                except TimeLimit as e:
+                    names = ", ".join(threads)
+                    raise TimeLimit(f"{e}: threads it started are still running ({names})") from None
+        except Died as e:
+            return f"your code {e} while actcheck waited for its threads to end"
+        return None
 
     def close(self):
         """Stop the child and everything it started; release the pipes and the log."""

@@ -7,6 +7,8 @@ to nan and an infinity to the same infinity, in float64, with rtol = atol = 1e-7
 torch and rtol = 1e-6, atol = 1e-7 against finite differences. Code that returns float32
 (float16) is judged in that dtype: at the points it holds, beside torch in it with its
 tolerances, or beside finite differences with longer steps and rtol = atol = 1e-3 (3e-2).
+Beside torch each side is judged in its own dtype: a float64 derivative of a float32
+forward is compared with torch in float64, with float64's tolerances, at those points.
 """
 
 import numpy as np
@@ -49,15 +51,21 @@ def judge_elementwise(code, cand):
         notes.append(f"{why} {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
         x, u = in_precision(x, u, dtype)
         got = answers(code, cand, x, u, wanted, notes)
+<<<<<<< HEAD
     elif opts.rtol is not None or opts.atol is not None:
         notes.append(f"judged with rtol {rtol:g}, atol {atol:g}")
     same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
+=======
+    sides = _sides(act, got.dtypes, dtype, notes)
+    tols = {k: tolerances(act, d) for k, d in sides.items()}
+    same = lambda a, b, key="forward": close(a, b, *tols[key])[1]  # noqa: E731
+>>>>>>> issue-25
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
     if act is not None:
         try:
-            ref = torch_values(act, params, x, u, dtype)
+            ref = _torch_sides(act, params, x, u, sides)
         except Exception as e:  # torch refusing parameters the code declares (an infinite slope...)
             return failed(cand, [f"torch cannot evaluate {act.name} with {params}: {one_line(e)}"], notes)
         if not same(got.values["forward"], ref["forward"]).all():
@@ -70,14 +78,14 @@ def judge_elementwise(code, cand):
                 params = better
                 x, u = in_precision(*_points(act, params, opts), dtype)
                 got = answers(code, cand, x, u, wanted, notes)
-                ref = torch_values(act, params, x, u, dtype)
+                ref = _torch_sides(act, params, x, u, sides)
     else:
         ref = finite_differences(code, cand, x, u, notes, dtype)
     skip = ref.get("skip", False)
 
     def right(suffix):
         return all(
-            q + suffix in got.values and bool((same(got.values[q + suffix], ref[r]) | skip).all())
+            q + suffix in got.values and bool((same(got.values[q + suffix], ref[r], r) | skip).all())
             for q, r in (("derivative", "backward"), ("vjp", "vjp"))
         )
 
@@ -88,17 +96,44 @@ def judge_elementwise(code, cand):
         result = failed(cand, [problem], notes)
         result.params = params
         return result
-    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, (rtol, atol), dtype)
+    result = _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tols, sides)
     if rejected and not result.passed:
         result.diagnosis.insert(0, rejected)  # a sign slip or a forgotten slope, not another parameter
     return result
 
 
+<<<<<<< HEAD
 def _points(act, params, opts):
     """(x, upstream): the points check_pair was given, or the pair's usual ones."""
     if opts.points is None:
         return points(act, params)
     return opts.points, np.random.default_rng(SEED).uniform(-2.0, 2.0, opts.points.size)
+=======
+def _sides(act, dtypes, dtype, notes):
+    """The dtype each quantity is judged in beside torch: its own where it is wider than the points' ``dtype``."""
+    own = {"forward": "forward", "backward": "derivative", "vjp": "vjp"}
+    sides = dict.fromkeys(own, dtype)
+    if act is None or dtype == "float64":
+        return sides  # finite differences of a float32 forward cannot judge a derivative more finely than it
+    for key, q in own.items():
+        if dtypes.get(q) == "float64":
+            sides[key] = "float64"
+    wider = [own[k] for k, d in sides.items() if d != dtype]
+    if wider:
+        rtol, atol = tolerances(act, "float64")
+        notes.append(f"{' and '.join(wider)} return{'s' * (len(wider) == 1)} float64: judged beside torch in float64, "
+                     f"with rtol {rtol:g}, atol {atol:g}")  # fmt: skip
+    return sides
+
+
+def _torch_sides(act, params, x, u, sides):
+    """Torch's values, each quantity in the dtype it is judged in."""
+    ref = {}
+    for dt in dict.fromkeys(sides.values()):
+        values = torch_values(act, params, x, u, dt)
+        ref.update({k: values[k] for k, d in sides.items() if d == dt})
+    return ref
+>>>>>>> issue-25
 
 
 def reading(cand, right, notes):
@@ -129,7 +164,7 @@ def reading(cand, right, notes):
     return "", None
 
 
-def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, dtype):
+def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tols, sides):
     from ..result import close
     from .diagnosis import Evidence, diagnose
 
@@ -140,12 +175,13 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
     for key in ("forward", "backward", "vjp"):
         if key == "forward" and act is None:
             continue
-        err, good = close(mine[key], ref[key], *tol)
+        err, good = close(mine[key], ref[key], *tols[key])
         err = np.where(skip, 0.0, err)
         errs[key] = float(err.max()) if err.size else 0.0
         bad[key] = ~(good | skip)
         arrays[key] = err
     if act is not None:
+<<<<<<< HEAD
         _settle(act, params, x, u, mine, ref, bad, notes, dtype, cand.opts.strict)
         if cand.opts.oracle:
             _against_exact(act, params, x, u, mine, bad, notes, dtype, tol)
@@ -154,6 +190,9 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
             notes += accept(act, params, x, d, vjp, u, bad)
             for k, b in before.items():  # a subgradient accepted is no error
                 errs[k] = float(np.where(b & ~bad[k], 0.0, arrays[k]).max()) if x.size else 0.0
+=======
+        _settle(act, params, x, u, mine, ref, bad, notes, sides)
+>>>>>>> issue-25
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -173,7 +212,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
         kinks = act.kinks(**params) if act is not None else ref["kinks"]
         ref_name = "torch" if act is not None else "finite differences"
         ev = Evidence(x, fwd, ref.get("forward"), d, ref_d, vjp, ref_vjp, u, kinks, d_at_out, ref_name,
-                      act.name if act is not None else None, tol)  # fmt: skip
+                      act.name if act is not None else None, tols["backward"])  # fmt: skip
         diagnosis += diagnose(ev, remote(code, cand, "forward"), remote(code, cand, "derivative"), got.sources)
         hint = suggestion(act, params, x, d, bad) if act is not None and cand.kink != "any" else None
         if hint and diagnosis:
@@ -185,7 +224,11 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tol, 
     )  # fmt: skip
 
 
+<<<<<<< HEAD
 def _settle(act, params, x, u, mine, ref, bad, notes, dtype, strict=False):
+=======
+def _settle(act, params, x, u, mine, ref, bad, notes, sides):
+>>>>>>> issue-25
     """Where yours and torch disagree, the exact value decides: yours within 1 ULP of it is right, torch or not.
 
     Clears those points in ``bad`` (not with ``strict``: torch's deviations fail too) and says where torch was
@@ -198,8 +241,8 @@ def _settle(act, params, x, u, mine, ref, bad, notes, dtype, strict=False):
         idx = np.flatnonzero(b)
         if not idx.size:
             continue
-        sides = {"yours": mine[key][idx], "torch": ref[key][idx]}
-        _, ulp = arbitrate(act, params, x[idx], DTYPES[dtype], key, sides, u[idx] if key == "vjp" else None)
+        both = {"yours": mine[key][idx], "torch": ref[key][idx]}
+        _, ulp = arbitrate(act, params, x[idx], DTYPES[sides[key]], key, both, u[idx] if key == "vjp" else None)
         right = ulp["yours"] <= 1
         if right.any():
             worst = float(np.max(ulp["torch"][right]))

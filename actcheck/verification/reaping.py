@@ -10,8 +10,9 @@ again) and kills it. Elsewhere the process group is all that is ended.
 import os
 import signal
 
-__all__ = ["become_subreaper", "descendants", "end_descendants"]
+__all__ = ["become_subreaper", "die_with_parent", "descendants", "end_descendants"]
 
+_PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -24,6 +25,19 @@ def become_subreaper():
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def die_with_parent(parent):
+    """Be killed (SIGKILL) when ``parent`` ends, even inside a long C call (Linux); leave now if it has."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(70)
 
 
 def _parents():

@@ -78,8 +78,23 @@ def _signature(fn):
 
 
 def _read(fn):
+    fn = underlying(fn)
     try:
-        return inspect.signature(underlying(fn))
+        return inspect.signature(fn)
+    except (TypeError, ValueError):  # a __wrapped__ loop, a __signature__ that is not one: its code still says
+        return _plain(fn)
+
+
+def _plain(fn):
+    """The signature of a function's own code, without its __wrapped__ or __signature__; None for anything else."""
+    import types
+
+    if not inspect.isfunction(fn):
+        return None
+    bare = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    bare.__kwdefaults__ = fn.__kwdefaults__
+    try:
+        return inspect.signature(bare)
     except (TypeError, ValueError):
         return None
 

@@ -40,6 +40,7 @@ def python_units(path):
     """The whole file as one unit, compiled from its bytes (BOM and coding line honoured)."""
     with open(path, "rb") as f:
         data = f.read()
+    _decodes(data)
     try:
         code = compile(data, path, "exec", dont_inherit=True)
     except SyntaxError as e:
@@ -47,7 +48,34 @@ def python_units(path):
         raise SourceError(f"is not valid Python: {e.msg}{line}: a syntax error") from None
     except ValueError as e:  # null bytes
         raise SourceError(f"is not valid Python: {e}") from None
+    except (MemoryError, RecursionError) as e:  # 100,000 nested brackets or unary minus signs
+        raise SourceError(f"cannot be compiled: {_too_deep(e)}") from None
     return [Unit(None, [code])]
+
+
+def _decodes(data):
+    """SourceError where Python would refuse the bytes: not in the declared encoding (UTF-8 when none is)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as e:  # an unknown coding, or a first line that is not UTF-8 (said below)
+        if "encoding declaration" not in e.msg:
+            raise SourceError(f"is not valid Python: {e.msg}") from None
+        encoding = "utf-8"
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise SourceError(
+            f"is not valid Python: a byte that is not {encoding.upper()} "
+            f"({data[e.start : e.start + 1]!r}) on line {line}, and no other encoding declared (PEP 263)"
+        ) from None
+
+
+def _too_deep(e):
+    return f"it is nested too deeply for Python's compiler ({type(e).__name__})"
 
 
 def cell_of(filename):
@@ -68,7 +96,14 @@ def notebook_units(path, run_all=False):
     for number, cell in enumerate(nb.cells, 1):
         if cell.get("cell_type") != "code":
             continue
-        units.append(_cell_unit(path, number, cell.get("source", ""), run_all, imported, left_out))
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(p, str) for p in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            kind = "null" if source is None else type(source).__name__
+            units.append(Unit(number, [], [f"cell {number} has no source text (its source is {kind}): not run"]))
+            continue
+        units.append(_cell_unit(path, number, source, run_all, imported, left_out))
     if left_out and units:  # said once: a NameError later may come of them
         more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
         units[-1].notes.append(
@@ -94,6 +129,9 @@ def _cell_unit(path, number, source, run_all, imported, left_out):
         tree = ast.parse(text, filename)
     except SyntaxError as e:
         return Unit(number, [], [f"cell {number} is not valid Python ({e.msg}, line {e.lineno}): not run"])
+    except (ValueError, MemoryError, RecursionError) as e:  # a NUL, or nesting beyond the parser
+        why = _too_deep(e) if isinstance(e, MemoryError | RecursionError) else str(e)
+        return Unit(number, [], [f"cell {number} cannot be compiled ({why}): not run"])
     imported |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
                  for a in n.names}  # fmt: skip
     kept = []
@@ -103,8 +141,16 @@ def _cell_unit(path, number, source, run_all, imported, left_out):
             kept.append(keep)
         elif isinstance(stmt, ast.Assign | ast.AnnAssign):
             left_out.append(f"cell {number} line {stmt.lineno}")
-    code = [compile(ast.Module([s], []), filename, "exec", dont_inherit=True) for s in kept]
-    return Unit(number, code)
+    code, notes = [], []
+    for stmt in kept:  # what parses may still not compile: def f(x, x), return in a class body, await in a def
+        try:
+            code.append(compile(ast.Module([stmt], []), filename, "exec", dont_inherit=True))
+        except SyntaxError as e:
+            notes.append(f"cell {number} line {e.lineno or stmt.lineno} is not valid Python ({e.msg}): not run")
+        except (ValueError, MemoryError, RecursionError) as e:
+            why = _too_deep(e) if isinstance(e, MemoryError | RecursionError) else str(e)
+            notes.append(f"cell {number} line {stmt.lineno} cannot be compiled ({why}): not run")
+    return Unit(number, code, notes)
 
 
 def _defining(stmt, modules):

@@ -33,7 +33,8 @@ class _Sink:
     readable if the code closes its stream."""
 
     def __init__(self):
-        self.stream = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", errors="backslashreplace",
+        raw = _Capped(tempfile.TemporaryFile(buffering=0))
+        self.stream = io.TextIOWrapper(io.BufferedRandom(raw), encoding="utf-8", errors="backslashreplace",
                                        line_buffering=True)  # fmt: skip
         self.fd = os.dup(self.stream.fileno())
 
@@ -49,8 +50,48 @@ class _Sink:
         return data.decode("utf-8", "replace")
 
 
+class _Capped(io.RawIOBase):
+    """The sink's file: what is written beyond _KEPT bytes is dropped, so printing in a loop is cut short
+    instead of failing at the worker's file-size limit ("File too large")."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def readable(self):
+        return True
+
+    def writable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def fileno(self):
+        return self.f.fileno()
+
+    def readinto(self, b):
+        return self.f.readinto(b)
+
+    def seek(self, pos, whence=0):
+        return self.f.seek(pos, whence)
+
+    def truncate(self, size=None):
+        return self.f.truncate(size)
+
+    def write(self, b):
+        room = _KEPT - self.f.tell()
+        if room > 0:
+            self.f.write(bytes(b[:room]))
+        return len(b)
+
+    def close(self):
+        self.f.close()
+        super().close()
+
+
 _SINK = []
 _SHOWN = 1 << 20  # of what one call prints, the first megabyte is kept (a note shows its first line)
+_KEPT = 2 * _SHOWN  # what the sink holds of one call's printing at most
 
 
 def _sink():
@@ -216,7 +257,8 @@ class UserCode:
             modes = (known, *[m for m in modes if m != known]) if known in modes else modes
         try:
             shape = inputs["u"].shape if q == "forward" else None  # glu's output is half its input
-            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape)
+            lengths = not getattr(pair, "vector", False)  # a vector activation couples its points
+            values[q], mode = in_modes(pair.compute(q, kw), inputs, modes, shape, lengths)
             return mode
         except BadValues as e:
             errors[q] = f"{pair.label(q)} {e}"

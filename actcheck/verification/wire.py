@@ -10,13 +10,18 @@ import struct
 
 import numpy as np
 
-__all__ = ["send", "receive", "Closed"]
+__all__ = ["send", "receive", "Closed", "Garbled"]
 
 _HEADER = struct.Struct("!Q")
+_LARGEST = 1 << 32  # no message of ours comes near 4 GiB: a longer length is not ours
 
 
 class Closed(Exception):
     """The other end has gone (the process ended)."""
+
+
+class Garbled(Exception):
+    """What came is not a message of ours (something else wrote on the pipe)."""
 
 
 def _default(obj):
@@ -57,4 +62,12 @@ def _read(fd, n, wait):
 def receive(fd, wait=None):
     """Read one message; ``wait(fd)`` is called before each read (to bound the time spent waiting)."""
     (n,) = _HEADER.unpack(_read(fd, _HEADER.size, wait))
-    return json.loads(_read(fd, n, wait), object_hook=_hook)
+    if n > _LARGEST:
+        raise Garbled(f"a message of {n} bytes")
+    try:
+        msg = json.loads(_read(fd, n, wait), object_hook=_hook)
+    except (ValueError, RecursionError, KeyError, TypeError) as e:  # not JSON, not UTF-8, a bad array
+        raise Garbled(type(e).__name__) from None
+    if not isinstance(msg, dict):
+        raise Garbled(f"a {type(msg).__name__}, not a message")
+    return msg

@@ -2,10 +2,14 @@
 
 Started by ``isolation.Child`` as ``python -c BOOT ROOT REQUESTS REPLIES``. Its stdin is
 closed, its stdout and stderr go to a file actcheck does not show, and it lives in a
-session of its own, so that the whole group can be ended at once; it is a subreaper, and
-kills what the code started before it leaves (``reaping``). ``sys.argv`` is the user's file
-alone, as under ``python file.py``. Only this process talks on the wire: a copy the code
-forks closes its ends and leaves when it would answer. torch is never imported here.
+session of its own, so that the whole group can be ended at once. It splits in two at once:
+a keeper, which runs no user code, and below it the worker, which does. The keeper is a
+subreaper (what the code starts stays below it, even in a session of its own); when
+actcheck goes (any signal, SIGKILL too) or the worker dies (``os._exit``, a crash), it ends
+the worker and everything below it, then leaves as the worker did. The worker dies with its
+keeper (``PR_SET_PDEATHSIG``), even inside a long C call. ``sys.argv`` is the user's file
+alone, as under ``python file.py``. Only the worker talks on the wire: a copy the code forks
+closes its ends and leaves when it would answer. torch is never imported here.
 """
 
 import os
@@ -23,6 +27,7 @@ BOOT = (
     "import sys; n = 1 + (sys.path[:1] == ['']); sys.path.insert(0, sys.argv[1]); "
     "from actcheck.verification.worker import main; del sys.path[:n]; main(sys.argv[2:])"
 )
+_KEEPER_POLL = 0.05  # seconds between the keeper's looks at the worker and at actcheck
 _FILE_LIMIT = 64 << 20  # what the code may write to one file: printing in a loop must not fill the disk
 
 
@@ -30,13 +35,75 @@ class LoadError(Exception):
     """The file cannot be used: one line saying why."""
 
 
+class _Guard:
+    """The interpreter state the worker needs, taken before the user's code runs and put back after it runs:
+    the recursion limit, the modules (``sys.modules['numpy'] = None`` must not break actcheck), no tracer."""
+
+    def __init__(self):
+        self.limit = max(sys.getrecursionlimit(), 1000)
+        self.modules = dict(sys.modules)
+
+    def restore(self):
+        sys.settrace(None)
+        sys.setprofile(None)
+        try:
+            sys.setrecursionlimit(self.limit)
+        except RecursionError:  # only if called deep in a stack: never from the request loop
+            pass
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+
+
+_GUARD = []
+
+
 def _watch_parent():
-    """End this process when actcheck has gone (killed, or ended without stopping us)."""
+    """End this process when its keeper has gone (where the parent-death signal is missing)."""
     parent = os.getppid()
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:
             os._exit(70)
+
+
+def _keep(worker, fds):
+    """The keeper: wait for the worker or for actcheck to go; end everything below, leave as the worker did."""
+    import signal
+
+    from .reaping import end_descendants
+
+    for fd in fds:
+        _close(fd)  # the wire is the worker's: actcheck must see it close when the worker dies
+    parent, status = os.getppid(), None
+    while status is None:
+        done, st = os.waitpid(worker, os.WNOHANG)
+        if done:
+            status = st
+        elif os.getppid() != parent:  # actcheck has gone, whatever ended it
+            _kill(worker)
+            status = os.waitpid(worker, 0)[1]
+        else:
+            time.sleep(_KEEPER_POLL)
+    end_descendants(os.getpid())
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)  # the same death: actcheck says "was killed by SIGSEGV"
+        except (OSError, ValueError):
+            pass
+        os._exit(128 + sig)
+    os._exit(os.waitstatus_to_exitcode(status))
+
+
+def _kill(pid):
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _limit_files():
@@ -53,7 +120,7 @@ def _limit_files():
 def load(path, notebook=False, run_all=False):
     """Run the user's file (or notebook) in a fresh module; return (UserCode, notes about the load)."""
     from .source import SourceError, cell_of, notebook_units, python_units
-    from .text import first_lines
+    from .text import first_lines, one_line
     from .usercode import UserCode, captured
 
     path = os.path.abspath(path)
@@ -78,9 +145,31 @@ def load(path, notebook=False, run_all=False):
         for unit in units:
             for code in unit.code:
                 _run(code, module, unit.cell, notes, mine)
+    _restore()
     if cap["printed"].strip():
         notes.append(f"printed on import: {first_lines(cap['printed'])}")
-    return UserCode.from_namespace(vars(module), name, mine), notes
+    try:
+        found = UserCode.from_namespace(vars(module), name, mine)
+    except Exception as e:
+        if not _raised_in(e, mine):
+            raise
+        raise LoadError(f"raised while actcheck looked at what it defines: {one_line(e, mine)}") from None
+    return found, notes
+
+
+def _restore():
+    if _GUARD:
+        _GUARD[0].restore()
+
+
+def _raised_in(e, mine):
+    """Whether the user's code raised ``e`` (a frame of its file is in the traceback): not actcheck's fault."""
+    tb = e.__traceback__
+    while tb is not None:
+        if mine(tb.tb_frame.f_code.co_filename):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _run(code, module, cell, notes, mine):
@@ -89,7 +178,11 @@ def _run(code, module, cell, notes, mine):
     from .usercode import describe_exit
 
     try:
-        exec(code, vars(module))
+        try:
+            exec(code, vars(module))
+        finally:
+            sys.settrace(None)  # inline, before any call of ours: a tracer the code set sees no frame of actcheck's
+            sys.setprofile(None)
     except SystemExit as e:
         raise LoadError(f"called {describe_exit(e, mine)} on import") from None
     except BaseException as e:  # KeyboardInterrupt too: no Ctrl-C reaches this process, the code raised it
@@ -117,6 +210,8 @@ def _serve(requests, replies, owner):
                 t.join()
             send(replies, {"done": True, "seq": msg.get("seq")})
             return
+        sys.settrace(None)  # inline: a tracer the code's last call set must not see the next of ours
+        sys.setprofile(None)
         started = time.monotonic()
         reply = _answer(msg, state)
         if os.getpid() != owner:  # a copy the code forked, back from its call: it must not answer
@@ -129,6 +224,7 @@ def _serve(requests, replies, owner):
 def _answer(msg, state):
     from .text import one_line
 
+    _restore()  # whatever the code's last call changed
     try:
         if msg["op"] == "load":
             try:
@@ -145,14 +241,26 @@ def _answer(msg, state):
 
 def main(argv):
     """Serve requests on the two file descriptors named in ``argv``; leave at once when done."""
-    from . import calling
-    from .reaping import become_subreaper, end_descendants
+    from .reaping import become_subreaper, die_with_parent, end_descendants
+
+    requests, replies = int(argv[0]), int(argv[1])
+    become_subreaper()
+    keeper = os.getpid()
+    worker = os.fork()  # nothing runs here yet (no thread): forking is safe
+    if worker:
+        _keep(worker, (requests, replies))
+    die_with_parent(keeper)
+    become_subreaper()  # what the code's processes leave behind is swept here first, while the worker lives
+    from . import calling  # numpy (and its threads) only below the fork
 
     calling.FAULTS = (BaseException,)  # no Ctrl-C reaches this process: whatever is raised, the code raised
+    from .. import errors, registry  # noqa: F401  all the worker imports, before the code can hide a module
+    from . import source, text, usercode  # noqa: F401
+
+    registry.lookup("sigmoid")
+    _GUARD.append(_Guard())
     _limit_files()
-    become_subreaper()
     threading.Thread(target=_watch_parent, daemon=True).start()
-    requests, replies = int(argv[0]), int(argv[1])
     for fd in (requests, replies):
         os.set_inheritable(fd, False)  # a process the code starts must not hold the wire open
     owner = os.getpid()
