@@ -109,11 +109,6 @@ class _Group(TyperGroup):
             code = EXIT_SOFTWARE
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
-        except OSError as e:
-            if "--install-completion" not in args:  # typer writes the shell's start-up file itself
-                raise
-            _err(f"actcheck: error: cannot install completion: {e.strerror or e}: {e.filename}")
-            code = EXIT_USAGE
         return code if isinstance(code, int) else 0
 
 

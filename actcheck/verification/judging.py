@@ -51,15 +51,11 @@ def judge_elementwise(code, cand):
         notes.append(f"{why} {dtype}: judged in {dtype}, at points {dtype} holds, with rtol {rtol:g}, atol {atol:g}")
         x, u = in_precision(x, u, dtype)
         got = answers(code, cand, x, u, wanted, notes)
-<<<<<<< HEAD
     elif opts.rtol is not None or opts.atol is not None:
         notes.append(f"judged with rtol {rtol:g}, atol {atol:g}")
-    same = lambda a, b: close(a, b, rtol, atol)[1]  # noqa: E731
-=======
     sides = _sides(act, got.dtypes, dtype, notes)
-    tols = {k: tolerances(act, d) for k, d in sides.items()}
+    tols = {k: opts.tolerances(*tolerances(act, d)) for k, d in sides.items()}
     same = lambda a, b, key="forward": close(a, b, *tols[key])[1]  # noqa: E731
->>>>>>> issue-25
     if "forward" in got.errors:
         rest = [got.errors[q] for q in ("derivative", "vjp") if q in got.errors]
         return failed(cand, [f"forward: {got.errors['forward']}"] + rest[:1], notes)
@@ -102,13 +98,13 @@ def judge_elementwise(code, cand):
     return result
 
 
-<<<<<<< HEAD
 def _points(act, params, opts):
     """(x, upstream): the points check_pair was given, or the pair's usual ones."""
     if opts.points is None:
         return points(act, params)
     return opts.points, np.random.default_rng(SEED).uniform(-2.0, 2.0, opts.points.size)
-=======
+
+
 def _sides(act, dtypes, dtype, notes):
     """The dtype each quantity is judged in beside torch: its own where it is wider than the points' ``dtype``."""
     own = {"forward": "forward", "backward": "derivative", "vjp": "vjp"}
@@ -133,7 +129,6 @@ def _torch_sides(act, params, x, u, sides):
         values = torch_values(act, params, x, u, dt)
         ref.update({k: values[k] for k, d in sides.items() if d == dt})
     return ref
->>>>>>> issue-25
 
 
 def reading(cand, right, notes):
@@ -181,18 +176,14 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tols,
         bad[key] = ~(good | skip)
         arrays[key] = err
     if act is not None:
-<<<<<<< HEAD
-        _settle(act, params, x, u, mine, ref, bad, notes, dtype, cand.opts.strict)
+        _settle(act, params, x, u, mine, ref, bad, notes, sides, cand.opts.strict)
         if cand.opts.oracle:
-            _against_exact(act, params, x, u, mine, bad, notes, dtype, tol)
+            _against_exact(act, params, x, u, mine, bad, notes, sides, tols)
         if cand.kink == "any" and d is not None and vjp is not None:
             before = {k: bad[k].copy() for k in ("backward", "vjp")}
             notes += accept(act, params, x, d, vjp, u, bad)
             for k, b in before.items():  # a subgradient accepted is no error
                 errs[k] = float(np.where(b & ~bad[k], 0.0, arrays[k]).max()) if x.size else 0.0
-=======
-        _settle(act, params, x, u, mine, ref, bad, notes, sides)
->>>>>>> issue-25
     ok = not any(b.any() for b in bad.values()) and slip is None and not got.cache_fix
     diagnosis = []
     if slip:
@@ -224,11 +215,7 @@ def _verdict(code, cand, act, params, x, u, got, ref, d, vjp, slip, notes, tols,
     )  # fmt: skip
 
 
-<<<<<<< HEAD
-def _settle(act, params, x, u, mine, ref, bad, notes, dtype, strict=False):
-=======
-def _settle(act, params, x, u, mine, ref, bad, notes, sides):
->>>>>>> issue-25
+def _settle(act, params, x, u, mine, ref, bad, notes, sides, strict=False):
     """Where yours and torch disagree, the exact value decides: yours within 1 ULP of it is right, torch or not.
 
     Clears those points in ``bad`` (not with ``strict``: torch's deviations fail too) and says where torch was
@@ -255,19 +242,20 @@ def _settle(act, params, x, u, mine, ref, bad, notes, sides):
                 b[idx[right]] = False
 
 
-def _against_exact(act, params, x, u, mine, bad, notes, dtype, tol):
-    """With the oracle: your values judged against the exact ones rounded to ``dtype`` too, with the same
-    tolerances (where yours and torch agree nothing else looks at the exact value)."""
+def _against_exact(act, params, x, u, mine, bad, notes, sides, tols):
+    """With the oracle: your values judged against the exact ones rounded to each side's dtype too, with the
+    same tolerances (where yours and torch agree nothing else looks at the exact value)."""
     from ..dtypes import DTYPES
     from ..engine import arbitrate
     from ..result import close
     from ..ulps import round_once
 
-    dt, off = DTYPES[dtype], []
+    off = []
     for key in bad:
+        dt = DTYPES[sides[key]]
         exact, _ = arbitrate(act, params, x, dt, key, {}, u if key == "vjp" else None)
         rounded = np.array([np.nan if e is None else float(round_once(e, dt)) for e in exact])
-        wrong = ~close(mine[key], rounded, *tol)[1] & ~np.isnan(rounded)
+        wrong = ~close(mine[key], rounded, *tols[key])[1] & ~np.isnan(rounded)
         bad[key] |= wrong
         if wrong.any():
             i = int(np.flatnonzero(wrong)[0])
