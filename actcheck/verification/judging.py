@@ -53,7 +53,7 @@ def judge_elementwise(code, cand):
         got = answers(code, cand, x, u, wanted, notes)
     elif opts.rtol is not None or opts.atol is not None:
         notes.append(f"judged with rtol {rtol:g}, atol {atol:g}")
-    sides = _sides(act, got.dtypes, dtype, notes)
+    sides = _sides(act, got.dtypes, dtype, notes, asked=opts.dtype is not None)
     tols = {k: opts.tolerances(*tolerances(act, d)) for k, d in sides.items()}
     same = lambda a, b, key="forward": close(a, b, *tols[key])[1]  # noqa: E731
     if "forward" in got.errors:
@@ -105,11 +105,12 @@ def _points(act, params, opts):
     return opts.points, np.random.default_rng(SEED).uniform(-2.0, 2.0, opts.points.size)
 
 
-def _sides(act, dtypes, dtype, notes):
-    """The dtype each quantity is judged in beside torch: its own where it is wider than the points' ``dtype``."""
+def _sides(act, dtypes, dtype, notes, asked=False):
+    """The dtype each quantity is judged in beside torch: its own where it is wider than the points' ``dtype``
+    (unless the dtype was ``asked`` for: check_pair(dtype=...) judges every side in it)."""
     own = {"forward": "forward", "backward": "derivative", "vjp": "vjp"}
     sides = dict.fromkeys(own, dtype)
-    if act is None or dtype == "float64":
+    if act is None or dtype == "float64" or asked:
         return sides  # finite differences of a float32 forward cannot judge a derivative more finely than it
     for key, q in own.items():
         if dtypes.get(q) == "float64":
