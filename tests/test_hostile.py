@@ -1112,3 +1112,18 @@ class TestRightAnswersRightCodes:
         (tmp_path / "act.py").write_text(_PAIR + tail)
         (result,) = actcheck.verify(tmp_path / "act.py").results
         assert result.passed
+
+
+def test_a_docstring_python_drops_under_optimize_2_is_read_from_the_source(tmp_path):
+    f = tmp_path / "doc_output.py"
+    f.write_text(
+        "import numpy as np\n\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\n\n"
+        "def sigmoid_prime(z):\n"
+        '    """Derivative of the sigmoid, where z = sigmoid(x) is what the forward returned."""\n'
+        "    return z * (1 - z)\n"
+    )
+    env = os.environ | {"PYTHONOPTIMIZE": "2"}
+    p = subprocess.run([*ACT, "verify", str(f), "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr
+    [pair] = json.loads(p.stdout)["results"]
+    assert pair["style"] == "output" and pair["passed"]

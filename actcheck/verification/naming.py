@@ -10,8 +10,10 @@ paired both ways: f with f', and f' with f''.
 """
 
 import re
+import sys
 
 __all__ = [
+    "docstring",
     "key",
     "derivative_stems",
     "activation_for",
@@ -164,7 +166,7 @@ def says_output(fn, param):
     """
     if role(param) == OUTPUT:
         return True
-    doc = getattr(fn, "__doc__", None) or ""
+    doc = docstring(fn)
     p = re.escape(param)
     if re.search(rf"\b{p}\s*=\s*[A-Za-z_][\w.]*\s*\(", doc):
         return True  # 'where z = sigmoid(x)', 'h = tanh(x)'
@@ -176,6 +178,22 @@ def says_output(fn, param):
     return bool(re.search(r"\b(output|outputs|post-activation)\b", doc, re.I)) and not re.search(
         r"\binput\b", doc, re.I
     )
+
+
+def docstring(fn):
+    """The function's docstring; read from its source where Python dropped it (python -OO, PYTHONOPTIMIZE=2)."""
+    doc = getattr(fn, "__doc__", None)
+    if doc is not None or sys.flags.optimize < 2:
+        return doc or ""
+    try:
+        import ast
+        import inspect
+        import textwrap
+
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        return ast.get_docstring(tree.body[0]) or ""
+    except Exception:  # no source (a notebook cell not kept, a builtin): no docstring to read
+        return ""
 
 
 def is_flag(param, default):
