@@ -488,7 +488,7 @@ def verify_cmd(
     else:
         con = make_console(wide)
         for _, rep in reports:
-            report.render_verify(con, rep, width=fit_width(con, wide))
+            report.render_verify(con, rep, width=fit_width(con, wide), strict=strict)
     raise typer.Exit(EXIT_PASS if all(rep.passes(strict) for _, rep in reports) else EXIT_FAIL)
 
 

@@ -354,7 +354,7 @@ def _user_text(text):
     return _literal(printable(text))
 
 
-def render_verify(console, rep, width=None):
+def render_verify(console, rep, width=None, strict=False):
     """Print a verify report: one row per pair, the skipped, then the notes and each failure's worst points.
 
     Fitted to ``width``, each pair's diagnosis is printed beneath its row rather than in a narrow column.
@@ -363,7 +363,7 @@ def render_verify(console, rep, width=None):
         _verify_table(console, rep)
     else:
         _verify_stacked(console, rep, width)
-    _verify_footer(console, rep)
+    _verify_footer(console, rep, strict)
 
 
 _VERIFY = ("pair", "style", "reference", "max |Δf|", "max |Δf'|", "max |Δ VJP|", "verdict")
@@ -420,8 +420,8 @@ def _verify_stacked(console, rep, width):
         console.print(left_out_line(width, left_out), markup=False)
 
 
-def _verify_footer(console, rep):
-    """The notes, each failing pair's worst points and the verdict."""
+def _verify_footer(console, rep, strict=False):
+    """The notes, each failing pair's worst points and the verdict (``strict``: skips and unchecked forwards fail)."""
     for note in rep.notes:
         console.print(f"note: {_user_text(note)}")
     for r in rep.results:
@@ -431,6 +431,8 @@ def _verify_footer(console, rep):
             console.print(f"{_user_text(r.name)}: {_literal(_point_line(p))}")
     failed = sum(not r.passed for r in rep.results)
     verdict = "[bold green]PASS[/]" if not failed else f"[bold red]FAIL[/] · {failed} failed"
+    if not failed and not rep.passes(strict):
+        verdict = "[bold red]FAIL[/] (--strict: skips and forwards not compared fail)"
     skipped = f" · {len(rep.skipped)} skipped" if rep.skipped else ""
     n = len(rep.unchecked)
     unchecked = f" · {n} forward{'s' * (n != 1)} not compared with any reference" if n else ""

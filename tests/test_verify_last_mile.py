@@ -128,3 +128,20 @@ def test_constructors_that_mention_no_function_are_not_run_during_discovery(run,
         "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
     )
     assert run("verify", f, "-q").exit_code == 0
+
+
+def test_with_strict_the_summary_says_why_a_run_with_skips_fails(run, tmp_path):
+    f = tmp_path / "skips.py"
+    f.write_text(
+        "import numpy as np\n"
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+        "def sigmoid_prime(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n"
+        "class Dense:\n    def __init__(self, w, b):\n        self.w, self.b = w, b\n"
+        "    def forward(self, x):\n        return x @ self.w + self.b\n"
+        "    def backward(self, g):\n        return g @ self.w.T\n"
+    )
+    plain, strict = run("verify", f), run("verify", f, "--strict")
+    assert plain.exit_code == 0 and plain.stdout.splitlines()[-1] == "PASS · 1 pair · 1 skipped"
+    assert strict.exit_code == 1
+    last = strict.stdout.splitlines()[-1]
+    assert last == "FAIL (--strict: skips and forwards not compared fail) · 1 pair · 1 skipped"
