@@ -273,18 +273,48 @@ def _settle(result, act, params, dt, strict):
 
 
 def _settle_vector(result, act, dt, strict):
-    """The same rule for a vector activation's outputs and VJPs (what the vector oracle evaluates)."""
+    """The same rule for a vector activation's outputs, VJPs and forward-mode JVPs (what the vector oracle gives)."""
     from .opinions.oracle import MAX_VECTOR, vector_exact
 
-    pending = list(_disagreements(result, ("forward", "backward", "vjp")))
+    pending = list(_disagreements(result, ("forward", "backward", "vjp", "torch_forward_ad")))
     if not pending or result.x.size > MAX_VECTOR:
         return
     upstreams = {"forward": result.upstream, "backward": np.ones(result.x.size), "vjp": result.upstream}
     for name, idx in pending:
+        if name == "torch_forward_ad":
+            idx, exact = _exact_jvp(act, result.x, result.extras["tangent"], idx[:JACOBIAN_ENTRIES])
+            if idx.size:
+                _judge(result, name, idx, exact, dt, strict, None)
+            continue
         g = np.nan_to_num(upstreams[name].astype(np.float64))  # glu's padding: the output has half the length
         fwd, vjp = vector_exact(act, result.x, g, set(idx.tolist()))
         exact = [(fwd if name == "forward" else vjp)[i] for i in idx]
         _judge(result, name, idx, exact, dt, strict, None if name == "forward" else g[idx])
+
+
+def _exact_jvp(act, x, tangent, idx):
+    """(indices, exact JVP entries) at output positions ``idx``: row i of the Jacobian (the VJP with the one-hot
+    upstream e_i) dotted with the tangent; an entry whose terms cancel beyond what the rows' 2**-70 can carry is
+    left out (its disagreement stays a failure)."""
+    import mpmath
+
+    from .opinions.oracle import vector_exact
+
+    n, kept, exact = x.size, [], []
+    t = [mpmath.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
+    for i in idx:
+        e = np.zeros(n)
+        e[i] = 1.0
+        _, row = vector_exact(act, x, e, set(range(n)))
+        if any(r is None or not mpmath.isfinite(r) for r in row):
+            continue
+        with mpmath.mp.workprec(256):
+            terms = [r * tj for r, tj in zip(row, t, strict=True)]
+            total, size = mpmath.fsum(terms), mpmath.fsum(abs(v) for v in terms)
+            if abs(total) >= size * mpmath.mpf(2) ** -16:
+                kept.append(i)
+                exact.append(total)
+    return np.asarray(kept, dtype=np.intp), exact
 
 
 JACOBIAN_ENTRIES = 64  # disagreeing Jacobian entries the oracle settles; beyond, they stay failures

@@ -166,3 +166,12 @@ def test_the_api_reference_is_generated_from_the_docstrings_and_current():
     root = Path(__file__).resolve().parent.parent
     render = runpy.run_path(str(root / "tools" / "api_doc.py"))["render"]
     assert (root / "docs" / "api.md").read_text() == render(), "run: python tools/api_doc.py > docs/api.md"
+
+
+def test_check_pair_judges_at_the_parameters_given_not_ones_inferred_from_the_code():
+    leaky = lambda x: np.where(x > 0, x, 0.2 * x)  # noqa: E731
+    dleaky = lambda x: np.where(x > 0, 1.0, 0.2)  # noqa: E731
+    assert not actcheck.check_pair(leaky, dleaky, like="leaky_relu").passed  # torch's default slope is 0.01
+    assert actcheck.check_pair(leaky, dleaky, like="leaky_relu", negative_slope=0.2).passed
+    with pytest.raises(AssertionError, match="yours is 0.2 there, torch 0.01"):
+        actcheck.assert_gradient(leaky, dleaky, like="leaky_relu")

@@ -1073,6 +1073,22 @@ class TestRightAnswersRightCodes:
     def test_finite_differences_of_glu_beside_1e308_judge_nothing_they_cannot_see(self):
         r = actcheck.check("glu", [1e308, -1e308, 710, -710], fd=True)
         assert r.comparisons["finite_difference"].ok.all()
+        # the rest of that example: torch's forward mode is the one off there, settled by the exact JVP
+        assert r.passed, r.failures()
+        off = {(d["quantity"], d["x"]) for d in r.extras["torch_deviations"]}
+        assert {("torch_forward_ad", -1e308), ("torch_forward_ad", 1e308)} <= off
+
+    def test_a_vector_jvp_numpy_gets_wrong_still_fails_where_torch_is_right(self):
+        from actcheck.registry import lookup
+
+        glu = lookup("glu")
+        right = glu.jvp
+        object.__setattr__(glu, "jvp", lambda x, v: right(x, v) * (1 + 1e-6))  # a frozen record, slipped here only
+        try:
+            r = actcheck.check("glu", [0.5, -1.0, 2.0, 0.25])
+        finally:
+            object.__setattr__(glu, "jvp", right)
+        assert not r.passed and "torch_forward_ad" in " ".join(r.failures())
 
     @pytest.mark.parametrize("name", ["softmax", "softmin", "log_softmax", "glu"])
     def test_the_vector_oracles_closed_form_agrees_with_differentiating(self, name):

@@ -223,6 +223,8 @@ def _set_up(code, p, overrides, reference, opts):
     _agree_defaults(act, cand, declared, overrides)
     cand.params = torch_params(act, declared, overrides)
     cand.fixed = set(declared) | set(overrides)
+    if reference is not None:  # check_pair(like=...): the caller named the activation and its parameters
+        cand.fixed |= set(act.params)  # so a hard-coded other value is a failure, not an inferred parameter
     cand.accepts = set(p["accepts"]) | set(declared)  # names --param may use
     cand.declares, cand.shared = set(p["accepts"]), set(p.get("shared", ())) | _aliases(act, p.get("sides"))
     return cand
