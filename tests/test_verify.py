@@ -62,7 +62,7 @@ def _by_name_with(path, params):
         ("relu", "backward ignores the upstream gradient (right with dA = 1, wrong otherwise)"),
         ("leaky_relu", "sets the gradient to 0.01 instead of scaling dA"),
         ("silu", "backward of the output, not the input"),
-        ("relu6", "mismatch only at the kink x = 0: your f'(0) = 1, torch uses 0"),
+        ("relu6", "mismatch only at the kinks: your f'(0) = 1, torch uses 0; your f'(6) = 1, torch uses 0"),
         ("softplus", "forward overflows for x > 709.78"),
         ("elu", "off by a constant factor 0.5"),
         ("selu", "wrong only for x <= 0"),

@@ -175,11 +175,14 @@ def _only_at_kinks(e, vals, ref, what):
     bad = _bad(vals, ref, e.tol)
     if not bad.any() or not e.kinks.size or not np.isin(e.x[bad], e.kinks).all():
         return None
-    i = np.flatnonzero(bad)[0]
-    k = e.x[i]
     name = "f'" if what == "backward" else "f"
-    yours, theirs = _two(vals[i], ref[i])
-    return f"mismatch only at the kink x = {_num(k)}: your {name}({_num(k)}) = {yours}, {e.ref} uses {theirs}"
+    said = []
+    for k in dict.fromkeys(e.x[bad].tolist()):  # each kink that differs, in the order of the points
+        i = int(np.flatnonzero(bad & (e.x == k))[0])
+        yours, theirs = _two(vals[i], ref[i])
+        said.append(f"your {name}({_num(k)}) = {yours}, {e.ref} uses {theirs}")
+    where = "the kink x = " + _num(e.x[np.flatnonzero(bad)[0]]) if len(said) == 1 else "the kinks"
+    return f"mismatch only at {where}: {'; '.join(said)}"
 
 
 def _all_zero(e, vals, ref, what):
