@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from user_files import SIGMOID_RIGHT_TANH_SLIPPED
 
 
 def _names(out):
@@ -56,25 +57,7 @@ def r_args(select):
 
 # ---------------------------------------------------------------- --junit
 
-SLIPPED = """import numpy as np
-
-
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def sigmoid_grad(x):
-    s = sigmoid(x)
-    return s * (1 - s)
-
-
-def tanh(x):
-    return np.tanh(x)
-
-
-def tanh_grad(x):
-    return 1 - np.tanh(x)
-"""
+SLIPPED = SIGMOID_RIGHT_TANH_SLIPPED
 
 
 def _cases(path):

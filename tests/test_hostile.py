@@ -570,25 +570,13 @@ class TestSmaller:
         assert p.returncode == 1 and "FAIL" in p.stdout and "\x1b[" not in p.stdout  # not even bold
 
     def test_a_twenty_column_terminal_still_shows_every_verdict(self):
-        import pty
+        from pty_run import run_on_pty
 
-        master, slave = pty.openpty()
         env = os.environ | {"COLUMNS": "20", "LINES": "200", "NO_COLOR": "1"}
         env.pop("FORCE_COLOR", None)
-        p = subprocess.Popen([*ACT, "all"], stdout=slave, stderr=subprocess.PIPE, env=env)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the pty closes when the process ends
-                break
-            if not chunk:
-                break
-            out += chunk
-        os.close(master)
-        assert p.wait(60) == 0
-        lines = out.decode().splitlines()
+        code, out = run_on_pty([*ACT, "all"], env, stderr=subprocess.PIPE, timeout=60)
+        assert code == 0
+        lines = out.splitlines()
         verdicts = [ln for ln in lines if ln.startswith(("PASS ", "FAIL ")) and "·" not in ln]
         assert {ln.split()[1] for ln in verdicts} == set(ACTIVATIONS)
         assert max(len(ln) for ln in lines) <= 20

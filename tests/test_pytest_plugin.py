@@ -6,34 +6,14 @@ import textwrap
 import numpy as np
 import pytest
 import torch  # noqa: F401  (pytester's inline runs put sys.modules back: torch imported in one would be reimported)
+from user_files import SIGMOID_RIGHT_TANH_SLIPPED
 
 import actcheck
 import actcheck.verification.checking  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
-ACTS = textwrap.dedent(
-    """\
-    import numpy as np
-
-
-    def sigmoid(x):
-        return 1 / (1 + np.exp(-x))
-
-
-    def sigmoid_grad(x):
-        s = sigmoid(x)
-        return s * (1 - s)
-
-
-    def tanh(x):
-        return np.tanh(x)
-
-
-    def tanh_grad(x):
-        return 1 - np.tanh(x)
-    """
-)
+ACTS = SIGMOID_RIGHT_TANH_SLIPPED
 LAYERS = textwrap.dedent(
     """\
     import numpy as np

@@ -1,16 +1,12 @@
 """In a real terminal: tables fit its width without cutting a number or a verdict; piped output stays whole."""
 
-import fcntl
 import functools
 import os
-import pty
 import re
-import struct
-import subprocess
 import sys
-import termios
 
 import pytest
+from pty_run import run_on_pty
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -24,23 +20,8 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 @functools.cache
 def in_terminal(*args, cols=80):
     """Run actcheck with stdout on a pty of ``cols`` columns (its size set as a terminal sets it); stdout text."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 200, cols, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR")} | {"NO_COLOR": "1"}
-    p = subprocess.Popen([*ACT, *map(str, args)], stdout=slave, stderr=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the pty closes when the process ends
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    code = p.wait(120)
-    return code, out.decode().replace("\r\n", "\n")
+    return run_on_pty([*ACT, *map(str, args)], env, cols=cols)
 
 
 @functools.cache
