@@ -78,6 +78,16 @@ def _mp_sm_vjp(mp, xs, g, sign):
     return [sign * si * (gi - dot) for gi, si in zip(g, s, strict=True)]
 
 
+def _mp_sm_hvp(mp, xs, g, u, sign):
+    """(d(g . J)/dx) u of softmax(sign * x): sign**2 = 1, so softmax's own at sign * x."""
+    s = _mp_softmax(mp, [sign * v for v in xs])
+    sg = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
+    h = [si * (gi - sg) for gi, si in zip(g, s, strict=True)]
+    uh = mp.fsum(ui * hi for ui, hi in zip(u, h, strict=True))
+    us = mp.fsum(ui * si for ui, si in zip(u, s, strict=True))
+    return [mp.fsum((ui * hi, -si * uh, -hi * us)) for ui, hi, si in zip(u, h, s, strict=True)]
+
+
 SOFTMAX = VectorActivation(
     name="softmax",
     formula="exp(x_i) / sum_j exp(x_j)",
@@ -89,6 +99,7 @@ SOFTMAX = VectorActivation(
     torch=lambda T, x: T.softmax(x, dim=-1),
     exact=_mp_softmax,
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, 1),
+    exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, 1),
     stepwise=_SAVED,
 )
 
@@ -103,6 +114,7 @@ SOFTMIN = VectorActivation(
     torch=lambda T, x: T.nn.functional.softmin(x, dim=-1),
     exact=lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, -1),
+    exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, -1),
     stepwise=_SAVED,
 )
 
@@ -149,6 +161,13 @@ def _mp_lsm_vjp(mp, xs, g):
     return [gi - si * total for gi, si in zip(g, s, strict=True)]
 
 
+def _mp_lsm_hvp(mp, xs, g, u):
+    """(d(g . J)/dx) u of log_softmax: -sum(g) * s * (u - u . s)."""
+    s = _mp_softmax(mp, xs)
+    total, us = mp.fsum(g), mp.fsum(ui * si for ui, si in zip(u, s, strict=True))
+    return [-total * si * (ui - us) for ui, si in zip(u, s, strict=True)]
+
+
 LOG_SOFTMAX = VectorActivation(
     name="log_softmax",
     formula="x_i - log(sum_j exp(x_j))",
@@ -160,6 +179,7 @@ LOG_SOFTMAX = VectorActivation(
     torch=lambda T, x: T.log_softmax(x, dim=-1),
     exact=_mp_log_softmax,
     exact_vjp=lambda mp, xs, g: _mp_lsm_vjp(mp, xs, g),
+    exact_hvp=lambda mp, xs, g, u: _mp_lsm_hvp(mp, xs, g, u),
     aliases=("logsoftmax",),
     stepwise=_SAVED,
 )
@@ -231,6 +251,20 @@ def _mp_glu_vjp(mp, xs, g):
     ]
 
 
+def _mp_glu_hvp(mp, xs, g, u):
+    """(d(g . J)/dx) u of glu: g s'(b) u_b for a; g (s'(b) u_a + a s''(b) u_b) for b."""
+    from .exact import sigmoid_d as mp_sigmoid_d
+    from .exact import sigmoid_d2 as mp_sigmoid_d2
+
+    n = len(xs) // 2
+    a, b, ua, ub = xs[:n], xs[n:], u[:n], u[n:]
+    d1 = [mp_sigmoid_d(mp, bi) for bi in b]
+    d2 = [mp_sigmoid_d2(mp, bi) for bi in b]
+    return [gi * di * ubi for gi, di, ubi in zip(g, d1, ub, strict=True)] + [
+        gi * (di * uai + ai * d2i * ubi) for gi, di, uai, ai, d2i, ubi in zip(g, d1, ua, a, d2, ub, strict=True)
+    ]
+
+
 def _mp_glu(mp, xs):
     n = len(xs) // 2
     return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
@@ -248,6 +282,7 @@ GLU = VectorActivation(
     torch=lambda T, x: T.nn.functional.glu(x, dim=-1),
     exact=_mp_glu,
     exact_vjp=lambda mp, xs, g: _mp_glu_vjp(mp, xs, g),
+    exact_hvp=_mp_glu_hvp,
     validate_input=_check_glu,
     stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
 )
