@@ -360,79 +360,31 @@ def _near_zero(act, params, name, x, dt):
 
 
 def _settle_vector(result, act, dt, strict):
-    """The same rule for a vector activation's outputs, VJPs, forward-mode JVPs and (order 2) HVPs."""
-    from .opinions.oracle import vector_exact
+    """The same rule for a vector activation's outputs, VJPs, forward-mode JVPs and (order 2) HVPs, at every
+    disagreeing element (the closed forms give the whole vector at once)."""
+    from .opinions.oracle import vector_exact, vector_hvp, vector_jvp
 
-    upstreams = {"forward": result.upstream, "backward": np.ones(result.x.size), "vjp": result.upstream}
+    x, n = result.x, result.x.size
+    g = np.nan_to_num(result.upstream.astype(np.float64))  # glu's padding: the output has half the length
     for name, idx, unlike in _disagreements(result, ("forward", "backward", "vjp", "torch_forward_ad", "second"), dt):
         c = result.comparisons[name]
-        idx, left = _vector_sample(idx)
-        if name in ("torch_forward_ad", "second"):
-            along = result.extras["tangent"] if name == "torch_forward_ad" else result.extras["hvp_along"]
-            idx, exact = _exact_products(act, result, name, along, idx)
-            g = None
+        up = np.ones(n) if name == "backward" else g
+        if name == "torch_forward_ad":
+            exact = _padded_list(vector_jvp(act, x, result.extras["tangent"]), n)
+        elif name == "second":
+            exact = vector_hvp(act, x, g, result.extras["hvp_along"], set(idx.tolist()))
         else:
-            g = np.nan_to_num(upstreams[name].astype(np.float64))  # glu's padding: the output has half the length
-            fwd, vjp = vector_exact(act, result.x, g, set(idx.tolist()))
-            exact = [(fwd if name == "forward" else vjp)[i] for i in idx]
-            g = None if name == "forward" else g[idx]
-        if idx.size:
-            near = _near_zero(act, {}, name, result.x[idx].astype(np.float64), dt)
-            verdict = _who_is_right(c.numpy[idx], c.reference[idx], exact, dt, name, g, near, vector=True)
-            _judge(result, name, idx, verdict, dt, strict, unlike)
-        if left:
-            result.extras["notes"].append(
-                f"{name}: {left} of {left + idx.size} disagreements not settled (the oracle settles at most "
-                f"{JACOBIAN_ENTRIES} per vector, an even spread): they stand as they are"
-            )
+            fwd, vjp = vector_exact(act, x, up, set(idx.tolist()))
+            exact = fwd if name == "forward" else vjp
+        exact = [exact[i] for i in idx]
+        scale = None if name in ("forward", "torch_forward_ad", "second") else up[idx]
+        near = _near_zero(act, {}, name, x[idx].astype(np.float64), dt)
+        verdict = _who_is_right(c.numpy[idx], c.reference[idx], exact, dt, name, scale, near, vector=True)
+        _judge(result, name, idx, verdict, dt, strict, unlike)
 
 
-def _vector_sample(idx):
-    """(the disagreeing positions the oracle settles, how many are left): at most JACOBIAN_ENTRIES, evenly spread."""
-    if idx.size <= JACOBIAN_ENTRIES:
-        return idx, 0
-    return np.unique(idx[np.linspace(0, idx.size - 1, JACOBIAN_ENTRIES).astype(int)]), idx.size - JACOBIAN_ENTRIES
-
-
-def _exact_products(act, result, name, along, idx):
-    """(indices, exact entries) of the JVP with the tangent, or (``second``) the HVP d(g·J)/dx · u."""
-    if name == "torch_forward_ad":
-        return _exact_jvp(act, result.x, along, idx)
-    return _exact_hvp(act, result.x, np.nan_to_num(result.upstream.astype(np.float64)), along, idx)
-
-
-def _exact_jvp(act, x, tangent, idx):
-    """(indices, exact JVP entries) at output positions ``idx``: row i of the Jacobian (the VJP with the one-hot
-    upstream e_i) dotted with the tangent; an entry whose terms cancel beyond what the rows' 2**-70 can carry is
-    left out (its disagreement stays a failure)."""
-    import mpmath
-
-    from .opinions.oracle import vector_exact
-
-    n, kept, exact = x.size, [], []
-    t = [mpmath.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
-    for i in idx:
-        e = np.zeros(n)
-        e[i] = 1.0
-        _, row = vector_exact(act, x, e, set(range(n)))
-        if any(r is None or not mpmath.isfinite(r) for r in row):
-            continue
-        with mpmath.mp.workprec(256):
-            terms = [r * tj for r, tj in zip(row, t, strict=True)]
-            total, size = mpmath.fsum(terms), mpmath.fsum(abs(v) for v in terms)
-            if abs(total) >= size * mpmath.mpf(2) ** -16:
-                kept.append(i)
-                exact.append(total)
-    return np.asarray(kept, dtype=np.intp), exact
-
-
-def _exact_hvp(act, x, upstream, u, idx):
-    """(indices, exact HVP entries) at ``idx``: d/dt of the exact VJP (g·J)(x + t u) at t = 0, entry i."""
-    from .opinions.oracle import vector_hvp
-
-    values = vector_hvp(act, x, upstream, u, set(int(i) for i in idx))
-    kept = [i for i in idx if values[i] is not None]
-    return np.asarray(kept, dtype=np.intp), [values[i] for i in kept]
+def _padded_list(values, n):
+    return list(values) + [None] * (n - len(values))
 
 
 JACOBIAN_ENTRIES = 64  # disagreeing entries per quantity (or Jacobian) the oracle settles: an even spread
@@ -533,7 +485,9 @@ def _who_is_right(ours, theirs, exact, dt, name, upstream, near, vector=False):
 def _residue(values, rounded, exact, eps, upstream):
     """Where the exact value is 0 (to far below the dtype) and ``values`` within 4 eps of it, times the upstream."""
     scale = 1.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
-    tiny = np.array([e is not None and abs(e) < 2.0**-1100 for e in exact])
+    import mpmath
+
+    tiny = np.array([e is not None and (e == 0 or mpmath.mag(e) < -1100) for e in exact], dtype=bool)
     with np.errstate(invalid="ignore"):
         return tiny & (rounded == 0) & (np.abs(np.asarray(values, dtype=np.float64)) <= 4 * eps * scale)
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "exact_at", "vector_exact", "vector_hvp", "BASE", "MAX_VECTOR", "WANTED_BITS"]
+__all__ = ["answer", "exact_values", "exact_at", "vector_exact", "vector_hvp", "vector_jvp", "BASE", "MAX_VECTOR", "WANTED_BITS"]
 
 WANTED_BITS = 72  # relative accuracy of every value
 _SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
@@ -182,6 +182,16 @@ def vector_hvp(act, x, upstream, u, coords):
     us = [mp.mpf(float(v)) for v in np.asarray(u, dtype=np.float64)]
     hvp = _converged_all(lambda: act.exact_hvp(mp, xs, g, us), 1.0)
     return [hvp[k] if k in coords else None for k in range(n)]
+
+
+def vector_jvp(act, x, tangent):
+    """A vector activation's exact JVP J v (one value per output), from its closed form."""
+    import mpmath
+
+    mp = mpmath.mp
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    vs = [mp.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
+    return _converged_all(lambda: act.exact_jvp(mp, xs, vs), 1.0)
 
 
 def _converged_all(compute, scale):

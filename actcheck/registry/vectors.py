@@ -100,6 +100,7 @@ SOFTMAX = VectorActivation(
     exact=_mp_softmax,
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, 1),
     exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, 1),
+    exact_jvp=lambda mp, xs, v: _mp_sm_vjp(mp, xs, v, 1),  # the Jacobian is symmetric
     stepwise=_SAVED,
 )
 
@@ -115,6 +116,7 @@ SOFTMIN = VectorActivation(
     exact=lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, -1),
     exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, -1),
+    exact_jvp=lambda mp, xs, v: _mp_sm_vjp(mp, xs, v, -1),
     stepwise=_SAVED,
 )
 
@@ -161,6 +163,13 @@ def _mp_lsm_vjp(mp, xs, g):
     return [gi - si * total for gi, si in zip(g, s, strict=True)]
 
 
+def _mp_lsm_jvp(mp, xs, v):
+    """J v of log_softmax: v - v . s."""
+    s = _mp_softmax(mp, xs)
+    vs = mp.fsum(vi * si for vi, si in zip(v, s, strict=True))
+    return [vi - vs for vi in v]
+
+
 def _mp_lsm_hvp(mp, xs, g, u):
     """(d(g . J)/dx) u of log_softmax: -sum(g) * s * (u - u . s)."""
     s = _mp_softmax(mp, xs)
@@ -180,6 +189,7 @@ LOG_SOFTMAX = VectorActivation(
     exact=_mp_log_softmax,
     exact_vjp=lambda mp, xs, g: _mp_lsm_vjp(mp, xs, g),
     exact_hvp=lambda mp, xs, g, u: _mp_lsm_hvp(mp, xs, g, u),
+    exact_jvp=lambda mp, xs, v: _mp_lsm_jvp(mp, xs, v),
     aliases=("logsoftmax",),
     stepwise=_SAVED,
 )
@@ -265,6 +275,19 @@ def _mp_glu_hvp(mp, xs, g, u):
     ]
 
 
+def _mp_glu_jvp(mp, xs, v):
+    """J v of glu: s(b) v_a + a s'(b) v_b."""
+    from .exact import sigmoid as mp_sigmoid
+    from .exact import sigmoid_d as mp_sigmoid_d
+
+    n = len(xs) // 2
+    a, b, va, vb = xs[:n], xs[n:], v[:n], v[n:]
+    return [
+        mp.fsum((mp_sigmoid(mp, bi) * vai, ai * mp_sigmoid_d(mp, bi) * vbi))
+        for ai, bi, vai, vbi in zip(a, b, va, vb, strict=True)
+    ]
+
+
 def _mp_glu(mp, xs):
     n = len(xs) // 2
     return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
@@ -283,6 +306,7 @@ GLU = VectorActivation(
     exact=_mp_glu,
     exact_vjp=lambda mp, xs, g: _mp_glu_vjp(mp, xs, g),
     exact_hvp=_mp_glu_hvp,
+    exact_jvp=_mp_glu_jvp,
     validate_input=_check_glu,
     stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
 )
