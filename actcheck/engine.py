@@ -42,13 +42,16 @@ def check(
     strict=False,
     points=None,
     progress=None,
+    context=None,
     **params,
 ):
     """Check activation ``name`` at ``values`` (or ``points=``; the default grid if neither); return a Result.
 
     Activation parameters are keywords (``approximate="tanh"``). Where NumPy and torch
     disagree the oracle says who is off; torch's deviations are reported, and judged only
-    when ``strict``. ``progress``, if given, is called with (step, done, total) as each step
+    when ``strict``. ``context`` N evaluates torch at each point inside an array of N copies of
+    it (without it, non-finite and extreme points are also tried in arrays of 2, 8 and 64, and
+    a difference is reported as a torch inconsistency). ``progress``, if given, is called with (step, done, total) as each step
     begins (torch, NumPy, the oracle, ...).
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
@@ -68,13 +71,14 @@ def check(
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     x = _points(act, values, params, dt)
+    context = _context(context, act)
     asked = [op for op in OPINIONS if op.asked_by is None or {"fd": fd, "oracle": oracle}[op.asked_by]]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
         try:
             steps = _Steps(progress, len(asked) + (3 if act.kind == "vector" else 2))
-            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps)
+            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context)
             steps("done")
         except RuntimeError as e:
             if "without overflow" not in str(e):
@@ -96,6 +100,19 @@ class _Steps:
         if self.progress is not None:
             self.progress(step, min(self.done, self.total), self.total)
         self.done += 1
+
+
+def _context(context, act):
+    """--context as a positive int, or None; only for elementwise activations."""
+    if context is None:
+        return None
+    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
+        raise InputError(f"context must be a positive whole number of elements, got {context!r}")
+    if act.kind == "vector":
+        raise InputError(
+            f"{act.name} is a vector activation: its whole input is one array, so --context does not apply"
+        )
+    return context
 
 
 def _refused(act, params, dt, e):
@@ -176,10 +193,10 @@ def numpy_side(act, x, params, dtype, upstream, order):
     return {k: round_to(v, dtype) for k, v in out.items()}
 
 
-def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
+def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
-    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked, steps)
+    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order, context=context), asked, steps)
     steps("NumPy")
     ours = numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64, copy=False)
@@ -195,7 +212,8 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
     notes = _missing(answers) + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
-    result.extras.update(kink=kink, notes=notes, torch_deviations=[])
+    result.extras.update(kink=kink, notes=notes, torch_deviations=[], context=context)
+    _inconsistencies(result, answers["torch"].inconsistent)
     steps("who is right")
     _settle(result, act, params, dt, strict)
     _keep_finite_difference(result, answers)
@@ -211,6 +229,18 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
                     f"oracle evaluated at {idx.size} of {result.n_points} points: the worst and an even spread"
                 )
     return result
+
+
+def _inconsistencies(result, found):
+    """torch's answers alone and inside an array that differ: kept for the JSON, and each said in a note."""
+    if not found:
+        return
+    result.extras["torch_inconsistencies"] = found
+    for d in found:
+        result.extras["notes"].append(
+            f"torch inconsistency: {d['quantity']} at x = {d['x']:.17g} is {d['alone']:.17g} alone but "
+            f"{d['in_array']:.17g} inside an array of {d['context']} (--context {d['context']} reproduces it)"
+        )
 
 
 def _mode_notes(x, kink, theirs):
@@ -617,7 +647,7 @@ def _pad(a, n):
     return a if a is None or a.size == n else np.concatenate([a, np.full(n - a.size, np.nan, dtype=a.dtype)])
 
 
-def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps):
+def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
     n = x.size
     xc = x.astype(np.float64, copy=False)
     g, v = _upstream(n, dt), _upstream(n, dt, UPSTREAM_SEED + 1)
@@ -652,7 +682,11 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps
     upstream = _pad(g[:m].astype(np.float64), n).astype(dt.numpy)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream, matrices={"jacobian": jac})
     result.extras.update(
-        kink=np.zeros(n, bool), notes=_missing(answers), jacobian_rows=rows[rows < m], tangent=v, jacobian_columns=cols,
+        kink=np.zeros(n, bool),
+        notes=_missing(answers),
+        jacobian_rows=rows[rows < m],
+        tangent=v,
+        jacobian_columns=cols,
         hvp_along=u,
     )
     off = jac.skip & (np.asarray(jac_theirs, dtype=np.float64) != 0)

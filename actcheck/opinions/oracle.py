@@ -27,7 +27,17 @@ import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "exact_at", "vector_exact", "vector_hvp", "vector_jvp", "BASE", "MAX_VECTOR", "WANTED_BITS"]
+__all__ = [
+    "answer",
+    "exact_values",
+    "exact_at",
+    "vector_exact",
+    "vector_hvp",
+    "vector_jvp",
+    "BASE",
+    "MAX_VECTOR",
+    "WANTED_BITS",
+]
 
 WANTED_BITS = 72  # relative accuracy of every value
 _SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
