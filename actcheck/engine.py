@@ -51,8 +51,8 @@ def check(
     disagree the oracle says who is off; torch's deviations are reported, and judged only
     when ``strict``. ``context`` N evaluates torch at each point inside an array of N copies of
     it (without it, non-finite and extreme points are also tried in arrays of 2, 8 and 64, and
-    a difference is reported as a torch inconsistency). ``progress``, if given, is called with (step, done, total) as each step
-    begins (torch, NumPy, the oracle, ...).
+    a difference is reported as a torch inconsistency). ``progress``, if given, is called with
+    (step, done, total) as each step begins (torch, NumPy, the oracle, ...).
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
