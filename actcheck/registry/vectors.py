@@ -32,17 +32,34 @@ def _diagonal(rows, cols):
 
 
 def _softmax(x, sign=1):
-    """softmax(sign * x), in place on one temporary: a million elements should cost one array."""
-    e = x - np.max(x) if sign > 0 else np.min(x) - x  # max-shift: exp never overflows
+    """softmax(sign * x), in place on one temporary: a million elements should cost one array.
+
+    With an element at +inf (softmin: -inf) the limit: all the weight on it; with several, the
+    others still get 0 but how the infinite ones share it has no limit (nan).
+    """
+    top = np.max(x) if sign > 0 else np.min(x)
+    if np.isinf(top) and (top > 0) == (sign > 0):
+        return _winners(x == top, 1.0, 0.0)
+    e = x - top if sign > 0 else top - x  # max-shift: exp never overflows
     np.exp(e, out=e)
     e /= np.sum(e)
     return e
 
 
+def _winners(at, one, rest):
+    """The limit where the elements ``at`` go to infinity: ``one`` there if it is a single one (nan if several),
+    ``rest`` elsewhere."""
+    return np.where(at, one if np.count_nonzero(at) == 1 else np.nan, rest)
+
+
 def _sm_vjp(x, g, sign=1):
     """softmax(sign * x)'s VJP with g, times sign (so sign=-1 gives softmin's)."""
     s = _softmax(x, sign)
-    s *= g - np.dot(s, g)
+    dot = np.dot(s, g)
+    none = s == 0 if np.isnan(dot) else None  # several infinite winners: the others' gradient is still 0
+    s *= g - dot
+    if none is not None:
+        s[none] = 0.0
     return s if sign > 0 else np.negative(s, out=s)
 
 
@@ -66,16 +83,24 @@ def _sm_hvp(x, g, u):
 
 def _mp_softmax(mp, xs):
     m = max(xs)
+    if mp.isinf(m) and m > 0:  # the limit, as in NumPy's: see _softmax
+        return _mp_winners(mp, xs, m, 1, 0)
     e = [mp.exp(v - m) for v in xs]
     total = mp.fsum(e)
     return [v / total for v in e]
+
+
+def _mp_winners(mp, xs, top, one, rest):
+    at = [v == top for v in xs]
+    one = mp.mpf(one) if sum(at) == 1 else mp.nan
+    return [one if a else mp.mpf(rest) for a in at]
 
 
 def _mp_sm_vjp(mp, xs, g, sign):
     """g . J of softmax(sign * x): sign * s * (g - g . s)."""
     s = _mp_softmax(mp, [sign * v for v in xs])
     dot = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
-    return [sign * si * (gi - dot) for gi, si in zip(g, s, strict=True)]
+    return [sign * si * (gi - dot) if si != 0 else mp.mpf(0) for gi, si in zip(g, s, strict=True)]
 
 
 def _mp_sm_hvp(mp, xs, g, u, sign):
@@ -125,7 +150,10 @@ SOFTMIN = VectorActivation(
 
 
 def _log_softmax(x):
-    z = x - np.max(x)
+    top = np.max(x)
+    if np.isposinf(top):  # the limit: 0 at a single infinite element (nan at several), -inf elsewhere
+        return _winners(x == top, 0.0, -np.inf)
+    z = x - top
     return z - np.log(np.sum(np.exp(z)))  # logsumexp
 
 
@@ -152,6 +180,8 @@ def _lsm_hvp(x, g, u):
 
 def _mp_log_softmax(mp, xs):
     m = max(xs)
+    if mp.isinf(m) and m > 0:
+        return _mp_winners(mp, xs, m, 0, -mp.inf)
     lse = m + mp.log(mp.fsum(mp.exp(v - m) for v in xs))
     return [v - lse for v in xs]
 
