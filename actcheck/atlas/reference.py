@@ -212,11 +212,12 @@ def oracle_exact(act, params, x, quantities):
 def bounded(act, params, x, quantity, dtype, upstream=None):
     """A vectorised reference for ``quantity`` at float64 ``x`` (times ``upstream``: a VJP), with its error bound.
 
-    Returns (Exact, tol): the registry's float64 value, rounded to ``dtype``, 1/ULP of ``dtype`` at it,
+    Returns (Exact, tol): the registry's float64 value, rounded to ``dtype``, 1/ULP of ``dtype`` at it (inf
+    where float64 cannot hold it),
     ``defined`` (False at a kink), and per point how many ULP of ``dtype`` the value may be from exact
     (``BOUND_ULPS`` float64 ULP, one more for the product with ``upstream``, ``ZERO_ABS`` near a zero).
     """
-    from .measure import inverse_ulp
+    from ..dtypes import ulp
 
     x = np.asarray(x, dtype=np.float64)
     v = float64_values(act, params, x, quantity)
@@ -224,8 +225,9 @@ def bounded(act, params, x, quantity, dtype, upstream=None):
         v = v * np.asarray(upstream, dtype=np.float64)
     value = np.array(v, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        inv = inverse_ulp(value, dtype)
-        tol = _tolerance(quantity, dtype, x, inv, _zeros(act, params, quantity))
+        inv = 1 / ulp(value, dtype)  # inf below float64's 2**-1023 spacing: the absolute bound then covers all
+        scale = 1.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
+        tol = _tolerance(quantity, dtype, x, inv * scale, _zeros(act, params, quantity))
         if upstream is not None:
             tol = tol + 2.0 ** (int(dtype.finfo().nmant) - 52)
     rounded = round_to(value, dtype)
