@@ -147,7 +147,7 @@ def test_glus_forward_mode_is_arbitrated_numpy_passing_torch_named(xs, dtype):
         i = int(np.flatnonzero(r.x.astype(np.float64) == d["x"])[0])
         # J v, entry i: the derivative of glu's output i along v
         n = len(xs) // 2
-        exact = mpmath.fsum(_partial(lambda z, i=i: z[i] * _sig(z[n + i]), r.x, j) * v[j] for j in range(len(xs)))
+        exact = mpmath.fsum(_partial(lambda z, i=i, n=n: z[i] * _sig(z[n + i]), r.x, j) * v[j] for j in range(len(xs)))
         assert _ulps(d["numpy"], exact, dtype) <= (4 if dtype == "float64" else 1)
 
 
