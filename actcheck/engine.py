@@ -213,9 +213,9 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, conte
     notes = _missing(answers) + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
     result.extras.update(kink=kink, notes=notes, torch_deviations=[], context=context)
-    _inconsistencies(result, answers["torch"].inconsistent)
     steps("who is right")
     _settle(result, act, params, dt, strict)
+    _inconsistencies(result, act, params, dt, answers["torch"].inconsistent)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
@@ -231,16 +231,32 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, conte
     return result
 
 
-def _inconsistencies(result, found):
-    """torch's answers alone and inside an array that differ: kept for the JSON, and each said in a note."""
+def _inconsistencies(result, act, params, dt, found):
+    """torch's answers alone and inside an array that differ: each said in a note, kept for the JSON, and where
+    the in-array answer is off and NumPy right, a torch deviation with its ``context`` (the array's length)."""
     if not found:
         return
     result.extras["torch_inconsistencies"] = found
+    x64 = result.x.astype(np.float64)
     for d in found:
         result.extras["notes"].append(
             f"torch inconsistency: {d['quantity']} at x = {d['x']:.17g} is {d['alone']:.17g} alone but "
             f"{d['in_array']:.17g} inside an array of {d['context']} (--context {d['context']} reproduces it)"
         )
+        i = int(np.flatnonzero((x64 == d["x"]) | (np.isnan(x64) & np.isnan(d["x"])))[0])
+        c = result.comparisons.get(d["quantity"])
+        if c is None:
+            continue
+        g = None if d["quantity"] != "vjp" else result.upstream[[i]].astype(np.float64)
+        exact, _ = arbitrate(act, params, x64[[i]], dt, d["quantity"], {}, g)
+        theirs = np.asarray([d["in_array"]], dtype=dt.numpy)
+        ulp, rounded, numpy_right, torch_right = _who_is_right(
+            c.numpy[[i]], theirs, exact, dt, d["quantity"], g, _near_zero(act, params, d["quantity"], x64[[i]], dt)
+        )
+        if numpy_right[0] and not torch_right[0]:
+            dev = _deviation(d["quantity"], d["x"], c.numpy[i], theirs[0], rounded[0], ulp, 0)
+            result.extras["torch_deviations"].append({**dev, "context": d["context"]})
+            result.extras["torch_deviation_count"] = result.extras.get("torch_deviation_count", 0) + 1
 
 
 def _mode_notes(x, kink, theirs):

@@ -265,7 +265,7 @@ def _deviation_table(devs, title, digits):
     for d in devs:
         ulp = f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"
         cells = [_fmt(d[k], digits) for k in ("x", "numpy", "torch", "exact")]
-        table.add_row(d["quantity"], *cells, ulp)
+        table.add_row(_quantity(d), *cells, ulp)
     return table, None
 
 
@@ -274,11 +274,16 @@ def _deviation_stacked(console, devs, digits):
     from .layout import stacked
 
     rows = [
-        [d["quantity"], _fmt(d["x"], digits), f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"]
+        [_quantity(d), _fmt(d["x"], digits), f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"]
         for d in devs
     ]
     below = ["   ".join(f"{k} {_fmt(d[k.lower()], digits)}" for k in ("NumPy", "torch", "exact")) for d in devs]
     return stacked(console, ["quantity", "x", "ULP np/torch"], rows, below, ["left", "right", "right"]), None
+
+
+def _quantity(d):
+    """A deviation's quantity, with the array length torch was evaluated in when it is not the point alone."""
+    return d["quantity"] if "context" not in d else f"{d['quantity']} (array of {d['context']})"
 
 
 def _claim(dtype):
