@@ -7,6 +7,7 @@ and torch's answer depends on its code path. At x = +-inf torch is evaluated one
 element at a time and NumPy gives the mathematical limit.
 """
 
+import functools
 import warnings
 from dataclasses import replace
 
@@ -251,7 +252,13 @@ def _inconsistencies(result, act, params, dt, found):
         exact, _ = arbitrate(act, params, x64[[i]], dt, d["quantity"], {}, g)
         theirs = np.asarray([d["in_array"]], dtype=dt.numpy)
         ulp, rounded, numpy_right, torch_right = _who_is_right(
-            c.numpy[[i]], theirs, exact, dt, d["quantity"], g, _near_zero(act, params, d["quantity"], x64[[i]], dt)
+            c.numpy[[i]],
+            theirs,
+            exact,
+            dt,
+            d["quantity"],
+            g,
+            lambda q=d["quantity"], i=i: _near_zero(act, params, q, x64[[i]], dt),
         )
         if numpy_right[0] and not torch_right[0]:
             dev = _deviation(d["quantity"], d["x"], c.numpy[i], theirs[0], rounded[0], ulp, 0)
@@ -321,12 +328,12 @@ def _settle(result, act, params, dt, strict):
         c = result.comparisons[name]
         up = None if result.upstream is None else result.upstream.astype(np.float64)
         verdict = _Verdict(idx.size)
-        near = _near_zero(act, params, name, x64[idx], dt)
         oracle, rest = _spread(idx.size)
         at = idx[oracle]
         g = None if up is None or name != "vjp" else up[at]
         exact, _ = arbitrate(act, params, x64[at], dt, name, {}, g)
-        verdict.put(oracle, _who_is_right(c.numpy[at], c.reference[at], exact, dt, name, g, near[oracle]))
+        near = lambda at=at, name=name: _near_zero(act, params, name, x64[at], dt)  # noqa: E731 (asked only if needed)
+        verdict.put(oracle, _who_is_right(c.numpy[at], c.reference[at], exact, dt, name, g, near))
         if rest.size:
             at = idx[rest]
             verdict.put(rest, _bounded_verdict(act, params, x64[at], dt, name, c, at, up))
@@ -399,12 +406,21 @@ def _near_zero(act, params, name, x, dt):
         return np.zeros(x.shape, bool)
     if act.kind == "vector":
         return np.ones(x.shape, bool)
-    from .atlas.reference import _ZERO_WINDOW, _zeros
+    from .atlas.reference import _ZERO_WINDOW
 
-    zeros = _zeros(act, params, "second" if name == "second" else "backward")
+    zeros = _zeros_of(act.name, tuple(sorted(params.items())), "second" if name == "second" else "backward")
     if not zeros.size:
         return np.zeros(x.shape, bool)
     return np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
+
+
+@functools.lru_cache(maxsize=256)
+def _zeros_of(name, frozen_params, quantity):
+    """The zeros of an activation's f' or f'' on [-8, 8] away from 0 (found once per activation and parameters)."""
+    from .atlas.reference import _zeros
+    from .registry import lookup
+
+    return _zeros(lookup(name), dict(frozen_params), quantity)
 
 
 def _settle_vector(result, act, dt, strict):
@@ -426,8 +442,7 @@ def _settle_vector(result, act, dt, strict):
             exact = fwd if name == "forward" else vjp
         exact = [exact[i] for i in idx]
         scale = None if name in ("forward", "torch_forward_ad", "second") else up[idx]
-        near = _near_zero(act, {}, name, x[idx].astype(np.float64), dt)
-        verdict = _who_is_right(c.numpy[idx], c.reference[idx], exact, dt, name, scale, near, vector=True)
+        verdict = _who_is_right(c.numpy[idx], c.reference[idx], exact, dt, name, scale, None, vector=True)
         _judge(result, name, idx, verdict, dt, strict, unlike)
 
 
@@ -456,8 +471,7 @@ def _settle_jacobian(result, act, dt, strict):
         _, vjp = vector_exact(act, x64, onehot, {int(cols[j]) for j in js})
         exact = [vjp[int(cols[j])] for j in js]
         ours, theirs = jac.numpy[i, js], jac.reference[i, js]
-        near = np.full(js.size, dt.name == "float64")
-        ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, "vjp", None, near, vector=True)
+        ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, "vjp", None, None, vector=True)
         for k in np.flatnonzero(numpy_right & ~torch_right):
             d = _deviation("jacobian", x64[cols[js[k]]], ours[k], theirs[k], rounded[k], ulp, k)
             result.extras["torch_deviations"].append({**d, "row": int(rows[i]), "column": int(cols[js[k]])})
@@ -521,7 +535,9 @@ def _judge(result, name, idx, verdict, dt, strict, unlike):
 
 
 def _who_is_right(ours, theirs, exact, dt, name, upstream, near, vector=False):
-    """(each side's ULP error, the exact values rounded once, NumPy right, torch right) at the points given."""
+    """(each side's ULP error, the exact values rounded once, NumPy right, torch right) at the points given.
+
+    ``near()`` says where an elementwise float64 derivative is near a zero of it (asked only when needed)."""
     ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
     rounded = np.array([round_once(e, dt) for e in exact])
     torch_right = ulp["torch"] <= 1
@@ -545,14 +561,14 @@ def _numpy_right(ulp, ours, rounded, exact, dt, name, upstream, near, vector):
     where its float64 terms may cancel: a float64 derivative near a zero of it, a vector's sums in any dtype."""
     bound = numpy_ulps(dt, name)
     right = ulp <= bound
-    if name == "forward" and not vector:
+    if right.all() or name == "forward" and not vector:
         return right
     scale = 2.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
     allowed = max(bound, 4.0) * float(np.finfo(np.float64).eps) * scale
     with np.errstate(invalid="ignore", over="ignore"):
         e = np.array([np.nan if v is None else float(v) for v in exact])
         close_abs = np.abs(ours.astype(np.float64) - e) <= allowed
-    return right | (close_abs & (True if vector else near))
+    return right | (close_abs & (True if vector else near()))
 
 
 def _ulps_text(u):
