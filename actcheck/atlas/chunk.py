@@ -256,12 +256,12 @@ def _within(special, group):
 
 
 def run_task(task):
-    """A worker's share: the task's points in chunks, tallied and merged in order."""
-    index, spec, kind, payload = task
+    """A worker's share: the task's points in chunks, tallied and merged in order: (tallies, missing)."""
+    _, spec, kind, payload = task
     swept = Swept(spec)
     for o in _ordinals(spec, kind, payload):
         swept.add(*measure(spec, o))
-    return index, swept.tallies, swept.missing
+    return swept.tallies, swept.missing
 
 
 def _ordinals(spec, kind, payload):
@@ -282,7 +282,7 @@ def _ordinals(spec, kind, payload):
 
 
 def run_points(task):
-    """Evaluate float64 points, keeping each one: (ordinals, {quantity: arrays by name}, missing)."""
+    """Evaluate float64 points, keeping each one: ({quantity: arrays by name}, missing)."""
     _, spec, o = task
     evaluated, missing = evaluate(spec, o)
     kept = {}
@@ -290,4 +290,4 @@ def run_points(task):
         b, every = m.base, np.arange(m.base.x.size)
         impls = {impl: (t, m.errors_at(every, t.astype(np.float64))) for impl, t in m.values.items()}
         kept[q] = {"x": b.x, "value": b.value, "rounded": b.rounded, "err": b.err, "holds": b.holds, "impls": impls}
-    return o, kept, missing
+    return kept, missing
