@@ -449,20 +449,26 @@ def test_ctrl_c_during_a_sweep_is_exit_130_without_a_traceback_or_a_worker_left(
     md = tmp_path / "atlas.md"
     cmd = [sys.executable, "-m", "actcheck", "accuracy", "all", "--jobs", "2", "-q", "--markdown", str(md)]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    from actcheck.verification.reaping import descendants
+
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_children(p.pid)) < 2:  # the workers run: the sweep has begun
+    while time.monotonic() < deadline and len(descendants(p.pid)) < 4:  # the cluster's workers run
         time.sleep(0.1)
-    workers = _children(p.pid)
+    time.sleep(0.5)
+    workers = descendants(p.pid)  # the fork server, its workers (and multiprocessing's resource tracker)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
     assert len(workers) >= 2 and p.returncode == 130 and out == b"" and b"Traceback" not in err
-    time.sleep(0.2)
-    assert [w for w in workers if os.path.exists(f"/proc/{w}")] == [] and list(tmp_path.iterdir()) == []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and [w for w in workers if _alive(w)]:
+        time.sleep(0.05)
+    assert [w for w in workers if _alive(w)] == [] and list(tmp_path.iterdir()) == []
 
 
-def _children(pid):
+def _alive(pid):
+    """Running (not a zombie waiting to be reaped)."""
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(c) for c in f.read().split()]
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
-        return []
+        return False

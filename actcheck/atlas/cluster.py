@@ -11,6 +11,7 @@ actcheck's own failure and is reported at once, never retried.
 """
 
 import asyncio
+import errno
 import logging
 import os
 import signal
@@ -86,14 +87,12 @@ class Cluster:
 
     def close(self):
         """Close the client, and the LocalCluster if it was started here (its processes end with it)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                self.client.close(timeout=10)
-            except Exception:  # noqa: BLE001  the scheduler may have gone already: nothing left to close
-                pass
-            if self.cluster is not None:
-                self.cluster.close(timeout=10)
+        try:
+            self.client.close(timeout=10)
+        except Exception:  # noqa: BLE001  the scheduler may have gone already: nothing left to close
+            pass
+        if self.cluster is not None:
+            self.cluster.close(timeout=10)
 
 
 def _result(future):
@@ -138,6 +137,8 @@ def _quiet():
     dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
     for name in ("distributed", "tornado", "asyncio"):
         logging.getLogger(name).setLevel(_QUIET)
+    for module in ("distributed", "tornado", "dask"):  # "port 8787 is in use" and the like: not the user's
+        warnings.filterwarnings("ignore", module=module + r"(\..*)?$")
 
 
 def connect(jobs, address=None):
@@ -145,7 +146,32 @@ def connect(jobs, address=None):
     _quiet()
     if address:
         return _existing(address)
+    _enough_files(jobs)
+    try:
+        _forkserver()
+    except OSError as e:
+        raise out_of_resources(e, f"start {jobs} worker processes (--jobs)") or e from None
     return Starting(lambda: _local(jobs))
+
+
+def _enough_files(jobs):
+    """Refuse, before starting anything, a LocalCluster that ``ulimit -n`` leaves too few file descriptors.
+
+    A half-started cluster that ran out of them leaves its own would-be cleaners failing at exit.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this system: nothing to check
+        return
+    need = 32 + 12 * jobs  # measured: 26 + 9 per worker in this process (its sockets and pipes)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= need:
+        return
+    if hard == resource.RLIM_INFINITY or hard >= need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
+        return
+    raise InputError(f"cannot start {jobs} worker processes (--jobs): {os.strerror(errno.EMFILE)} "
+                     f"(ulimit -n is {soft}; a local cluster of {jobs} needs about {need}; see ulimit -n)")  # fmt: skip
 
 
 class Starting:
@@ -154,7 +180,6 @@ class Starting:
     def __init__(self, start):
         self.cluster = self.error = None
         self._ready = threading.Event()
-        _forkserver()
         self._thread = threading.Thread(target=self._start, args=(start,), daemon=True, name="actcheck-cluster")
         self._thread.start()
 
@@ -278,7 +303,7 @@ def _local(jobs):
             n_workers=jobs,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: none asked for, and no warning that 8787 is taken
             memory_limit=0,  # as a process pool: no worker paused or restarted for its memory
             silence_logs=_QUIET,
         )
