@@ -627,7 +627,8 @@ def accuracy_cmd(
     except InputError as e:
         raise UsageFailure(str(e)) from None
     if kept is not None and not quiet:
-        err(f"store {store}: {kept.reused:,} of {kept.reused + kept.measured:,} tasks reused, {kept.measured:,} measured")
+        reused, measured = kept.reused, kept.measured
+        err(f"store {store}: {reused:,} of {reused + measured:,} tasks reused, {measured:,} measured")
     if markdown:
         options.write(markdown, report_atlas.markdown(atlas))
     if plot:

@@ -997,8 +997,10 @@ class TestNoTraceback:
 
     @pytest.mark.parametrize(
         "args",
-        [["accuracy", "relu", "--dtype", "float32", "--exhaustive", "--range", "1", "16", "--jobs", "2", "-q"],
-         ["verify", "{file}"]],
+        [
+            ["accuracy", "relu", "--dtype", "float32", "--exhaustive", "--range", "1", "16", "--jobs", "2", "-q"],
+            ["verify", "{file}"],
+        ],
         ids=["accuracy-jobs", "verify"],
     )
     def test_too_few_file_descriptors_is_one_line(self, tmp_path, args):

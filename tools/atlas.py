@@ -27,7 +27,9 @@ QUANTITIES = ("forward", "backward")
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--exhaustive", nargs="*", default=[], metavar="NAME", help="every float32 value ('all': every one)")
+    ap.add_argument(
+        "--exhaustive", nargs="*", default=[], metavar="NAME", help="every float32 value ('all': every one)"
+    )
     ap.add_argument("--store", default=str(ROOT / ".atlas-store"), help="finished tasks (default .atlas-store)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "atlas-float32.md"))
     ap.add_argument("--jobs", type=int, default=None)

@@ -20,7 +20,17 @@ import warnings
 
 from ..errors import InputError, InternalError, out_of_resources
 
-__all__ = ["Local", "Cluster", "Starting", "connect", "AHEAD", "CONNECT_TIMEOUT", "on_worker", "versions", "scheduler_address"]
+__all__ = [
+    "Local",
+    "Cluster",
+    "Starting",
+    "connect",
+    "AHEAD",
+    "CONNECT_TIMEOUT",
+    "on_worker",
+    "versions",
+    "scheduler_address",
+]
 
 AHEAD = 4  # tasks in flight or awaiting their turn, per worker thread
 CONNECT_TIMEOUT = 3  # seconds a scheduler has to answer

@@ -42,7 +42,9 @@ class Store:
 
     def others(self):
         """The other versions whose tallies the store holds (not mixed in)."""
-        return sorted(p.name for p in self.path.iterdir() if p.is_dir() and p.name.startswith("actcheck-") and p != self.tasks)
+        return sorted(
+            p.name for p in self.path.iterdir() if p.is_dir() and p.name.startswith("actcheck-") and p != self.tasks
+        )
 
     def imap(self, imap, fn, items):
         """``imap(fn, items)`` for the items not stored yet, stored as they come; the stored ones read back."""
