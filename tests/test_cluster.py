@@ -132,3 +132,15 @@ def test_without_names_or_a_store_there_is_nothing_to_measure(run, tmp_path):
     for args in ([], ["--store", tmp_path]):
         r = run("accuracy", *args)
         assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+
+
+def test_the_progress_bar_says_the_values_per_second_and_the_time_left():
+    from actcheck.cli import _Rate
+
+    seen = []
+    rate = _Rate(lambda label, done, total: seen.append((label, done, total)))
+    rate.start -= 10  # ten seconds in: two tasks of eight done, 20 million values
+    rate(2, 8, 20_000_000)
+    label, done, total = seen[-1]
+    assert (done, total) == (2, 8) and label.endswith(" values/s, 0m30s left")
+    assert 1_999_000 <= int(label.split()[0].replace(",", "")) <= 2_000_000
