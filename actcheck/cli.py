@@ -603,6 +603,8 @@ def accuracy_cmd(
         names = _configured(ci.project())
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
+    if jobs is not None and scheduler:
+        raise UsageFailure("--jobs sizes the local cluster: with --scheduler the cluster's workers run the tasks")
     # before any work: a sweep can take minutes
     options.out_path("--plot", plot, (".png", ".svg", ".pdf"))
     options.out_path("--markdown", markdown)

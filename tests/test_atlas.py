@@ -429,6 +429,8 @@ def test_the_plot_is_a_picture(run, tmp_path):
         ["relu", "--samples", "100000000000"],
         ["relu", "--worst", "5000"],
         ["relu", "--jobs", "1000"],
+        ["relu", "--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"],
+        ["relu", "--scheduler", "nonsense:port"],
         ["relu", "--seed", "-1"],
         ["relu", "--markdown", "/no/such/directory/atlas.md"],
         ["relu", "--plot", "/no/such/directory/atlas.png"],

@@ -1,4 +1,4 @@
-"""The sweep: every (activation, dtype) asked, its tasks on worker processes, merged in order.
+"""The sweep: every (activation, dtype) asked, its tasks on a Dask cluster (or in this process), merged in order.
 
 In float32, float16 and bfloat16 the tasks' tallies come back in order and merge as they
 come, so memory stays a few chunks per worker whatever the range. A sampled sweep keeps its
