@@ -107,6 +107,8 @@ class Cluster:
 
 def _result(future):
     """The task's result; its failure said as actcheck's (exit 70), or as the input's (exit 2)."""
+    from concurrent.futures import CancelledError
+
     from distributed import KilledWorker
 
     try:
@@ -115,6 +117,8 @@ def _result(future):
         raise
     except KilledWorker as e:
         raise InternalError(f"a sweep task ended its worker each time it ran ({e})") from None
+    except CancelledError:
+        raise InternalError("the Dask cluster cancelled a sweep task: its scheduler went away") from None
     except Exception as e:  # noqa: BLE001  any other is actcheck's own failure on the worker
         raise InternalError(f"a sweep task failed: {type(e).__name__}: {e}") from None
 
