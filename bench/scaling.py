@@ -3,7 +3,9 @@
 For each activation, the same float32 tasks (every value of [1, 2**k), f and f', all three
 implementations) run on a LocalCluster of each size, alternately; each figure is the median over
 rounds of values measured per second, once the cluster is up and each worker has done one task
-(its reference's zeros found). Prints values/s per worker (a worker is a core) and the speed-up.
+(its reference's zeros found). Prints the values per second of each, the speed-up, the values per
+CPU-second of the workers (a core's throughput, whatever else runs on the machine) and how many
+cores' worth of CPU the two workers got (below 2 on a machine shared with other work).
 
     python bench/scaling.py [--rounds N] [--tasks T] [NAME ...]
 """
@@ -33,14 +35,27 @@ def plan(name, tasks):
     return list(chunk.tasks(0, spec)), tasks * chunk.TASK_EXHAUSTIVE
 
 
+def cpu_seconds():
+    """This process's CPU time (user and system), run on each worker."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def rate(place, items, values):
+    """(values per second, values per CPU-second of the workers) over ``items``."""
     from actcheck.atlas.chunk import run_task
 
     list(place.imap(run_task, items[: place.workers]))  # each worker's first task: its reference set up
+    before = place.client.run(cpu_seconds)
     start = time.perf_counter()
     for _ in place.imap(run_task, items):
         pass
-    return values / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    after = place.client.run(cpu_seconds)
+    cpu = sum(after[w] - before[w] for w in after if w in before)
+    return values / wall, values / cpu
 
 
 def main():
@@ -57,15 +72,17 @@ def main():
         c._ready.wait()
         places[n] = c.cluster
     try:
-        print(f"{'activation (kernel)':<32} {'1 worker':>14} {'2 workers':>14} {'speed-up':>9}  values/s/core")
+        print(f"{'activation (kernel)':<28} {'1 worker':>10} {'2 workers':>10} {'speed-up':>9}   values per CPU-s of a "
+              "worker (1 | 2 workers); CPU the 2 workers got")  # fmt: skip
         for name in args.names:
             items, values = plan(name, args.tasks)
             rounds = [(rate(places[1], items, values), rate(places[2], items, values)) for _ in range(args.rounds)]
-            one = statistics.median(r[0] for r in rounds)
-            two = statistics.median(r[1] for r in rounds)
-            up = statistics.median(r[1] / r[0] for r in rounds)
+            one, two = (statistics.median(r[k][0] for r in rounds) for k in (0, 1))
+            cpu1, cpu2 = (statistics.median(r[k][1] for r in rounds) for k in (0, 1))
+            up = statistics.median(r[1][0] / r[0][0] for r in rounds)
             label = f"{name} ({CLASSES.get(name, '')})"
-            print(f"{label:<32} {one / 1e6:11.1f} M/s {two / 1e6:11.1f} M/s {up:8.2f}x  {one / 1e6:.1f} M", flush=True)
+            print(f"{label:<28} {one / 1e6:6.1f} M/s {two / 1e6:6.1f} M/s {up:8.2f}x   "
+                  f"{cpu1 / 1e6:.1f} | {cpu2 / 1e6:.1f} M; {two / cpu2:.2f} cores", flush=True)  # fmt: skip
     finally:
         for p in places.values():
             p.close()
