@@ -66,7 +66,8 @@ def _page(parts, every, names, args, torch_version, version):
     from actcheck.report_atlas import markdown
 
     sampled = [n for n in names if n not in every]
-    command = "python tools/atlas.py --exhaustive " + (" ".join(every) if every else "(none)")
+    command = "python tools/atlas.py" + (f" --exhaustive {' '.join(every)}" if every else "")
+    command = "make atlas" if every == names and not args.scheduler else command
     lines = [
         "# The float32 atlas",
         "",
@@ -76,7 +77,7 @@ def _page(parts, every, names, args, torch_version, version):
         "",
         f"- command: `{command}`" + (f" (`--jobs {args.jobs}`)" if args.jobs else ""),
         f"- actcheck {version}, torch {torch_version}, NumPy {_numpy()}, Python {platform.python_version()}",
-        f"- machine: {_machine()}",
+        f"- machine: {_machine()}; written {time.strftime('%Y-%m-%d', time.gmtime())}",
         f"- every finite float32 value (4,278,190,080), f and f′, all three implementations: "
         f"{', '.join(every) if every else 'none'}",
         f"- sampled (2**20 stratified values, the special points, and the edges of each finding cut to "
