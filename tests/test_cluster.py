@@ -112,14 +112,12 @@ def test_an_interrupted_sweep_resumes_from_its_store_measuring_only_the_rest(tmp
     assert (again.reused, again.measured) == (17, 0)
 
 
-def test_a_complete_store_rebuilds_the_report_alone_and_another_version_is_not_mixed_in(tmp_path):
-    act = [sys.executable, "-m", "actcheck", "accuracy"]
-    first = subprocess.run([*act, "tanh", "--dtype", "float16", "--json", "--store", tmp_path],
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert first.returncode == 0 and first.stderr == f"store {tmp_path}: 0 of 1 tasks reused, 1 measured\n"
+def test_a_complete_store_rebuilds_the_report_alone_and_another_version_is_not_mixed_in(run, tmp_path):
+    first = run("accuracy", "tanh", "--dtype", "float16", "--json", "--store", tmp_path)
+    assert first.exit_code == 0 and first.stderr == f"store {tmp_path}: 0 of 1 tasks reused, 1 measured\n"
     (tmp_path / "actcheck-0.0.1-torch-1.0").mkdir()  # what an older actcheck and torch left
-    again = subprocess.run([*act, "--store", tmp_path, "--json"], capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0 and again.stdout == first.stdout
+    again = run("accuracy", "--store", tmp_path, "--json")
+    assert again.exit_code == 0 and again.stdout == first.stdout
     assert again.stderr.splitlines() == [
         f"store {tmp_path}: its tallies of actcheck-0.0.1-torch-1.0 are not mixed in "
         f"({Store(tmp_path).version} measures anew)",
