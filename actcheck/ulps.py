@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["ulp_error", "max_ulp", "closer", "round_once", "within_ulps"]
+__all__ = ["ulp_error", "max_ulp", "closer", "round_once", "within_ulps", "spacing"]
 
 
 def _format(dtype):
@@ -45,7 +45,7 @@ def round_once(value, dtype):
     return -out if sign else out
 
 
-def _spacing(value, dtype):
+def spacing(value, dtype):
     """The dtype's spacing at the exact ``value`` (mpf): 2**(exponent - p + 1), the least subnormal's below."""
     import mpmath
 
@@ -80,7 +80,7 @@ def ulp_error(values, exact, dtype):
                 same = v == rounded or (math.isnan(v) and math.isnan(rounded))
                 out[i] = 0.0 if same else np.inf
                 continue
-            out[i] = float(abs(mpmath.mpf(v) - e) / _spacing(e, dtype))
+            out[i] = float(abs(mpmath.mpf(v) - e) / spacing(e, dtype))
     return out
 
 

@@ -48,8 +48,9 @@ def answer(ask):
     return Answer(exact_values(ask.act, ask.params, ask.x.astype(np.float64), ask.order))
 
 
-def exact_values(act, params, x, order=1):
-    """{'forward': [...], 'backward': [...], ('second')} as lists of mpf or None, at float64 ``x``."""
+def exact_values(act, params, x, order=1, wanted=None):
+    """{'forward': [...], 'backward': [...], ('second')} as lists of mpf or None, at float64 ``x``
+    (within 2**-``wanted`` relative: WANTED_BITS unless asked)."""
     kinks = {float(k) for k in act.kinks(**params)}
     frozen = tuple(sorted(params.items()))
     out = {}
@@ -61,7 +62,7 @@ def exact_values(act, params, x, order=1):
         out[key] = [
             None
             if n and float(v) in kinks and not all(_continuous(f, float(v), frozen) for f in lower)
-            else exact_at(form, float(v), frozen)
+            else exact_at(form, float(v), frozen, wanted or WANTED_BITS)
             for v in np.asarray(x)
         ]
     return out
@@ -83,8 +84,8 @@ def _continuous(form, k, frozen_params):
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def exact_at(form, v, frozen_params=()):
-    """``form(mp, x, **params)`` at the float ``v``: an mpf within 2**-72 relative, ±inf, or None."""
+def exact_at(form, v, frozen_params=(), wanted=WANTED_BITS):
+    """``form(mp, x, **params)`` at the float ``v``: an mpf within 2**-``wanted`` relative, ±inf, or None."""
     import mpmath
 
     if math.isnan(v):
@@ -92,12 +93,12 @@ def exact_at(form, v, frozen_params=()):
     params = dict(frozen_params)
     x = (INF_STANDIN if v > 0 else -INF_STANDIN) if math.isinf(v) else v
     ctx = _Tracked(mpmath.mp)
-    prec = BASE
+    prec = BASE + wanted - WANTED_BITS
     while True:
         with mpmath.mp.workprec(prec):
             ctx.loss = 0
             value = form(ctx, mpmath.mpf(x), **params)
-        need = WANTED_BITS + _SPARE + ctx.loss
+        need = wanted + _SPARE + ctx.loss
         if value is None or need <= prec or prec >= MAX_PREC:
             break
         prec = min(MAX_PREC, need + 16)
