@@ -101,17 +101,18 @@ def correctly_rounded(act, params, x, values, dtype, upstream=None):
 _REFINE = (256, 1024, 4096)  # bits asked of the oracle, in turn, while its value lies on a midpoint
 
 
-def _on_midpoint(e, dtype, bits):
-    """Whether the mpf ``e``, known to 2**-``bits`` relative, may lie on either side of a midpoint of ``dtype``."""
+def _midpoint(e, dtype, bits):
+    """The midpoint of ``dtype`` the mpf ``e``, known to 2**-``bits`` relative, may lie on either side of, or None."""
     import mpmath
 
     from .ulps import round_once, spacing
 
     if e is None or not mpmath.isfinite(e) or e == 0:
-        return False
+        return None
     with mpmath.mp.workprec(bits + 64):
-        off = abs(abs(e - mpmath.mpf(round_once(e, dtype))) / spacing(e, dtype) - mpmath.mpf(1) / 2)
-        return off * spacing(e, dtype) <= abs(e) * mpmath.mpf(2) ** (8 - bits)
+        near, u = mpmath.mpf(round_once(e, dtype)), spacing(e, dtype)
+        mid = near + mpmath.sign(e - near) * u / 2
+        return mid if abs(e - mid) <= abs(e) * mpmath.mpf(2) ** (8 - bits) else None
 
 
 def decided_exact(act, params, x, order, dtype, upstream=None):
@@ -120,7 +121,8 @@ def decided_exact(act, params, x, order, dtype, upstream=None):
 
     At 2**-72 the oracle cannot tell silu(x) = x/2 + x**2/4 from x/2 for a tiny x, a bfloat16 midpoint:
     a value that lies on a midpoint is asked again at 256, 1024 and 4096 bits. One that stays there
-    is a midpoint (the exact values of piecewise-linear activations are dyadic).
+    is taken to be the midpoint (the exact values of piecewise-linear activations are dyadic; so is a
+    product like softsign'(39) * g = g/1600 for g = 1025 * 2**-19), and rounds to even.
     """
     import mpmath
 
@@ -133,9 +135,15 @@ def decided_exact(act, params, x, order, dtype, upstream=None):
             exact["vjp"] = [None if e is None else e * gi for e, gi in zip(exact["backward"], g, strict=True)]
     for q, values in exact.items():
         bits = WANTED_BITS
-        for wanted in _REFINE:
-            again = [i for i, e in enumerate(values) if _on_midpoint(e, dtype, bits)]
+        for wanted in (*_REFINE, None):
+            again = [i for i, e in enumerate(values) if _midpoint(e, dtype, bits) is not None]
             if not again:
+                break
+            if (
+                wanted is None
+            ):  # still on it at 4096 bits: it is the midpoint (g/1600 is 41 * 2**-25 for g = 1025 * 2**-19)
+                for i in again:
+                    values[i] = _midpoint(values[i], dtype, bits)
                 break
             base = "backward" if q == "vjp" else q
             finer = exact_values(act, params, x[again], ORDER[base], wanted)[base]

@@ -535,9 +535,12 @@ def rounded(name, x, n, dtype, g=None, **params):
             break
         u = ulp(e, dtype)
         with mp.workprec(bits + 64):
-            r = (e - mpf(float(round_once(e, dtype)))) / u
+            near = mpf(float(round_once(e, dtype)))
+            r = (e - near) / u
             if abs(abs(r) - mpf(1) / 2) * u > abs(e) * mpf(2) ** (8 - bits):
                 break
+    else:  # on the midpoint at 4096 bits: it is the midpoint (1025/1600 is 41/64)
+        e = near + mp.sign(r) * u / 2
     return float(round_once(e, dtype))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import reference as R
 import scipy.special as sc
+from mpmath import mp, mpf
 
 import actcheck.registry as acts
 from actcheck.dtypes import DTYPES, round_to
@@ -112,6 +113,52 @@ def test_float64_within_4_ulp_across_the_line(name, params):
         bad = (ulps > bound) & ~near_zero & ~subnormal
         worst = np.nanargmax(np.where(bad, ulps, -1))
         assert not bad.any(), f"f^({n}): {ulps[worst]:.3g} ULP at x = {xs[worst]!r}"
+
+
+# ---------------------------------------------------------------- beside the zeros of f' and f''
+
+
+def _mp_forms():
+    """f in mpmath from the definitions (differentiated by mpmath.diff): independent of the registry."""
+    k, c = mp.sqrt(2 / mp.pi), mpf("0.044715")
+    return {
+        "silu": lambda t: t / (1 + mp.exp(-t)),
+        "mish": lambda t: t * mp.tanh(mp.log1p(mp.exp(t))),
+        "gelu_tanh": lambda t: t / 2 * (1 + mp.tanh(k * (t + c * t**3))),
+    }
+
+
+# (form, n, centre, half-width, a point the issue found): where the closed forms cancelled
+BESIDE_ZEROS = [
+    ("silu", 1, -1.2784645427610737, 0.16, -1.2439639452729505),
+    ("mish", 1, -1.1924312145154952, 0.16, -1.1365910806685537),
+    ("gelu_tanh", 1, -0.7524614220710163, 0.16, -0.7209965086558996),
+    ("gelu_tanh", 2, 1.4185, 0.3, 1.3125),
+    ("gelu_tanh", 2, -1.4185, 0.3, -1.4185),
+    ("silu", 2, 2.3994, 0.16, 2.3994),
+    ("silu", 2, -2.3994, 0.16, -2.3994),
+    ("mish", 2, 1.4906, 0.16, 1.4906),
+    ("mish", 2, -2.2564, 0.16, -2.2564),
+]
+
+
+@pytest.mark.parametrize(
+    ("form", "n", "centre", "half", "named"), BESIDE_ZEROS, ids=[f"{b[0]}-f{b[1]}-at-{b[2]:+.2f}" for b in BESIDE_ZEROS]
+)
+def test_float64_beside_zeros_of_derivatives_within_the_claim(form, n, centre, half, named):
+    """f' within 4 ULP and f'' within 8 ULP of itself beside their zeros, at fresh points (mpmath at 50 digits)."""
+    name, params = ("gelu", {"approximate": "tanh"}) if form == "gelu_tanh" else (form, {})
+    act = acts.ACTIVATIONS[name]
+    rng = np.random.default_rng([n, int(abs(centre) * 1e4)])
+    xs = np.concatenate([[named], centre + rng.uniform(-half, half, 40)])
+    got = (act.derivative if n == 1 else act.second)(xs.copy(), **params)
+    bound = 4 if n == 1 else 8
+    with mp.workdps(50):
+        f = _mp_forms()[form]
+        for x, v in zip(xs, got, strict=True):
+            e = mp.diff(f, mpf(float(x)), n)
+            ulps = float(abs(mpf(float(v)) - e) / mpf(2) ** (mp.floor(mp.log(abs(e), 2)) - 52))
+            assert ulps <= bound, f"f^({n}) of {form}: {ulps:.3g} ULP at x = {float(x)!r}"
 
 
 # ---------------------------------------------------------------- every float16 and bfloat16 value

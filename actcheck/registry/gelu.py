@@ -141,7 +141,7 @@ def _gelu_tanh_d2(x):
     xdu2 = dd_mul(*dd_mul(xc, 0.0, *du), *du)
     inner = dd_add(*dd_add(2 * du[0], 2 * du[1], *dd_mul(xc, 0.0, *ddu)), -xdu2[0] * th, -xdu2[1] * th)
     q = dd_div(*inner, *dd_mul(a, al, a, al))
-    return np.ldexp(e * q + el * q, k)
+    return near_zero(x, np.ldexp(e * q + el * q, k), "gelu_tanh_d2+", "gelu_tanh_d2-")
 
 
 def _gelu(x, approximate="none"):

@@ -163,20 +163,22 @@ def nan_safe(fn):
     return wrapper
 
 
-def near_zero(x, y, key):
-    """y, but f' from its Taylor polynomial about its zero z where |x - z| < window (there f' cancels)."""
+def near_zero(x, y, *keys):
+    """y, but f' (or f'') from its Taylor polynomial about each zero z named by ``keys`` (tables.TAYLOR) where
+    |x - z| < window: there the closed form cancels."""
     from .tables import TAYLOR
 
-    z_hi, z_lo, window, c = TAYLOR[key]
-    near = np.abs(x - z_hi) < window
-    if not near.any():
-        return y
-    d = (x[near] - z_hi) - z_lo  # x - z_hi is exact (Sterbenz)
-    v = np.full_like(d, c[-1])
-    for ck in c[-2::-1]:
-        v = v * d + ck
-    y = np.array(y, copy=True)
-    y[near] = v * d
+    for key in keys:
+        z_hi, z_lo, window, c = TAYLOR[key]
+        near = np.abs(x - z_hi) < window
+        if not near.any():
+            continue
+        d = (x[near] - z_hi) - z_lo  # x - z_hi is exact (Sterbenz)
+        v = np.full_like(d, c[-1])
+        for ck in c[-2::-1]:
+            v = v * d + ck
+        y = np.array(y, copy=True)
+        y[near] = v * d
     return y
 
 

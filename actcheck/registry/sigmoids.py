@@ -265,7 +265,7 @@ def _silu_d2(x):
     n = dd_add(*two_sum(2.0, y), *dd_mul(big, bigl, *two_sum(2.0, -y)))
     d3 = dd_mul(*dd_mul(a, al, a, al), a, al)
     q = dd_div(*n, *d3)
-    return np.ldexp(e * q + el * q, k)
+    return near_zero(x, np.ldexp(e * q + el * q, k), "silu_d2+", "silu_d2-")
 
 
 SILU = Activation(
@@ -357,7 +357,7 @@ def _mish_d2(x):
     e2 = dd_mul(e, el, e, el)
     r = dd_div(*dd_mul(*e2, *qq), *dd_mul(*dd_mul(*g, *g), *g))
     right = np.ldexp(4 * r, 2 * k)
-    return np.where(neg, left, right)
+    return near_zero(x, np.where(neg, left, right), "mish_d2+", "mish_d2-")
 
 
 MISH = Activation(
