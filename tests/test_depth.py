@@ -201,3 +201,31 @@ def test_numpy_derivative_agrees_with_finite_differences_away_from_kinks(name, x
     r = check(name, xs, fd=True)
     fd = r.comparisons["finite_difference"]
     assert fd.ok.all(), "\n".join(r.failures())
+
+
+# (activation, params, x, quantity): where the exact value is a float64 subnormal
+SUBNORMAL_EXACT = [
+    ("elu", {"alpha": 2.0}, -709.7827128933841, "backward"),  # 1.1125369292535006302e-308
+    ("sigmoid", {}, -740.0, "forward"),
+    ("sigmoid", {}, -740.0, "backward"),
+    ("softplus", {}, -740.0, "forward"),
+    ("silu", {}, -730.0, "forward"),
+    ("logsigmoid", {}, 740.0, "backward"),
+    ("gelu", {}, -37.7, "forward"),
+    ("tanh", {}, -355.5, "backward"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "x", "key"), SUBNORMAL_EXACT, ids=[f"{c[0]}-{c[3]}" for c in SUBNORMAL_EXACT]
+)
+def test_oracle_rounds_subnormal_exact_values_once(name, params, x, key):
+    """The exact value shown is the independent reference's rounded once to float64 (mpmath's float() rounds
+    a subnormal twice: to 53 bits, then to the subnormal's fewer)."""
+    import reference as R
+
+    r = check(name, [x], oracle=True, **params)
+    shown = float(r.extras["exact"][key][0])
+    want = float(R.round_once(R.exact(name, x, ("forward", "backward").index(key), **params), "float64"))
+    assert 0 < abs(want) < 2.0**-1022
+    assert shown == want, f"{shown!r} != {want!r}"
