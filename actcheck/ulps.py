@@ -25,6 +25,8 @@ def round_once(value, dtype):
 
     if value is None:
         return math.nan
+    if isinstance(value, float) and value == 0:  # the oracle's signed zeros
+        return value
     if not isinstance(value, mpmath.mpf):  # mpf(an mpf) would round it to the working precision first
         value = mpmath.mpf(value)
     if not mpmath.isfinite(value) or value == 0:

@@ -303,3 +303,43 @@ def test_bfloat16_rounding_is_once_not_through_float32():
     v = 1 + 2.0**-8 + 2.0**-30
     assert float(round_to(np.array([v]), DTYPES["bfloat16"])[0]) == 1 + 2.0**-7
     assert float(np.float32(v).astype(ml_dtypes.bfloat16)) == 1.0
+
+
+# ---------------------------------------------------------------- signed zeros
+
+ELEMENTWISE = [n for n, a in acts.ACTIVATIONS.items() if a.kind == "elementwise"]
+# the signs at ±inf are those at ±200 (the reference clamps Phi's argument at ±256: its gelu'(-800) is Phi(-256) > 0)
+SIGNED_AT = (-0.0, 0.0, -np.inf, np.inf, -200.0, 200.0, 750.0, -5e-324, 5e-324)
+
+
+def _sign_of_limit(name, x, n, p):
+    """-1 or +1: the sign f^(n) takes at x (beside x = ±0 and ±inf, where the value is a limit), 0 where f^(n)
+    is exactly 0 there (a piece that is identically zero has no sign), None where it does not exist."""
+    at = {0.0: math.copysign(2.0**-1000, x), math.inf: math.copysign(200.0, x)}.get(abs(x), x)
+    e = R.exact(name, at, n, verify=False, **p)
+    if e is None or (n and abs(x) == 0 and any(k == 0 for k, _ in R.ACTS[name].breaks(**{**R.ACTS[name].params, **p}))):
+        return None
+    return int(mp.sign(e))
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_zeros_carry_the_sign_of_the_mathematics(name):
+    """Where NumPy's (and the oracle's) f, f' or f'' is a zero, its sign is the sign of the exact value (the
+    limit at ±0 and ±inf): silu(-0) = -0 (silu(x) ~ x/2), logsigmoid(+inf) = -0 (it is negative everywhere)."""
+    from actcheck.opinions.oracle import exact_values
+    from actcheck.ulps import round_once
+
+    act = acts.ACTIVATIONS[name]
+    p = acts.resolve_params(act, {})
+    x = np.array(SIGNED_AT)
+    exact = exact_values(act, p, x, order=2)
+    f64 = DTYPES["float64"]
+    with np.errstate(all="ignore"):
+        ours = [act.forward(x.copy(), **p), act.derivative(x.copy(), **p), act.second(x.copy(), **p)]
+    for n, key in enumerate(("forward", "backward", "second")):
+        for i, xi in enumerate(SIGNED_AT):
+            sign = _sign_of_limit(name, xi, n, p)
+            if not sign:
+                continue
+            for who, v in (("NumPy", float(ours[n][i])), ("oracle", round_once(exact[key][i], f64))):
+                assert v != 0 or math.copysign(1, v) == sign, f"{who} f^({n})({xi!r}) = {v!r}, the sign is {sign:+d}"

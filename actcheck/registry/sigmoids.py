@@ -21,6 +21,7 @@ from .numerics import (
     sigmoid_d2,
     sigmoid_d_dd,
     sigmoid_dd,
+    signed_zero,
     two_prod,
     two_sum,
 )
@@ -134,7 +135,8 @@ def _softplus_d2(x, beta=1.0, threshold=20.0):
 @nan_safe
 def _logsigmoid(x):
     """-log(1 + e^-x), through softplus's scaled log1p(exp): min(x, 0) - log1p(exp(-|x|)) lost ~1 ULP more."""
-    return -_log1pexp(-np.clip(x, -1e4, 1e4), 0.0, 1.0) + np.where(x < -1e4, x + 1e4, 0.0)
+    y = -_log1pexp(-np.clip(x, -1e4, 1e4), 0.0, 1.0)
+    return np.where(x < -1e4, y + (x + 1e4), y)  # adding 0 made the -0 of x > 745 +0
 
 
 LOGSIGMOID = Activation(
@@ -232,7 +234,7 @@ def _silu(x):
     a, al, _ = one_plus(e, el, k)
     p, pl = dd_mul(xc, 0.0, e, el)
     q = dd_div(np.where(neg, p, xc), np.where(neg, pl, 0.0), a, al)
-    return np.where(x > 800, x, np.where(neg, np.ldexp(q, k), q))
+    return signed_zero(x, np.where(x > 800, x, np.where(neg, np.ldexp(q, k), q)))
 
 
 @nan_safe
@@ -306,7 +308,7 @@ def _mish(x):
     left = np.ldexp(dd_div(*dd_mul(*dd_mul(xc, 0.0, e, el), *w), *d), k)
     g, n = _mish_g(big, bigl)
     right = dd_div(*dd_mul(xc, 0.0, *n), *g)
-    return np.where(x > 800, x, np.where(neg, left, right))
+    return signed_zero(x, np.where(x > 800, x, np.where(neg, left, right)))
 
 
 @nan_safe
