@@ -194,7 +194,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     comps = _compare(ours, answers, asked, skip_for, rtol, atol, dt)
     theirs = dict(answers["torch"].values)
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
-    notes = _missing(answers) + _mode_notes(x64, kink, theirs)
+    notes = _missing(answers) + [n for a in answers.values() for n in a.notes] + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
     result.extras.update(kink=kink, notes=notes, torch_deviations=[])
     steps("who is right")
@@ -430,6 +430,7 @@ def _keep_finite_difference(result, answers):
     c = result.comparisons["finite_difference"]
     result.extras["finite_difference"] = np.where(skipped, np.nan, est)
     result.extras["fd_skipped"] = skipped
+    result.extras["fd_jump"] = ans.jumps
     result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": c.rtol, "atol": c.atol}
 
 

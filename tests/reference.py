@@ -204,6 +204,10 @@ def _gelu_d(n, x, side, approximate):
             lambda: S(sig(u), x * dsig(u) * du),
             lambda: dsig(u) * S(2 * du, x * S(-mp.tanh(u / 2) * du * du, ddu)),
         )
+    if n == 1 and x < -PHI_CLAMP:  # Phi(x) = phi(x) M(-x) there: the clamp would give Phi + x phi the wrong sign
+        t = -x
+        mills = S(*[(-1) ** j * mp.fac2(2 * j - 1) / t ** (2 * j + 1) for j in range(8)])  # to t**-17 relative
+        return phi(x) * S(mills, x)
     return _pick(n, lambda: x * Phi(x), lambda: S(Phi(x), x * phi(x)), lambda: phi(x) * S(2, -x * x))
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "exact_at", "BASE", "MAX_VECTOR", "WANTED_BITS"]
+__all__ = ["answer", "exact_values", "exact_at", "continuous", "BASE", "MAX_VECTOR", "WANTED_BITS"]
 
 WANTED_BITS = 72  # relative accuracy of every value
 _SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
@@ -67,6 +67,11 @@ def exact_values(act, params, x, order=1, wanted=None):
             for v in np.asarray(x)
         ]
     return out
+
+
+def continuous(act, params, k):
+    """Whether f itself takes one value on both sides of the kink ``k`` (softplus's pieces need not meet)."""
+    return _continuous(act.exact, float(k), tuple(sorted(params.items())))
 
 
 @functools.lru_cache(maxsize=1 << 10)
