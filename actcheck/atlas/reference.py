@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import rounding
+from ..opinions.oracle import exact_values
 from ..rounding import BOUND_ULPS, ZERO_ABS, tolerance, zeros
 from ..ulps import round_once
 
@@ -94,6 +95,37 @@ class LowPrecision:
             doubtful[q] = np.flatnonzero(unsure & e.defined)
         self._decide(x, out, doubtful)
         return out
+
+    def at_edges(self, q, x, value, err):
+        """``err`` (ULP measured in the binade of the float64 ``value``), doubled where ``value`` is a power of two
+        of the dtype's normal range (or just above one) and the exact value lies below it: there the ULP is half.
+
+        bfloat16 sigmoid'' at 2**-63 is -2**-64 (1 - 2**-126/12...) in float64, exactly -2**-64: torch's 0 there
+        is 256 ULP of the exact value's binade, not 128. The oracle decides the side, at these points only.
+        """
+        m = np.abs(np.frexp(value)[0])
+        edge = (m <= 0.5 + 2.0**-48) & (np.abs(value) > float(self.dtype.finfo().tiny)) & np.isfinite(value)
+        idx = np.flatnonzero(edge & (err > 0) & np.isfinite(err))
+        if idx.size == 0:
+            return err
+        below = [i for i in idx if self._below(q, float(x[i]), abs(float(value[i])))]
+        err = err.copy()
+        err[below] *= 2
+        return err
+
+    def _below(self, q, x, edge):
+        """Whether the exact value at ``x`` is smaller in size than the power of two ``edge``, asked at 72 bits
+        and, while it cannot tell (sigmoid''(2**-63) differs from -2**-66 by 2**-127 relative), at 256, 1024."""
+        import mpmath
+
+        for bits in (72, 256, 1024):
+            e = exact_values(self.act, self.params, np.array([x]), _ORDER[q], bits)[q][0]
+            if e is None:
+                return False
+            with mpmath.mp.workprec(bits + 64):  # abs() rounds to the working precision
+                if abs(abs(e) - edge) > edge * mpmath.mpf(2) ** (8 - bits):
+                    return abs(e) < edge
+        return False
 
     def _decide(self, x, out, doubtful):
         """Let the oracle decide the rounding at the points whose float64 value cannot.
