@@ -17,7 +17,7 @@ import scipy.special as sc
 from mpmath import mp, mpf
 
 import actcheck.registry as acts
-from actcheck.dtypes import DTYPES, round_to
+from actcheck.dtypes import DTYPES, round_to, ulp
 from actcheck.engine import numpy_side
 
 SMOOTH = [
@@ -162,7 +162,8 @@ def test_float64_beside_zeros_of_derivatives_within_the_claim(form, n, centre, h
 
 LOW = [("silu", {}), ("mish", {}), ("gelu", {}), ("gelu", {"approximate": "tanh"}), ("softplus", {"beta": 0.3})]
 LOW += [("celu", {"alpha": 3.0}), ("elu", {"alpha": 0.3})]
-LOW += [(n, {}) for n in acts.ACTIVATIONS if acts.ACTIVATIONS[n].kind == "elementwise"]
+ELEMENTWISE = [n for n, a in acts.ACTIVATIONS.items() if a.kind == "elementwise"]
+LOW += [(n, {}) for n in ELEMENTWISE]
 
 
 def _witness(name, x, p):
@@ -266,6 +267,39 @@ def test_every_low_precision_value_is_the_exact_value_rounded_once(name, params,
             assert same, f"{key} at x = {x64[i]!r}: NumPy {mine[i]!r}, exact rounds to {want!r}"
 
 
+def _midpoint_distance(v, dtype):
+    """|v - the nearest midpoint of ``dtype``| relative to |v| (float64 v)."""
+    r = round_to(v, DTYPES[dtype]).astype(np.float64)
+    u = ulp(r, DTYPES[dtype])
+    with np.errstate(all="ignore"):
+        mids = np.stack([r + u / 2, r - u / 2, r - u / 4])  # r - u/4: below a power of two the spacing halves
+        return np.abs(v - mids).min(axis=0) / np.abs(v)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_second_derivatives_are_rounded_once_at_ties(dtype):
+    """f'' at every value whose float64 f'' lies within 2**-40 of a midpoint (bfloat16 sigmoid'' has 128, where
+    nearest-even used to pick the wrong side), every elementwise activation, against the reference."""
+    dt = DTYPES[dtype]
+    x = np.arange(1 << 16, dtype=np.uint16).view(dt.numpy)
+    x = x[np.isfinite(x.astype(np.float32))]
+    x64 = x.astype(np.float64)
+    checked = 0
+    for name in ELEMENTWISE:
+        act = acts.ACTIVATIONS[name]
+        p = acts.resolve_params(act, {})
+        with np.errstate(all="ignore"):
+            v = act.second(x64.copy(), **p)
+        near = np.flatnonzero((_midpoint_distance(v, dtype) <= 2.0**-40) & (v != 0) & np.isfinite(v))
+        near = near[~np.isin(x64[near], np.asarray(act.kinks(**p), dtype=np.float64))]
+        ours = numpy_side(act, x[near], p, dt, None, order=2)["second"].astype(np.float64)
+        for xi, got in zip(x64[near], ours, strict=True):
+            want = R.rounded(name, xi, 2, dtype, **p)
+            assert want is None or got == want, f"{name}'' at x = {xi!r}: NumPy {got!r}, exact rounds to {want!r}"
+            checked += 1
+    assert checked >= (128 if dtype == "bfloat16" else 1)
+
+
 # ---------------------------------------------------------------- float32, a stratified sample
 
 F32 = [(n, {}) for n in ("sigmoid", "tanh", "silu", "mish", "softplus", "logsigmoid", "gelu", "selu", "tanhshrink")]
@@ -304,7 +338,6 @@ def test_bfloat16_rounding_is_once_not_through_float32():
 
 # ---------------------------------------------------------------- signed zeros
 
-ELEMENTWISE = [n for n, a in acts.ACTIVATIONS.items() if a.kind == "elementwise"]
 # the signs at ±inf are those at ±200 (the reference clamps Phi's argument at ±256: its gelu'(-800) is Phi(-256) > 0)
 SIGNED_AT = (-0.0, 0.0, -np.inf, np.inf, -200.0, 200.0, 750.0, -5e-324, 5e-324)
 
