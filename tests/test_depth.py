@@ -15,6 +15,7 @@ from actcheck.dtypes import DTYPES
 from actcheck.opinions.finite_difference import derivative as fd_derivative
 from actcheck.opinions.oracle import exact_values
 from actcheck.registry.numerics import sigmoid_d
+from actcheck.serialize import result_to_dict
 from actcheck.ulps import ulp_error
 
 F64 = DTYPES["float64"]
@@ -221,6 +222,7 @@ def test_finite_difference_says_a_kink_is_a_jump(name, params, x, sides):
     assert bool(r.extras["fd_skipped"][0]) and not r.extras["fd_skipped"][1]
     named = [n for n in r.extras["notes"] if f"{name} jumps at x = {x!r}" in n]
     assert bool(r.extras["fd_jump"][0]) is (sides is not None) and len(named) == int(sides is not None)
+    assert ("jump" in result_to_dict(r)["points"][0]) is (sides is not None)
     if sides:
         lo, hi = (float(v) for v in named[0].split("from ")[1].split(" (by")[0].split(" to "))
         assert lo == pytest.approx(sides[0], rel=1e-12) and hi == pytest.approx(sides[1], rel=1e-12)
