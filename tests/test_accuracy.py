@@ -352,15 +352,24 @@ def _sign_of_limit(name, x, n, p):
     return int(mp.sign(e))
 
 
-@pytest.mark.parametrize("name", ELEMENTWISE)
-def test_zeros_carry_the_sign_of_the_mathematics(name):
+SIGNED_VARIANTS = [(n, {}) for n in ELEMENTWISE] + [
+    ("elu", {"alpha": -2.0}),  # elu(-0) = -2 * expm1(-0) = +0
+    ("celu", {"alpha": -2.0}),  # celu(x) ~ x whatever alpha's sign: -0
+    ("leaky_relu", {"negative_slope": -0.5}),
+    ("gelu", {"approximate": "tanh"}),
+    ("softplus", {"beta": 10.0, "threshold": 0.4}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), SIGNED_VARIANTS, ids=_ids(SIGNED_VARIANTS))
+def test_zeros_carry_the_sign_of_the_mathematics(name, params):
     """Where NumPy's (and the oracle's) f, f' or f'' is a zero, its sign is the sign of the exact value (the
     limit at ±0 and ±inf): silu(-0) = -0 (silu(x) ~ x/2), logsigmoid(+inf) = -0 (it is negative everywhere)."""
     from actcheck.opinions.oracle import exact_values
     from actcheck.ulps import round_once
 
     act = acts.ACTIVATIONS[name]
-    p = acts.resolve_params(act, {})
+    p = acts.resolve_params(act, params)
     x = np.array(SIGNED_AT)
     exact = exact_values(act, p, x, order=2)
     f64 = DTYPES["float64"]

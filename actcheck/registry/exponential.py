@@ -42,7 +42,7 @@ def _elu_all(x, c, cl, sc, scl, inscale=1.0, alpha=None):
     xp = np.where(pos, np.minimum(x, 1e300), 0.0)  # two_prod's split needs headroom; beyond, scale*x is one rounding
     lin = np.where(x > 1e300, x * sc, sum(dd_mul(xp, 0.0, sc, scl)))
     # torch takes the exponential branch at 0 (f'(0) = alpha*scale*inscale) and its f'' is 0 there
-    slope = np.where(x > 0, sc, c * (1.0 if alpha is not None else inscale))  # f ~ slope * x at 0
+    slope = np.where(np.signbit(x), c * inscale, sc)  # f ~ slope * x beside 0 (celu: alpha * x/alpha: x)
     return (
         signed_zero(x, np.where(pos, lin, f[0] + f[1]), slope),
         np.where(pos, sc, ldexp_once(*d1, k)),
