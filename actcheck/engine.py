@@ -17,6 +17,7 @@ from .errors import InputError
 from .opinions import OPINIONS, Ask
 from .registry import lookup, resolve_params
 from .result import Comparison, Result
+from .rounding import correctly_rounded
 from .ulps import closer, max_ulp, round_once, ulp_error
 
 __all__ = ["check", "numpy_side", "arbitrate", "UPSTREAM_SEED", "ORACLE_POINTS", "ARBITRATE_POINTS"]
@@ -165,14 +166,15 @@ def _missing(answers):
 
 
 def numpy_side(act, x, params, dtype, upstream, order):
-    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64)."""
+    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64);
+    beside a rounding boundary the exact value decides (``rounding.correctly_rounded``)."""
     x64 = x.astype(np.float64, copy=False)
     out = {"forward": act.forward(x64, **params), "backward": act.derivative(x64, **params)}
     if order >= 2:
         out["second"] = act.second(x64, **params)
     if upstream is not None:
         out["vjp"] = upstream.astype(np.float64) * out["backward"]
-    return {k: round_to(v, dtype) for k, v in out.items()}
+    return correctly_rounded(act, params, x64, out, dtype, upstream)
 
 
 def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
@@ -192,7 +194,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     comps = _compare(ours, answers, asked, skip_for, rtol, atol, dt)
     theirs = dict(answers["torch"].values)
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
-    notes = _missing(answers) + _mode_notes(x64, kink, theirs)
+    notes = _missing(answers) + [n for a in answers.values() for n in a.notes] + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
     result.extras.update(kink=kink, notes=notes, torch_deviations=[])
     steps("who is right")
@@ -428,6 +430,7 @@ def _keep_finite_difference(result, answers):
     c = result.comparisons["finite_difference"]
     result.extras["finite_difference"] = np.where(skipped, np.nan, est)
     result.extras["fd_skipped"] = skipped
+    result.extras["fd_jump"] = ans.jumps
     result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": c.rtol, "atol": c.atol}
 
 
@@ -451,7 +454,8 @@ def _measure_ulps(result, answer, idx, dt, keys):
     ext["exact"], ext["ulp"], ext["max_ulp"] = {}, {}, {}
     for key, vals in answer.values.items():
         full = np.full(n, np.nan)
-        full[idx] = [np.nan if v is None else float(v) for v in vals]
+        # round_once: float(mpf) rounds a subnormal twice
+        full[idx] = [np.nan if v is None else round_once(v, get_dtype("float64")) for v in vals]
         ext["exact"][key] = full
         sides = {}
         for side, source in (("numpy", result.numpy), ("torch", result.torch)):

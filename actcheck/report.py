@@ -172,7 +172,8 @@ def _fitted_note(width, note, full_digits):
 
 def _extra_cell(r, key, i, err):
     if key == "finite_difference" and r.extras.get("fd_skipped") is not None and r.extras["fd_skipped"][i]:
-        return "kink"
+        jump = r.extras.get("fd_jump")
+        return "jump" if jump is not None and jump[i] else "kink"
     return _err(err)
 
 

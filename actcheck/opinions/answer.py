@@ -31,3 +31,4 @@ class Answer:
     missing: dict = field(default_factory=dict)  # quantity -> why this opinion cannot give it
     skipped: dict = field(default_factory=dict)  # quantity -> points left out (a finite difference's kinks)
     notes: list = field(default_factory=list)
+    jumps: np.ndarray | None = None  # points where f itself jumps (a finite difference's skipped discontinuities)
