@@ -253,6 +253,7 @@ def check_cmd(
     order: Order = 1,
     oracle: Oracle = False,
     strict: Strict = False,
+    context: options.Context = None,
     linspace: Linspace = None,
     random: Random = None,
     seed: Seed = 0,
@@ -275,6 +276,8 @@ def check_cmd(
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
+    if context is not None:
+        kw["context"] = context
     with Stages(f"checking {act.name}") as bar:
         results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes], bar)
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,

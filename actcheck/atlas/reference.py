@@ -27,6 +27,7 @@ __all__ = [
     "float64_values",
     "LowPrecision",
     "oracle_exact",
+    "bounded",
 ]
 
 
@@ -200,3 +201,29 @@ def oracle_exact(act, params, x, quantities):
         value = np.array([np.nan if e is None else round_once(e, _F64) for e in mp])
         out[q] = Exact(value, value.copy(), defined, mp, same_as=value.copy())
     return out
+
+
+def bounded(act, params, x, quantity, dtype, upstream=None):
+    """A vectorised reference for ``quantity`` at float64 ``x`` (times ``upstream``: a VJP), with its error bound.
+
+    Returns (Exact, tol): the registry's float64 value, rounded to ``dtype``, 1/ULP of ``dtype`` at it (inf
+    where float64 cannot hold it),
+    ``defined`` (False at a kink), and per point how many ULP of ``dtype`` the value may be from exact
+    (``BOUND_ULPS`` float64 ULP, one more for the product with ``upstream``, ``ZERO_ABS`` near a zero).
+    """
+    from ..dtypes import ulp
+
+    x = np.asarray(x, dtype=np.float64)
+    v = float64_values(act, params, x, quantity)
+    if upstream is not None:
+        v = v * np.asarray(upstream, dtype=np.float64)
+    value = np.array(v, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        inv = 1 / ulp(value, dtype)  # inf below float64's 2**-1023 spacing: the absolute bound then covers all
+        scale = 1.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
+        tol = tolerance(quantity, dtype, x, inv * scale, zeros(act, params, quantity))
+        if upstream is not None:
+            tol = tol + 2.0 ** (int(dtype.finfo().nmant) - 52)
+    rounded = round_to(value, dtype)
+    defined = ~_undefined(act, params, x, quantity)
+    return Exact(value, rounded, defined, inv_ulp=inv, same_as=rounded), np.broadcast_to(tol, x.shape)

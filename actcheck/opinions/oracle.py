@@ -28,7 +28,18 @@ import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "exact_at", "continuous", "BASE", "MAX_VECTOR", "WANTED_BITS"]
+__all__ = [
+    "answer",
+    "exact_values",
+    "exact_at",
+    "continuous",
+    "vector_exact",
+    "vector_hvp",
+    "vector_jvp",
+    "BASE",
+    "MAX_VECTOR",
+    "WANTED_BITS",
+]
 
 WANTED_BITS = 72  # relative accuracy of every value
 _SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
@@ -198,6 +209,30 @@ def vector_exact(act, x, upstream, coords):
         return _converged(lambda: mp.diff(gf, 0), scale)
 
     return fwd, [along(k) if k in coords else None for k in range(n)]
+
+
+def vector_hvp(act, x, upstream, u, coords):
+    """A vector activation's exact HVP (d(g . J)/dx) u at ``coords`` (None elsewhere), from its closed form."""
+    import mpmath
+
+    mp = mpmath.mp
+    n = x.size
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    m = len(act.exact(mp, xs))
+    g = [mp.mpf(float(v)) for v in np.asarray(upstream, dtype=np.float64)[:m]]
+    us = [mp.mpf(float(v)) for v in np.asarray(u, dtype=np.float64)]
+    hvp = _converged_all(lambda: act.exact_hvp(mp, xs, g, us), 1.0)
+    return [hvp[k] if k in coords else None for k in range(n)]
+
+
+def vector_jvp(act, x, tangent):
+    """A vector activation's exact JVP J v (one value per output), from its closed form."""
+    import mpmath
+
+    mp = mpmath.mp
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    vs = [mp.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
+    return _converged_all(lambda: act.exact_jvp(mp, xs, vs), 1.0)
 
 
 def _converged_all(compute, scale):
