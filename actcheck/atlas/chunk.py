@@ -32,6 +32,7 @@ __all__ = [
     "tasks",
     "run_task",
     "run_points",
+    "measured",
 ]
 
 IMPLEMENTATIONS = ("numpy", "torch", "torch_forward_ad")
@@ -151,11 +152,11 @@ def evaluate(spec, o):
         for q in spec.quantities:
             e = exact[q]
             if e.defined.all():
-                out[q] = _measured(e, x64, segments, values[q], dt, spec.k)
+                out[q] = measured(e, x64, segments, values[q], dt, spec.k)
                 continue
             kept = np.flatnonzero(e.defined)
             vals = {i: t[kept] for i, t in values[q].items()}
-            out[q] = _measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k)
+            out[q] = measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k)
     return out, missing
 
 
@@ -165,7 +166,8 @@ def _taken(e, kept):
     return type(e)(**arrays, mp=None if e.mp is None else [e.mp[i] for i in kept])
 
 
-def _measured(e, x, segments, values, dt, k):
+def measured(e, x, segments, values, dt, k):
+    """A Measured of ``values`` (implementation -> values) against the Exact ``e`` at sorted ``x``."""
     if e.mp is None:
 
         def errors_at(at, t):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from .. import inputs
 from ..errors import InputError
+from . import exactness
 from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
@@ -43,23 +44,39 @@ MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no 
 _SUFFIXES = (".py", ".ipynb")
 
 
-def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False, kink="torch"):
+def verify(
+    path,
+    params=None,
+    progress=None,
+    *,
+    timeout=DEFAULT_TIMEOUT,
+    run_all=False,
+    kink="torch",
+    dtype=None,
+    ulp=None,
+    exhaustive=False,
+    range=None,  # noqa: A002 - the CLI's --range
+):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
     ``params`` overrides parameters on both sides ({name: number}, the user's name or
     torch's); ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar);
     ``timeout`` bounds the seconds a file's code may take in all; ``run_all`` runs every cell
     of a notebook rather than only its definitions; ``kink="any"`` accepts any valid subgradient at a kink
-    (torch's value by default).
+    (torch's value by default). torch code (autograd Functions, Modules, torch functions) is judged in ULP
+    of the exact value in each ``dtype`` it runs in (a name or a list; default float32, bfloat16, float16,
+    float64), within ``ulp`` (default: torch's own max error or 2 ULP, the larger); ``exhaustive`` checks every
+    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``).
     """
     overrides = _overrides(params)
     _kink_mode(kink)
+    kernels = exactness.settings([dtype] if isinstance(dtype, str) else dtype, ulp, exhaustive, range)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")
         where = f"<namespace {name}>"
         with InProcess(UserCode.from_namespace(space, name)) as code:
-            return _check(code, overrides, progress, where, kink=kink)
+            return _check(code, overrides, progress, where, kink=kink, kernels=kernels)
     file = _file(path)
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
         raise InputError(
@@ -71,7 +88,7 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             python_units(file)  # a syntax error is said at once, before any process starts
         with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
-            return _check(code, overrides, progress, escaped(file), kink=kink)
+            return _check(code, overrides, progress, escaped(file), kink=kink, kernels=kernels)
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
 
@@ -167,9 +184,10 @@ def _kink_mode(kink):
         raise InputError(f"kink must be one of {', '.join(KINK_MODES)}, got {kink!r}"[:200])
 
 
-def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch"):
-    """Set every pair up, judge those that are activations; the report."""
+def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch", kernels=None):
+    """Set every pair up, judge those that are activations (and the torch kernels); the report."""
     described = code.describe()
+    found = described.get("kernels", [])
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
@@ -183,13 +201,23 @@ def _check(code, overrides, progress, where, reference=None, opts=None, kink="to
         else:
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where, "parameter " if opts else "--param ")
-    if not ready and not done:
+    if not ready and not done and not found:
         raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
         done[cand.id].seconds = time.perf_counter() - start
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
+    for k in found:
+        start = time.perf_counter()
+        judged = _judge_kernel(code, k, kernels or exactness.Settings())
+        if isinstance(judged, Skipped):
+            skipped.append(judged)
+            continue
+        judged.seconds = time.perf_counter() - start
+        results.append(judged)
+    if not results and found and not ready and not done:
+        raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for p in described["pairs"]:
         if p["id"] in done:
             done[p["id"]].lines = p.get("lines") or {}
@@ -264,6 +292,16 @@ def _judge(code, cand):
         return judge(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
+
+
+def _judge_kernel(code, k, settings):
+    try:
+        return exactness.judge_kernel(code, k, settings)
+    except Died as e:
+        from .outcome import PairResult
+
+        return PairResult(k["name"], exactness.KINDS.get(k["kind"], k["kind"]), "exact", False, {},
+                          [f"your code {e} while it was checked"], [], framework=k.get("framework", "torch"))  # fmt: skip
 
 
 def _nothing_to_check(where, skipped, notes=()):

@@ -214,6 +214,10 @@ class Child:
         msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
         return self.request(msg)
 
+    def kernel(self, kid, dtype, x, upstream):
+        """A torch kernel's values in ``dtype`` at ``x``."""
+        return self.request({"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream})
+
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit.
 
@@ -281,3 +285,6 @@ class InProcess:
 
     def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
         return self.code.evaluate(pid, kw, x, upstream, quantities, modes)
+
+    def kernel(self, kid, dtype, x, upstream):
+        return self.code.kernel(kid, dtype, x, upstream)

@@ -20,6 +20,7 @@ from . import calling
 from .calling import AtPoint, BadValues, in_modes
 from .conventions import Skip
 from .discovery import discover
+from .kernels import find_kernels
 from .text import one_line
 
 __all__ = ["UserCode", "captured", "describe_exit", "INPUT_AFTER"]
@@ -145,15 +146,19 @@ def describe_exit(e, is_user_file=None):
 class UserCode:
     """The pairs in a namespace, inspected and evaluated on request."""
 
-    def __init__(self, pairs, skipped=(), is_user_file=None):
+    def __init__(self, pairs, skipped=(), is_user_file=None, kernels=()):
         self.pairs = {str(i): p for i, p in enumerate(pairs)}
         self.skipped, self.is_user_file = list(skipped), is_user_file
+        self.kernels = {str(i): k for i, k in enumerate(kernels)}
         self.mode = {}
 
     @classmethod
     def from_namespace(cls, namespace, module_name, is_user_file=None):
-        """The pairs defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
-        return cls(*discover(namespace, module_name), is_user_file)
+        """The pairs (and torch kernels) defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
+        pairs, skipped = discover(namespace, module_name)
+        paired = {id(f) for p in pairs for f in (getattr(p, "f", None), getattr(p, "g", None))}
+        kernels = [k for k in find_kernels(namespace, module_name) if id(k.obj) not in paired]
+        return cls(pairs, skipped, is_user_file, kernels)
 
     def describe(self):
         """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
@@ -171,7 +176,15 @@ class UserCode:
             }
             for i, p in self.pairs.items()
         ]
-        return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
+        kernels = [{"id": i, **k.describe()} for i, k in self.kernels.items()]
+        return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped], "kernels": kernels}
+
+    def kernel(self, kid, dtype, x, upstream):
+        """A torch kernel's values in ``dtype`` at ``x`` (forward, backward with ones twice, VJP with ``upstream``)."""
+        with captured() as cap:
+            reply = self.kernels[kid].evaluate(dtype, x, upstream, self.is_user_file or (lambda f: False))
+        reply["printed"], reply["warned"] = cap["printed"], cap["warned"]
+        return reply
 
     def _error(self, e, pair=None):
         if isinstance(e, SystemExit):

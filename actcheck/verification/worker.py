@@ -234,6 +234,8 @@ def _answer(msg, state):
             return {"describe": state["code"].describe(), "notes": notes}
         if msg["op"] == "inspect":
             return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
+        if msg["op"] == "kernel":
+            return state["code"].kernel(msg["id"], msg["dtype"], msg["x"], msg["u"])
         return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"], msg.get("modes"))
     except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
         return {"fault": one_line(e, lambda f: "actcheck" in f)}

@@ -1,0 +1,555 @@
+"""A torch kernel judged in the dtype it runs in: its ULP from the exact value, beside torch's built-in.
+
+The kernel (an autograd.Function, a Module, a torch function: ``kernels``) is matched to a
+known activation by its name or its values; in each dtype it accepts its forward, backward
+(VJP with ones) and VJP with a random upstream are measured against the exact value
+correctly rounded to that dtype (the atlas's reference and tallies), and torch's own
+kernel for the activation beside it. The rule: within max(torch's max error, 2 ULP) of
+exact (``ulp`` sets it), and a difference in kind (a wrong zero, a non-finite value, a
+wrong sign) only where torch's has the same one at the same input.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..errors import InputError
+from .kernels import KINDS
+from .naming import activation_for
+from .outcome import PairResult, Skipped
+
+__all__ = ["Settings", "settings", "judge_kernel", "DTYPES", "FLOOR_ULP", "QUANTITIES", "KINDS"]
+
+DTYPES = ("float32", "bfloat16", "float16", "float64")
+FLOOR_ULP = 2.0  # the least tolerance: a correctly rounded f' computed in steps may be 2 ULP off
+QUANTITIES = ("forward", "backward", "vjp")
+_SHOWN = {"forward": "forward", "backward": "backward", "vjp": "VJP"}
+_STEP = 8  # by default every 8th float16/bfloat16 value (--exhaustive: all)
+_SAMPLED = {"float32": 1 << 14, "float64": 1 << 9}  # ordinal-even points, beside the grid
+_CHUNK = 1 << 16  # points per request to the child
+_MOST = 1 << 22  # float32 values --exhaustive --range may enumerate
+_KINDS = ("wrong_zero", "non_finite", "wrong_sign")
+_WORDS = ("fused", "my", "custom", "fast", "naive", "safe", "stable", "manual", "own", "kernel", "impl")
+_PRECISIONS = ("bf16", "fp16", "f16", "fp32", "f32", "fp64", "f64", "bfloat16", "float16", "float32", "float64")
+
+
+@dataclass
+class Settings:
+    """What verify was asked: the dtypes, the ULP tolerance (None: the rule), every value, a range."""
+
+    dtypes: tuple | None = None
+    ulp: float | None = None
+    exhaustive: bool = False
+    range_: tuple | None = None
+
+
+def settings(dtypes=None, ulp=None, exhaustive=False, range_=None):
+    """Settings checked: InputError for a dtype, tolerance or range that cannot be used."""
+    from ..dtypes import get_dtype
+
+    if dtypes is not None:
+        dtypes = tuple(dict.fromkeys(get_dtype(d).name for d in dtypes))
+        bad = [d for d in dtypes if d not in DTYPES]
+        if bad or not dtypes:
+            raise InputError(f"--dtype for torch code takes {', '.join(DTYPES)}, got {bad[0] if bad else 'none'}")
+    if ulp is not None and not (isinstance(ulp, int | float) and math.isfinite(ulp) and ulp >= 0):
+        raise InputError(f"--ulp takes a number of ULP >= 0, got {ulp!r}")
+    if range_ is not None:
+        lo, hi = (float(v) for v in range_)
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise InputError("--range needs finite LO < HI (the values LO <= x < HI are checked)")
+        range_ = (lo, hi)
+    if exhaustive and dtypes is not None and "float64" in dtypes:
+        raise InputError("--exhaustive enumerates float16, bfloat16 and float32 (with --range); float64 is sampled")
+    return Settings(dtypes, ulp, exhaustive, range_)
+
+
+# ---------------------------------------------------------------- which activation
+
+
+def _named(name):
+    """The known activation a kernel's name means: SiLUFunction, FusedSiLU, MySwishBf16 -> silu, or None."""
+    import re
+
+    act = activation_for(name)
+    if act is not None:
+        return act
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower().split("_")
+    kept = [w for w in words if w and w not in _WORDS and w not in _PRECISIONS]
+    for candidate in ("_".join(kept), "".join(kept)):
+        act = activation_for(candidate) if candidate else None
+        if act is not None:
+            return act
+    return None
+
+
+def _close(act, params, x, forward, dt):
+    """The share of the finite points where ``forward`` is within 4 ULP of the activation's (float64) value."""
+    from ..atlas.measure import inverse_ulp
+    from ..atlas.reference import float64_values
+
+    with np.errstate(all="ignore"):
+        try:
+            ref = float64_values(act, params, x, "forward")
+        except Exception:
+            return 0.0
+        ok = np.isfinite(forward) & np.isfinite(ref)
+        if not ok.any():
+            return 0.0
+        err = np.abs(forward[ok] - ref[ok]) * inverse_ulp(ref[ok], dt)
+        return float(np.mean(err <= 4.0 + 1e-9))
+
+
+def _match(name, x, forward, dt):
+    """(activation, params, how) by name (parameters inferred when the defaults do not fit), else by values."""
+    from ..registry import ACTIVATIONS
+    from .inference import infer
+
+    act = _named(name)
+    if act is not None:
+        params = dict(act.params)
+        if _close(act, params, x, forward, dt) < 0.9:
+
+            def close(a, b):
+                return np.abs(a - b) <= 4 * np.abs(b) * float(dt.finfo().eps) + 1e-30
+
+            found, _ = infer(act, params, set(), x, forward, close)
+            if found is not None:
+                return act, found, "name"
+        return act, params, "name"
+    for act in ACTIVATIONS.values():
+        if act.kind == "elementwise" and _close(act, dict(act.params), x, forward, dt) >= 0.99:
+            return act, dict(act.params), "values"
+    return None, {}, None
+
+
+# ---------------------------------------------------------------- where
+
+
+def _points(act, params, dt, s):
+    """The dtype's values to check (float64, sorted): the grid, even steps along the ordinals, all with --exhaustive."""
+    from ..atlas import points as pts
+    from ..grids import default_grid
+
+    lo, hi = s.range_ or (None, None)
+    span = pts.range_span(dt, lo, hi)
+    if span is None:
+        raise InputError(f"no {dt.name} value lies in [{lo:g}, {hi:g})")
+    a, b = span
+    if s.exhaustive and dt.name in ("float16", "bfloat16", "float32"):
+        if dt.name == "float32" and s.range_ is None:
+            raise InputError("--exhaustive in float32 needs --range LO HI (a slice: every float32 is 2^32 values)")
+        if b - a + 1 > _MOST:
+            raise InputError(f"--range holds {b - a + 1:,} float32 values: at most {_MOST:,} at once")
+        o = np.arange(a, b + 1, dtype=np.int64)
+    elif dt.name in ("float16", "bfloat16"):
+        o = np.arange(a, b + 1, _STEP, dtype=np.int64)
+    else:
+        o = np.unique(np.clip(np.linspace(a, b, _SAMPLED[dt.name]).round(), a, b).astype(np.int64))
+    x = pts.from_ordinal(o, dt).astype(np.float64)
+    extra = np.concatenate([default_grid(act, params, dt), np.linspace(-40.0, 40.0, 321)])
+    extra = extra.astype(np.float32).astype(dt.numpy).astype(np.float64) if dt.name == "bfloat16" else extra
+    extra = extra.astype(dt.numpy).astype(np.float64)
+    if s.range_ is not None:
+        extra = extra[(extra >= lo) & (extra < hi)]
+    x = np.unique(np.concatenate([x, extra[np.isfinite(extra)]]) + 0.0)
+    return x
+
+
+def _upstream(x, dt):
+    """A random upstream gradient in the dtype, |u| in [0.5, 2) with random signs (the same for a given x)."""
+    rng = np.random.default_rng(23)
+    u = rng.uniform(0.5, 2.0, x.size) * rng.choice([-1.0, 1.0], x.size)
+    return _in(u, dt)
+
+
+def _in(v, dt):
+    from ..dtypes import round_to
+
+    return round_to(np.asarray(v, dtype=np.float64), dt).astype(np.float64)
+
+
+# ---------------------------------------------------------------- exact values, torch's, and the measure
+
+
+def _exact(act, params, x, dt):
+    """{quantity: Exact} for forward and backward at x (the oracle for float64, the atlas's reference below)."""
+    import warnings
+
+    from ..atlas.reference import LowPrecision, oracle_exact
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        if dt.name == "float64":
+            return oracle_exact(act, params, x, ("forward", "backward"))
+        return LowPrecision(act, params, dt, ("forward", "backward")).exact(x)
+
+
+def _times(e, u, dt):
+    """The Exact of u * f'(x): the upstream times the exact derivative, rounded once."""
+    from ..atlas.measure import inverse_ulp
+    from ..atlas.reference import Exact
+
+    with np.errstate(all="ignore"):
+        if e.mp is not None:
+            import mpmath
+
+            from ..ulps import round_once
+
+            with mpmath.mp.workdps(60):
+                mp = [None if v is None else mpmath.mpf(float(w)) * v for v, w in zip(e.mp, u, strict=True)]
+            value = np.array([np.nan if v is None else round_once(v, dt) for v in mp])
+            return Exact(value, value.copy(), e.defined.copy(), mp, same_as=value.copy())
+        value = u * e.value
+        rounded = _in(value, dt)
+        inv = inverse_ulp(value, dt)
+        err = np.abs(value - rounded) * inv
+        err[~np.isfinite(rounded)] = 0.0
+        same = rounded.astype(np.float32) if dt.name == "float32" else rounded
+        return Exact(value, rounded, e.defined.copy(), None, inv, err, same)
+
+
+def _builtin(act, params, x, u, dt):
+    """torch's own forward, backward and VJP at x (float64 arrays), or {} where torch cannot."""
+    import warnings
+
+    from ..opinions import Ask, torch_reverse
+
+    xd, ud = x.astype(dt.numpy), u.astype(dt.numpy)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            ans = torch_reverse.answer(Ask(act, params, xd, dt, upstream=ud))
+        except Exception:
+            return {}
+    return {q: np.asarray(ans.values[q]).astype(np.float64) for q in QUANTITIES if q in ans.values}
+
+
+def _kinds(t, rounded, value, least, holds=None):
+    """Per point: 0, or 1 a wrong zero, 2 a non-finite value, 3 a wrong sign (where t is not the rounded exact)."""
+    with np.errstate(invalid="ignore"):
+        differ = (t != rounded) & ~(np.isnan(t) & np.isnan(rounded))
+        r_fin = np.isfinite(rounded)
+        nonzero = holds if holds is not None else np.abs(value) >= least
+        k = np.zeros(t.size, np.int8)
+        k[differ & (np.signbit(t) != np.signbit(rounded)) & (t != 0) & (rounded != 0) & ~np.isnan(t)] = 3
+        k[differ & ~np.isfinite(t) & r_fin] = 2
+        k[differ & (t == 0) & nonzero & r_fin] = 1
+    return k
+
+
+@dataclass
+class Measured:
+    """One quantity in one dtype over every point: per-point errors and kinds, and the atlas's tallies."""
+
+    x: list = field(default_factory=list)
+    yours: list = field(default_factory=list)
+    exact: list = field(default_factory=list)
+    err: dict = field(default_factory=dict)  # impl -> [arrays]
+    kind: dict = field(default_factory=dict)
+    tally: dict = field(default_factory=dict)  # impl -> Tally
+    kinks: list = field(default_factory=list)  # (x, yours, torch's) where the exact value does not exist
+
+    def add(self, impl, x, err, kind, t, yours=None, exact=None):
+        self.err.setdefault(impl, []).append(err)
+        self.kind.setdefault(impl, []).append(kind)
+        self.tally[impl] = self.tally[impl].then(t) if impl in self.tally else t
+        if yours is not None:
+            self.x.append(x)
+            self.yours.append(yours)
+            self.exact.append(exact)
+
+    def arrays(self):
+        cat = np.concatenate
+        return (cat(self.x), cat(self.yours), cat(self.exact), {k: cat(v) for k, v in self.err.items()},
+                {k: cat(v) for k, v in self.kind.items()})  # fmt: skip
+
+
+def _measure(into, q, x, yours, builtin, e, dt):
+    """Add one chunk's errors of yours (and torch's) for quantity ``q`` to ``into[q]``."""
+    from ..atlas.chunk import least, measured
+
+    keep = np.flatnonzero(e.defined)
+    m = into.setdefault(q, Measured())
+    if keep.size < x.size:
+        at = np.flatnonzero(~e.defined)
+        m.kinks += list(zip(x[at], yours[at], builtin[at] if builtin is not None else [None] * at.size, strict=True))
+        e = replace(e, **{k: (None if v is None else v[keep]) for k, v in vars(e).items() if k != "mp" and k != "defined"},
+                    defined=e.defined[keep], mp=None if e.mp is None else [e.mp[i] for i in keep])  # fmt: skip
+    xs = x[keep]
+    impls = {"yours": yours[keep]} | ({"torch": builtin[keep]} if builtin is not None else {})
+    comparable = {k: v.astype(np.float32) if dt.name == "float32" else v for k, v in impls.items()}
+    segments = (np.zeros(1, np.int64), np.zeros(1, np.int64))
+    with np.errstate(all="ignore"):
+        meas = measured(e, xs, segments, comparable, dt, 10)
+        holds = meas.base.holds
+        from ..atlas.measure import tally
+
+        for impl, t in comparable.items():
+            err = meas.errors_at(slice(None), t if e.mp is None else t.astype(np.float64))
+            both_nan = np.isnan(impls[impl]) & np.isnan(e.rounded)
+            err = np.where(both_nan, 0.0, err)
+            kind = _kinds(impls[impl], e.rounded, e.value, least(dt), holds)
+            m.add(impl, xs, err, kind, tally(meas.base, t, meas.errors_at),
+                  impls[impl] if impl == "yours" else None, e.rounded if impl == "yours" else None)  # fmt: skip
+
+
+# ---------------------------------------------------------------- judging
+
+
+def judge_kernel(code, k, s):
+    """The PairResult of one torch kernel (``k``: its description from the child), or a Skipped."""
+    from ..dtypes import get_dtype
+
+    kind = KINDS.get(k["kind"], k["kind"])
+    label = k["name"]
+    asked = s.dtypes or DTYPES
+    runs, refused, notes = {}, {}, []
+    probe = np.unique(np.concatenate([np.linspace(-10, 10, 81), [-0.3, 0.3, 1.7, -2.9]]))
+    for d in asked:
+        dt = get_dtype(d)
+        x = np.unique(_in(probe, dt))
+        reply = code.kernel(k["id"], d, x, _upstream(x, dt))
+        if "forward" in reply["values"]:
+            runs[d] = (x, reply)
+        else:
+            refused[d] = reply["errors"].get("forward", "no forward")
+    base = _result(k, kind, None, {}, notes)
+    if not runs:
+        why = next(iter(refused.values()))
+        base.diagnosis = [f"{why} (in {', '.join(refused)})"]
+        return base
+    first = next(iter(runs))
+    x, reply = runs[first]
+    act, params, how = _match(label, x, reply["values"]["forward"], get_dtype(first))
+    if act is None:
+        return Skipped(label, f"a {kind} that matches no known activation by name or by its values (unknown "
+                       "torch functions are not judged by finite differences yet)")  # fmt: skip
+    if how == "values":
+        notes.append(f"matched to {act.name} by its values (its name says no activation)")
+    if params != dict(act.params):
+        from .inference import describe_change
+
+        notes.append(f"parameters inferred from its values: {describe_change(act, dict(act.params), params)}")
+    for d, why in refused.items():
+        if s.dtypes is not None:
+            base.diagnosis.append(f"{d}: {why}")
+        else:
+            notes.append(f"does not run in {d} ({why}): not checked in it")
+    rows, causes = [], []
+    for d in runs:
+        row, more = _judge_dtype(code, k, act, params, get_dtype(d), s, notes)
+        rows.append(row)
+        causes += [c for c in more if c not in causes]
+    result = _result(k, kind, act, params, notes)
+    result.precision = rows
+    result.passed = all(r["passed"] for r in rows) and not base.diagnosis
+    result.diagnosis = base.diagnosis + causes + [r["summary"] for r in rows]
+    result.worst = [w for r in rows for w in r.pop("_worst")][:10]
+    for r in rows:
+        for q, v in r["quantities"].items():
+            prev = result.max_abs_error.get(q)
+            if v["max_ulp"] is not None:
+                result.max_abs_error[q] = v["max_ulp"] if prev is None else max(prev, v["max_ulp"])
+    return result
+
+
+def _result(k, kind, act, params, notes):
+    return PairResult(
+        k["name"], kind, "exact", False, {}, [], notes, activation=act.name if act else None, params=dict(params),
+        lines={"forward": k["line"]} if k.get("line") else {}, framework=k.get("framework", "torch"),
+    )  # fmt: skip
+
+
+def _judge_dtype(code, k, act, params, dt, s, notes):
+    """({dtype row}, [causes]) for one dtype: every point measured, the rule applied, the slips named."""
+    x_all = _points(act, params, dt, s)
+    meas, errors, facts = {}, {}, {"again_differs": 0, "input_changed": False, "saved": [], "ignores": [0, 0]}
+    for c in range(0, x_all.size, _CHUNK):
+        x = x_all[c : c + _CHUNK]
+        u = _upstream(x, dt)
+        reply = code.kernel(k["id"], dt.name, x, u)
+        _facts(facts, reply, u)
+        for q, msg in reply["errors"].items():
+            errors.setdefault(q, msg)
+        exact = _exact(act, params, x, dt)
+        exact["vjp"] = _times(exact["backward"], u, dt)
+        builtin = _builtin(act, params, x, u, dt)
+        for q in QUANTITIES:
+            if q in reply["values"]:
+                v = np.asarray(reply["values"][q], dtype=np.float64)
+                _measure(meas, q, x, v, builtin.get(q), exact["forward" if q == "forward" else q], dt)
+    if facts["out_dtype"] not in (None, dt.name):
+        notes.append(f"returns {facts['out_dtype']} for a {dt.name} input: judged against exact rounded to {dt.name}")
+    return _verdict(act, dt, s, meas, errors, facts, x_all.size)
+
+
+def _facts(facts, reply, u):
+    f, vals = reply.get("facts", {}), reply["values"]
+    facts["out_dtype"] = f.get("out_dtype")
+    facts["input_changed"] |= bool(f.get("input_changed"))
+    facts["saved"] = sorted(set(facts["saved"]) | set(f.get("saved", [])))
+    if "backward" in vals and "again" in vals:
+        a, b = (np.asarray(vals[q]) for q in ("backward", "again"))
+        facts["again_differs"] += int(np.count_nonzero((a != b) & ~(np.isnan(a) & np.isnan(b))))
+    if "backward" in vals and "vjp" in vals:
+        g, v = np.asarray(vals["backward"]), np.asarray(vals["vjp"])
+        use = (np.abs(u) != 1) & (g != 0) & np.isfinite(g)
+        facts["ignores"][0] += int(np.count_nonzero(use & (g == v)))
+        facts["ignores"][1] += int(np.count_nonzero(use))
+
+
+def _fmt(v):
+    if v is None or not math.isfinite(v):
+        return "inf" if v is not None else "—"
+    return f"{v:.3g}" if v < 1e4 else f"{v:.2e}"
+
+
+def _ranges(x, hit, most=3):
+    """'[a, b] (n inputs)' for the contiguous runs of ``hit`` along sorted x, the first ``most``."""
+    idx = np.flatnonzero(hit)
+    if not idx.size:
+        return ""
+    cut = np.flatnonzero(np.diff(idx) != 1)
+    starts, ends = np.concatenate([[0], cut + 1]), np.concatenate([cut, [idx.size - 1]])
+    parts = []
+    for a, b in list(zip(starts, ends, strict=True))[:most]:
+        lo, hi = x[idx[a]], x[idx[b]]
+        parts.append(f"x = {lo:.4g}" if lo == hi else f"[{lo:.4g}, {hi:.4g}]")
+    more = f" and {starts.size - most} more ranges" if starts.size > most else ""
+    return ", ".join(parts) + more + f" ({idx.size} input{'s' * (idx.size != 1)})"
+
+
+_WHAT = {1: "returns 0", 2: "returns inf or nan", 3: "has the wrong sign"}
+
+
+def _verdict(act, dt, s, meas, errors, facts, n):
+    d = dt.name
+    causes = [_cause(q, msg) for q, msg in errors.items() if q != "again"]
+    row = {"dtype": d, "n_points": n, "exhaustive": bool(s.exhaustive and d != "float64"), "quantities": {},
+           "passed": True, "_worst": []}  # fmt: skip
+    parts, failed_parts = [], []
+    for q in QUANTITIES:
+        if q not in meas:
+            row["passed"] = False
+            continue
+        x, yours, exact, err, kind = meas[q].arrays()
+        ey, ky = err["yours"], kind["yours"]
+        eb, kb = err.get("torch"), kind.get("torch")
+        if eb is not None:
+            fine = (kb == 0) & np.isfinite(eb)
+            own = float(eb[fine].max()) if fine.any() else 0.0
+        else:
+            own = None
+        tol = s.ulp if s.ulp is not None else max(FLOOR_ULP, own or 0.0)
+        shared = (ky != 0) & (kb == ky) if kb is not None else np.zeros(ky.size, bool)
+        # who is wrong: where yours is no further from exact than torch's own value, yours is not the one
+        nearer = (ey <= eb) & (ky != 2) if eb is not None else np.zeros(ky.size, bool)
+        bad = (((ky != 0) & ~shared) | ((ky == 0) & ~(ey <= tol))) & ~nearer
+        clean = ky == 0
+        mine = float(ey[clean].max()) if clean.any() else 0.0
+        entry = _entry(meas[q].tally["yours"], mine, tol, int(bad.sum()))
+        if "torch" in meas[q].tally:
+            entry["torch"] = _entry(meas[q].tally["torch"], own, None, None)
+        row["quantities"][q] = entry
+        word = _SHOWN[q]
+        text = f"{word} within {_fmt(mine)} ULP" + (f" where torch's is within {_fmt(own)}" if own is not None else "")
+        for code_, what in _WHAT.items():
+            yours_only = (ky == code_) & ~shared & ~nearer
+            if yours_only.any():
+                also = "" if kb is None else (" where torch's does not" if not (kb[yours_only] == code_).any() else "")
+                failed_parts.append(f"{word} {what} on {_ranges(x, yours_only)}{also}")
+            both = (ky == code_) & shared
+            if both.any():
+                text += f"; {what} on {_ranges(x, both)} where torch's does too"
+        parts.append(text)
+        off = bad & (ky == 0)
+        if off.any():
+            j = np.flatnonzero(off)[np.argmax(ey[off])]
+            failed_parts.append(f"{word} {int(off.sum())} input{'s' * bool(off.sum() != 1)} beyond {_fmt(tol)} ULP "
+                                f"(worst {_fmt(float(ey[j]))} ULP at x = {x[j]:.6g})")  # fmt: skip
+        if bad.any():
+            row["passed"] = False
+            order = np.flatnonzero(bad)[np.argsort(-np.where(np.isfinite(ey[bad]), ey[bad], 1e308), kind="stable")]
+            for j in order[:3]:
+                row["_worst"].append({"x": float(x[j]), "quantity": q, "dtype": d, "yours": float(yours[j]),
+                                      "reference": float(exact[j]), "ulp": float(ey[j])})  # fmt: skip
+        causes += _causes(q, d, x, ey, ky, kb, facts, meas, dt)
+    if facts["again_differs"]:
+        row["passed"] = False
+        causes.append("backward changes a tensor it saved, in place: a second backward gives other values at "
+                      f"{facts['again_differs']} inputs (write out of place: y = y * ..., not y.mul_(...))")  # fmt: skip
+    if facts["input_changed"]:
+        row["passed"] = False
+        causes.append("your code writes into its input x in place (torch's convention: leave x unchanged)")
+    if errors:
+        row["passed"] = False
+    rule = f"≤ {_fmt(s.ulp)} ULP (--ulp)" if s.ulp is not None else "≤ max(torch's, 2) ULP"
+    verdict = "PASS" if row["passed"] else "FAIL"
+    row["rule"] = rule
+    row["summary"] = f"{d} ({n} inputs): {verdict}, " + "; ".join(failed_parts + parts) + f" — rule {rule}"
+    return row, [c for c in causes if c]
+
+
+def _entry(t, clean_max, tol, n_bad):
+    from ..atlas import _finding
+
+    return {
+        "max_ulp": None if t.n == 0 else (None if not math.isfinite(t.max_ulp) else t.max_ulp),
+        "max_ulp_in_kind": clean_max,  # the largest error where the value is of the right kind
+        "mean_ulp": t.mean_ulp,
+        **({"tolerance_ulp": tol, "beyond": n_bad} if tol is not None else {}),
+        **{name: _finding(t.findings[name]) for name in _KINDS},
+        "worst": [{"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None} for u, wx, v, e in t.worst[:5]],
+    }
+
+
+def _cause(q, msg):
+    """A sentence naming the slip behind an exception from the kernel."""
+    import re
+
+    m = re.search(r"incorrect number of gradients \(expected (\d+), got (\d+)\)", msg)
+    if m:
+        want, got = m.groups()
+        return (f"backward returns {got} gradients where forward takes {want} input{'s' * (want != '1')}: return "
+                "one per input of forward (None for one that needs no gradient)")  # fmt: skip
+    if "modified by an inplace operation" in msg:
+        return ("a tensor saved for backward was changed in place after it was saved (torch refuses the backward): "
+                "save a copy, or compute out of place")  # fmt: skip
+    return f"{_SHOWN.get(q, q)}: {msg}"
+
+
+def _causes(q, d, x, ey, ky, kb, facts, meas, dt):
+    """Sentences naming the cause of what was measured for ``q`` in dtype ``d``."""
+    out = []
+    kb = kb if kb is not None else np.zeros_like(ky)
+    bad_zero = (ky == 1) & (kb != 1)
+    if q == "vjp" and facts["ignores"][1] and facts["ignores"][0] >= 0.9 * facts["ignores"][1]:
+        out.append("backward ignores grad_output: it returns f'(x) whatever the upstream gradient "
+                   "(return grad_output * f'(x))")  # fmt: skip
+    if q == "backward" and bad_zero.any() and "output" in facts["saved"]:
+        if d in ("bfloat16", "float16"):
+            out.append(f"backward forms f' from the saved output y, which is rounded to {d}: f' from it returns 0 on "
+                       f"{_ranges(x, bad_zero)} (save the input x, or y in float32, and form f' from that)")  # fmt: skip
+    if q in ("forward", "backward") and d == "float64":
+        fine = (ky == 0) & np.isfinite(ey)
+        worst = float(ey[fine].max()) if fine.any() else 0.0
+        if 2.0**18 <= worst <= 2.0**34:
+            out.append(f"in float64 its {q} is off by up to {worst:.3g} ULP, about float32's precision: a float32 "
+                       "constant or intermediate in the float64 kernel (torch.tensor(c) is float32; .float())")  # fmt: skip
+    nonfin = (ky == 2) & (kb != 2)
+    if nonfin.any():
+        j = np.flatnonzero(nonfin)
+        near = j[np.argmin(np.abs(x[j]))]
+        edge = abs(float(x[near]))
+        for big in {d: float(dt.finfo().max), "float32": float(np.finfo(np.float32).max)}.items():
+            limit = math.log(big[1])
+            k = next((k for k in (1, 2, 3, 0.5) if 0.97 <= edge * k / limit <= 1.25), None)
+            if k is not None:
+                arg = {1: "x", 2: "2x", 3: "3x", 0.5: "x/2"}[k]
+                out.append(f"{_SHOWN[q]} overflows in exp: inf or nan from |x| = {edge:.4g} on, where exp({arg}) "
+                           f"exceeds {big[0]}'s largest value (exp(x) > {big[1]:.3g} beyond x = {limit:.4g}); "
+                           "use exp(-|x|) forms or torch's sigmoid/softplus")  # fmt: skip
+                break
+    return out
