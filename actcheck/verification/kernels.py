@@ -52,11 +52,13 @@ def _uses_torch(fn, namespace):
         value = namespace.get(name)
         if inspect.ismodule(value) and value.__name__.split(".")[0] == "torch":
             return True
+        if inspect.isclass(value) and is_framework_class(value):  # a wrapper of the file's Function: elu(x, alpha)
+            return True
     return False
 
 
 def _overrides(cls, base, name):
-    return any(name in vars(k) for k in cls.__mro__ if k is not base and k is not object)
+    return any(name in vars(k) for k in cls.__mro__ if k is not base and issubclass(k, base))
 
 
 def find_kernels(namespace, module_name):
@@ -95,9 +97,21 @@ class Kernel:
             line = inspect.getsourcelines(self.obj)[1]
         except (OSError, TypeError):
             line = code.co_firstlineno if code else None
-        return {"name": self.name, "kind": self.kind, "framework": "torch", "line": line,
+        return {"name": self.name, "kind": self.kind, "framework": "torch", "line": line, "needs": self._needs(),
                 "setup_context": self.kind == "function" and _overrides(self.obj, _torch().autograd.Function,
                                                                           "setup_context")}  # fmt: skip
+
+    def _needs(self):
+        """The inputs a Function's forward requires beside x (and ctx): .apply(x) alone cannot call it."""
+        if self.kind != "function":
+            return []
+        try:
+            params = list(inspect.signature(self.obj.forward).parameters.values())
+        except (TypeError, ValueError):
+            return []
+        ctx = not _overrides(self.obj, _torch().autograd.Function, "setup_context")
+        required = [p.name for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return required[1 + ctx :]
 
     def _callable(self):
         if self.call is None:

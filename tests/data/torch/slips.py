@@ -5,20 +5,23 @@ import math
 import torch
 
 
-class GELUFunction(torch.autograd.Function):
-    """backward returns two gradients for one input."""
+class ELUFunction(torch.autograd.Function):
+    """forward takes alpha too; backward returns one gradient where two are due."""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx, x, alpha):
         ctx.save_for_backward(x)
-        return torch.nn.functional.gelu(x)
+        ctx.alpha = alpha
+        return torch.nn.functional.elu(x, alpha)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        cdf = 0.5 * (1 + torch.erf(x / math.sqrt(2)))
-        pdf = torch.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-        return grad * (cdf + x * pdf), None
+        return grad * torch.where(x > 0, 1.0, ctx.alpha * torch.exp(x)).to(x.dtype)
+
+
+def elu(x, alpha=1.0):
+    return ELUFunction.apply(x, alpha)
 
 
 class Sigmoid(torch.autograd.Function):
@@ -87,17 +90,17 @@ class Softplus(torch.autograd.Function):
 
 
 class SiLUInPlace(torch.autograd.Function):
-    """multiplies the saved sigmoid in place to make the output: torch refuses the backward."""
+    """saves x, then multiplies x in place to make the output: torch refuses the backward."""
 
     @staticmethod
     def forward(ctx, x):
-        s = torch.sigmoid(x)
-        ctx.save_for_backward(x, s)
-        return s.mul_(x)
+        ctx.save_for_backward(x)
+        return x.mul_(torch.sigmoid(x))
 
     @staticmethod
     def backward(ctx, grad):
-        x, s = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
+        s = torch.sigmoid(x)
         return grad * s * (1 + x * (1 - s))
 
 
