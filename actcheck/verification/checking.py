@@ -187,7 +187,7 @@ def _kink_mode(kink):
 def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch", kernels=None):
     """Set every pair up, judge those that are activations (and the torch kernels); the report."""
     described = code.describe()
-    found = described.get("kernels", [])
+    torch_code = described.get("kernels", [])
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
@@ -201,14 +201,14 @@ def _check(code, overrides, progress, where, reference=None, opts=None, kink="to
         else:
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where, "parameter " if opts else "--param ")
-    if not ready and not done and not found:
+    if not ready and not done and not torch_code:
         raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
         done[cand.id].seconds = time.perf_counter() - start
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
-    for k in found:
+    for k in torch_code:
         start = time.perf_counter()
         judged = _judge_kernel(code, k, kernels or exactness.Settings())
         if isinstance(judged, Skipped):
@@ -216,7 +216,7 @@ def _check(code, overrides, progress, where, reference=None, opts=None, kink="to
             continue
         judged.seconds = time.perf_counter() - start
         results.append(judged)
-    if not results and found and not ready and not done:
+    if not results and torch_code and not ready and not done:
         raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for p in described["pairs"]:
         if p["id"] in done:

@@ -1,0 +1,139 @@
+"""verify on torch code: autograd Functions, Modules and torch functions judged in ULP of exact, in each dtype,
+beside torch's built-in; the slips people make named; every bfloat16 value with --exhaustive."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from actcheck.verification import verify
+
+DATA = Path(__file__).parent / "data" / "torch"
+
+
+@pytest.fixture(scope="module")
+def good():
+    return {r.name: r for r in verify(DATA / "good.py").results}
+
+
+@pytest.fixture(scope="module")
+def slips():
+    rep = verify(DATA / "slips.py")
+    return {r.name: r for r in rep.results}, {s.name: s.reason for s in rep.skipped}
+
+
+def test_correct_functions_modules_and_torch_functions_pass_in_every_dtype(good):
+    assert {n: (r.style, r.activation, r.passed) for n, r in good.items()} == {
+        "SiLUFunction": ("torch.autograd.Function", "silu", True),
+        "Tanh": ("torch.autograd.Function", "tanh", True),  # setup_context style
+        "SigmoidFromOutput": ("torch.autograd.Function", "sigmoid", True),
+        "Softplus": ("torch.nn.Module", "softplus", True),
+        "relu": ("torch function", "relu", True),
+    }
+    for r in good.values():
+        assert [row["dtype"] for row in r.precision] == ["float32", "bfloat16", "float16", "float64"]
+        assert r.framework == "torch"
+
+
+def test_a_wrong_zero_torch_shares_is_stated_not_failed(good):
+    # f' = y (1 - y) from the bfloat16 output is 0 beyond x ~ 5.5, as torch's own sigmoid backward is
+    row = next(row for row in good["SigmoidFromOutput"].precision if row["dtype"] == "bfloat16")
+    assert row["passed"] and row["quantities"]["backward"]["wrong_zero"]["count"] > 0
+    assert "returns 0 on" in row["summary"] and "where torch's does too" in row["summary"]
+
+
+def test_the_verdict_says_yours_beside_torchs(good):
+    row = good["Softplus"].precision[0]
+    assert row["summary"].startswith("float32 (") and "where torch's is within" in row["summary"]
+    assert "rule ≤ max(torch's, 2) ULP" in row["summary"]
+    q = row["quantities"]["backward"]
+    assert q["max_ulp"] <= q["tolerance_ulp"] and q["torch"]["max_ulp"] is not None
+
+
+@pytest.mark.parametrize(
+    "name, cause",
+    [
+        ("elu", "backward returns 1 gradient where forward takes 2 inputs"),
+        ("Sigmoid", "backward ignores grad_output"),
+        ("FusedSiLU", "backward forms f' from the saved output y, which is rounded to float16: f' from it returns 0 on"),
+        ("GELU", "ULP typically (one float32 ULP is 2^29 float64 ULP): float32's precision, from a float32 constant"),
+        ("Softplus", "forward overflows in exp: inf or nan from |x| = 90.04 on"),
+        ("SiLUInPlace", "writes into its input x in place"),
+        ("SigmoidInPlaceBackward", "backward changes a tensor it saved, in place"),
+    ],
+)
+def test_each_slip_fails_naming_its_cause(slips, name, cause):
+    r = slips[0][name]
+    assert not r.passed
+    assert any(cause in d for d in r.diagnosis), r.diagnosis
+
+
+def test_the_float32_constant_slip_is_named_in_float64(slips):
+    rows = {row["dtype"]: row["passed"] for row in slips[0]["GELU"].precision}
+    assert rows["float64"] is False and slips[0]["GELU"].params == {"approximate": "tanh"}
+
+
+def test_a_function_needing_more_than_x_is_judged_through_its_wrapper(slips):
+    assert "its forward takes alpha beside x" in slips[1]["ELUFunction"]
+
+
+def test_exhaustive_bfloat16_covers_every_value_and_finds_the_tail_the_sample_misses_not(tmp_path):
+    start = time.perf_counter()
+    rep = verify(DATA / "fused_silu_bf16.py", dtype="bfloat16", exhaustive=True)
+    took = time.perf_counter() - start
+    [r] = rep.results
+    [row] = r.precision
+    assert row["n_points"] == 65279  # every finite bfloat16 value (+0 and -0 once)
+    assert took < 10, took
+    assert not r.passed
+    wz = row["quantities"]["backward"]["wrong_zero"]
+    assert wz["count"] == 289 and wz["first"] == -96.5 and wz["last"] == -20.125  # 16 of them torch's too
+    assert "backward and VJP return 0 on [-88.5, -20.12] (273 inputs) where torch's does not" in row["summary"]
+
+
+def test_ulp_sets_the_tolerance_and_dtype_chooses(tmp_path):
+    rep = verify(DATA / "good.py", dtype=["float16"], ulp=0.0)
+    by = {r.name: r for r in rep.results}
+    assert not by["Softplus"].passed  # correctly rounded is 0.5 ULP: more than 0
+    assert by["relu"].passed
+    assert [row["dtype"] for row in by["relu"].precision] == ["float16"]
+
+
+def test_json_rows_carry_framework_dtype_and_torchs_findings(tmp_path):
+    from typer.testing import CliRunner
+
+    from actcheck.cli import app
+
+    r = CliRunner().invoke(app, ["verify", str(DATA / "fused_silu_bf16.py"), "--dtype", "bfloat16", "--json"])
+    assert r.exit_code == 1, r.output
+    [pair] = json.loads(r.stdout)["results"]
+    assert pair["framework"] == "torch" and pair["reference"] == "exact"
+    row = pair["dtypes"][0]
+    assert row["dtype"] == "bfloat16" and set(row["quantities"]) == {"forward", "backward", "vjp"}
+    assert "torch" in row["quantities"]["backward"] and pair["worst"][0]["yours"] == 0.0
+
+
+def test_numpy_only_files_do_not_import_torch_in_the_child(tmp_path, monkeypatch):
+    mark = tmp_path / "mark"
+    monkeypatch.setenv("ACTCHECK_TEST_MARK", str(mark))
+    f = tmp_path / "acts.py"
+    f.write_text(
+        "import os, sys\nimport numpy as np\n\n"
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\n"
+        "def sigmoid_prime(x):\n"
+        "    open(os.environ['ACTCHECK_TEST_MARK'], 'w').write(str('torch' in sys.modules))\n"
+        "    return sigmoid(x) * (1 - sigmoid(x))\n"
+    )
+    rep = verify(f)
+    assert rep.passed and all(r.framework == "numpy" for r in rep.results)
+    assert mark.read_text() == "False"
+
+
+def test_bad_torch_options_are_one_line_errors(tmp_path):
+    from actcheck.errors import InputError
+
+    with pytest.raises(InputError, match="--ulp takes"):
+        verify(DATA / "good.py", ulp=-1)
+    with pytest.raises(InputError, match="--exhaustive enumerates"):
+        verify(DATA / "good.py", dtype="float64", exhaustive=True)
