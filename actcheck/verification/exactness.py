@@ -527,7 +527,7 @@ def _verdict(act, dt, s, meas, errors, facts, n):
 
 
 def _plural(text):
-    return text.replace("returns ", "return ", 1).replace("has the", "have the", 1).replace(" does ", " do ", 1)
+    return text.replace("returns ", "return ", 1).replace("has the", "have the", 1)
 
 
 def _said(failed_parts, parts, alike):
