@@ -56,7 +56,10 @@ def test_the_verdict_says_yours_beside_torchs(good):
     [
         ("elu", "backward returns 1 gradient where forward takes 2 inputs"),
         ("Sigmoid", "backward ignores grad_output"),
-        ("FusedSiLU", "backward forms f' from the saved output y, which is rounded to float16: f' from it returns 0 on"),
+        (
+            "FusedSiLU",
+            "backward forms f' from the saved output y, which is rounded to float16: f' from it returns 0 on",
+        ),
         ("GELU", "ULP typically (one float32 ULP is 2^29 float64 ULP): float32's precision, from a float32 constant"),
         ("Softplus", "forward overflows in exp: inf or nan from |x| = 90.04 on"),
         ("SiLUInPlace", "writes into its input x in place"),

@@ -300,8 +300,9 @@ def _judge_kernel(code, k, settings):
     except Died as e:
         from .outcome import PairResult
 
-        return PairResult(k["name"], exactness.KINDS.get(k["kind"], k["kind"]), "exact", False, {},
-                          [f"your code {e} while it was checked"], [], framework=k.get("framework", "torch"))  # fmt: skip
+        kind = exactness.KINDS.get(k["kind"], k["kind"])
+        said = [f"your code {e} while it was checked"]
+        return PairResult(k["name"], kind, "exact", False, {}, said, [], framework=k.get("framework", "torch"))
 
 
 def _nothing_to_check(where, skipped, notes=()):

@@ -295,8 +295,8 @@ def _measure(into, q, x, yours, builtin, e, dt, zeros=None, scale=None):
     if keep.size < x.size:
         at = np.flatnonzero(~e.defined)
         m.kinks += list(zip(x[at], yours[at], builtin[at] if builtin is not None else [None] * at.size, strict=True))
-        e = replace(e, **{k: (None if v is None else v[keep]) for k, v in vars(e).items() if k != "mp" and k != "defined"},
-                    defined=e.defined[keep], mp=None if e.mp is None else [e.mp[i] for i in keep])  # fmt: skip
+        arrays = {k: (None if v is None else v[keep]) for k, v in vars(e).items() if k not in ("mp", "defined")}
+        e = replace(e, **arrays, defined=e.defined[keep], mp=None if e.mp is None else [e.mp[i] for i in keep])
     xs = x[keep]
     near, unit = _near_zeros(xs, zeros if zeros is not None else np.empty(0), scale[keep] if scale is not None
                              else np.ones(xs.size), dt)  # fmt: skip
@@ -510,8 +510,11 @@ def _verdict(act, dt, s, meas, errors, facts, n):
             causes += _causes(q, d, x, ey, ky, kb, facts, meas, dt)
     if facts["again_differs"]:
         row["passed"] = False
-        what = ("torch refuses a second backward" if facts["again_differs"] < 0
-                else f"a second backward gives other values at {facts['again_differs']} inputs")
+        what = (
+            "torch refuses a second backward"
+            if facts["again_differs"] < 0
+            else f"a second backward gives other values at {facts['again_differs']} inputs"
+        )
         causes.append(f"backward changes a tensor it saved, in place: {what} (compute out of place: y * (1 - y), "
                       "not y.mul_(1 - y))")  # fmt: skip
     if facts["input_changed"]:
@@ -555,7 +558,9 @@ def _entry(t, clean_max, tol, n_bad):
         "mean_ulp": t.mean_ulp,
         **({"tolerance_ulp": tol, "beyond": n_bad} if tol is not None else {}),
         **{name: _finding(t.findings[name]) for name in _KINDS},
-        "worst": [{"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None} for u, wx, v, e in t.worst[:5]],
+        "worst": [
+            {"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None} for u, wx, v, e in t.worst[:5]
+        ],
     }
 
 
@@ -566,8 +571,9 @@ def _cause(q, msg):
     m = re.search(r"incorrect number of gradients \(expected (\d+), got (\d+)\)", msg)
     if m:
         want, got = m.groups()
-        return (f"backward returns {got} gradient{'s' * (got != '1')} where forward takes {want} input{'s' * (want != '1')}: return "
-                "one per input of forward (None for one that needs no gradient)")  # fmt: skip
+        grads, inputs = f"gradient{'s' * (got != '1')}", f"input{'s' * (want != '1')}"
+        return (f"backward returns {got} {grads} where forward takes {want} {inputs}: return one per input of "
+                "forward (None for one that needs no gradient)")  # fmt: skip
     if "modified by an inplace operation" in msg:
         return ("a tensor saved for backward was changed in place after it was saved (torch refuses the backward): "
                 "save a copy, or compute out of place")  # fmt: skip
@@ -584,16 +590,16 @@ def _causes(q, d, x, ey, ky, kb, facts, meas, dt):
                    "(return grad_output * f'(x))")  # fmt: skip
     if q == "backward" and bad_zero.any() and "output" in facts["saved"]:
         if d in ("bfloat16", "float16"):
-            out.append(f"backward forms f' from the saved output y, which is rounded to {d}: f' from it returns 0 on "
-                       f"{_ranges(x, bad_zero)} (save the input x, or y in float32, and form f' from that)")  # fmt: skip
+            out.append(f"backward forms f' from the saved output y, which is rounded to {d}: f' from it returns 0 "
+                       f"on {_ranges(x, bad_zero)} (save the input x, or y in float32, and form f' from that)")  # fmt: skip
     if q in ("forward", "backward") and d == "float64":
         fine = (ky == 0) & np.isfinite(ey) & (np.abs(x) >= 0.1) & (np.abs(x) <= 10)
         share = float(np.mean((ey[fine] >= 2.0**16) & (ey[fine] <= 2.0**34))) if fine.any() else 0.0
         if share >= 0.25:
             typical = float(np.median(ey[fine]))
-            out.append(f"in float64 its {q} is off by {typical:.3g} ULP typically (one float32 ULP is 2^29 float64 ULP):"
-                       f" float32's precision, from a float32 "
-                       "constant or intermediate in the float64 kernel (torch.tensor(c) is float32; .float())")  # fmt: skip
+            out.append(f"in float64 its {q} is off by {typical:.3g} ULP typically (one float32 ULP is 2^29 float64 "
+                       "ULP): float32's precision, from a float32 constant or intermediate in the float64 kernel "
+                       "(torch.tensor(c) is float32; .float())")  # fmt: skip
     for code_, ks, lo, hi in ((2, (1, 2, 3, 0.5), 0.97, 1.25), (1, (1,), 1.0, 1.05)):
         hit = (ky == code_) & (kb != code_) & (np.abs(x) > 5)
         if not hit.any():

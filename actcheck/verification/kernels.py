@@ -110,7 +110,9 @@ class Kernel:
         except (TypeError, ValueError):
             return []
         ctx = not _overrides(self.obj, _torch().autograd.Function, "setup_context")
-        required = [p.name for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = [
+            p.name for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
         return required[1 + ctx :]
 
     def _callable(self):
