@@ -588,10 +588,9 @@ def _causes(q, d, x, ey, ky, kb, facts, meas, dt):
     if q == "vjp" and facts["ignores"][1] and facts["ignores"][0] >= 0.9 * facts["ignores"][1]:
         out.append("backward ignores grad_output: it returns f'(x) whatever the upstream gradient "
                    "(return grad_output * f'(x))")  # fmt: skip
-    if q == "backward" and bad_zero.any() and "output" in facts["saved"]:
-        if d in ("bfloat16", "float16"):
-            out.append(f"backward forms f' from the saved output y, which is rounded to {d}: f' from it returns 0 "
-                       f"on {_ranges(x, bad_zero)} (save the input x, or y in float32, and form f' from that)")  # fmt: skip
+    if q == "backward" and bad_zero.any() and "output" in facts["saved"] and d in ("bfloat16", "float16"):
+        out.append(f"backward forms f' from the saved output y, which is rounded to {d}: f' from it returns 0 "
+                   f"on {_ranges(x, bad_zero)} (save the input x, or y in float32, and form f' from that)")  # fmt: skip
     if q in ("forward", "backward") and d == "float64":
         fine = (ky == 0) & np.isfinite(ey) & (np.abs(x) >= 0.1) & (np.abs(x) <= 10)
         share = float(np.mean((ey[fine] >= 2.0**16) & (ey[fine] <= 2.0**34))) if fine.any() else 0.0
