@@ -30,10 +30,17 @@ def test_correct_functions_modules_and_torch_functions_pass_in_every_dtype(good)
         "SigmoidFromOutput": ("torch.autograd.Function", "sigmoid", True),
         "Softplus": ("torch.nn.Module", "softplus", True),
         "relu": ("torch function", "relu", True),
+        "gelu_op": ("torch.library.custom_op", "gelu", True),  # register_autograd's backward
     }
     for r in good.values():
         assert [row["dtype"] for row in r.precision] == ["float32", "bfloat16", "float16", "float64"]
         assert r.framework == "torch"
+
+
+def test_forward_mode_is_judged_where_the_function_defines_jvp(good):
+    rows = good["Tanh"].precision
+    assert all("jvp" in row["quantities"] and row["quantities"]["jvp"]["passed"] for row in rows)
+    assert all("jvp" not in row["quantities"] for row in good["SiLUFunction"].precision)
 
 
 def test_a_wrong_zero_torch_shares_is_stated_not_failed(good):
@@ -64,6 +71,7 @@ def test_the_verdict_says_yours_beside_torchs(good):
         ("Softplus", "forward overflows in exp: inf or nan from |x| = 90.04 on"),
         ("SiLUInPlace", "writes into its input x in place"),
         ("SigmoidInPlaceBackward", "backward changes a tensor it saved, in place"),
+        ("TanhForwardMode", "its jvp (forward mode) disagrees with its backward, which is right"),
     ],
 )
 def test_each_slip_fails_naming_its_cause(slips, name, cause):
@@ -140,3 +148,19 @@ def test_bad_torch_options_are_one_line_errors(tmp_path):
         verify(DATA / "good.py", ulp=-1)
     with pytest.raises(InputError, match="--exhaustive enumerates"):
         verify(DATA / "good.py", dtype="float64", exhaustive=True)
+
+
+def test_jax_custom_vjp_custom_jvp_and_plain_functions_beside_jaxs_own():
+    pytest.importorskip("jax")
+    rep = verify(DATA.parent / "jax" / "custom.py", dtype=["float32", "bfloat16"])
+    by = {r.name: r for r in rep.results}
+    assert {n: (r.style, r.activation, r.passed, r.framework) for n, r in by.items()} == {
+        "silu": ("jax.custom_vjp", "silu", True, "jax"),
+        "elu": ("jax.custom_jvp", "elu", True, "jax"),
+        "tanh": ("JAX function", "tanh", True, "jax"),
+        "swish": ("jax.custom_jvp", "silu", False, "jax"),
+    }
+    assert any("its custom_jvp rule is not the derivative of its forward" in d for d in by["swish"].diagnosis)
+    row = by["silu"].precision[0]
+    assert "where JAX's is within" in row["summary"] and "jax" in row["quantities"]["backward"]
+    assert not rep.skipped  # silu_fwd / silu_bwd are the custom_vjp's, not a NumPy pair

@@ -218,6 +218,10 @@ class Child:
         """A torch kernel's values in ``dtype`` at ``x``."""
         return self.request({"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream})
 
+    def builtin(self, name, params, dtype, x, upstream):
+        """JAX's own function for an activation, in ``dtype`` at ``x`` (where the file uses JAX)."""
+        return self.request({"op": "builtin", "name": name, "params": params, "dtype": dtype, "x": x, "u": upstream})
+
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit.
 
@@ -288,3 +292,6 @@ class InProcess:
 
     def kernel(self, kid, dtype, x, upstream):
         return self.code.kernel(kid, dtype, x, upstream)
+
+    def builtin(self, name, params, dtype, x, upstream):
+        return self.code.builtin(name, params, dtype, x, upstream)

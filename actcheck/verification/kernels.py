@@ -20,6 +20,10 @@ KINDS = {
     "function": "torch.autograd.Function",
     "module": "torch.nn.Module",
     "composite": "torch function",
+    "custom_op": "torch.library.custom_op",
+    "custom_vjp": "jax.custom_vjp",
+    "custom_jvp": "jax.custom_jvp",
+    "jax": "JAX function",
 }
 
 
@@ -43,16 +47,18 @@ def _own(obj, module_name):
     return isinstance(module, str) and module == module_name
 
 
-def _uses_torch(fn, namespace):
-    """A function of the file whose code names torch (or one of its modules, ``F``)."""
+def _uses(fn, namespace, framework):
+    """A function of the file whose code names ``framework`` (torch, jax: or one of their modules, ``F``, ``jnp``)."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return False
     for name in code.co_names:
         value = namespace.get(name)
-        if inspect.ismodule(value) and value.__name__.split(".")[0] == "torch":
+        if inspect.ismodule(value) and value.__name__.split(".")[0] == framework:
             return True
-        if inspect.isclass(value) and is_framework_class(value):  # a wrapper of the file's Function: elu(x, alpha)
+        if framework == "torch" and inspect.isclass(value) and is_framework_class(value):  # elu(x, alpha) -> .apply
+            return True
+        if framework == "torch" and type(value).__name__ == "CustomOpDef":
             return True
     return False
 
@@ -62,7 +68,13 @@ def _overrides(cls, base, name):
 
 
 def find_kernels(namespace, module_name):
-    """[Kernel] for the torch code ``namespace`` defines (nothing when torch was not imported)."""
+    """[Kernel] for the torch and JAX code ``namespace`` defines (nothing when neither was imported)."""
+    from .jaxcode import find_jax
+
+    return _find_torch(namespace, module_name) + find_jax(namespace, module_name)
+
+
+def _find_torch(namespace, module_name):
     torch = _torch()
     if torch is None:
         return []
@@ -71,13 +83,15 @@ def find_kernels(namespace, module_name):
         if not isinstance(key, str) or key.startswith("__"):
             continue
         try:
-            if inspect.isclass(obj) and _own(obj, module_name):
+            if type(obj).__name__ == "CustomOpDef" and _own(getattr(obj, "_init_fn", None), module_name):
+                found.append(Kernel(key, "custom_op", obj))
+            elif inspect.isclass(obj) and _own(obj, module_name):
                 if issubclass(obj, torch.autograd.Function) and _overrides(obj, torch.autograd.Function, "forward"):
                     found.append(Kernel(key, "function", obj))
                 elif issubclass(obj, torch.nn.Module) and _overrides(obj, torch.nn.Module, "forward"):
                     found.append(Kernel(key, "module", obj))
             elif inspect.isfunction(obj) and _own(obj, module_name) and not key.startswith("_"):
-                if activation_for(key) is not None and _uses_torch(obj, namespace):
+                if activation_for(key) is not None and _uses(obj, namespace, "torch"):
                     found.append(Kernel(key, "composite", obj))
         except Exception:  # a value of the user's that answers oddly is not a kernel
             continue
@@ -91,25 +105,34 @@ class Kernel:
         self.name, self.kind, self.obj = name, kind, obj
         self.call = None
 
+    framework = "torch"
+
+    def helpers(self):
+        """The functions that are parts of this kernel (a custom op's backward, a custom_vjp's fwd and bwd)."""
+        if self.kind != "custom_op":
+            return []
+        return [f for f in (getattr(self.obj, "_backward_fn", None), getattr(self.obj, "_setup_context_fn", None)) if f]
+
     def describe(self):
-        code = getattr(self.obj, "__code__", None) or getattr(getattr(self.obj, "forward", None), "__code__", None)
+        target = getattr(self.obj, "_init_fn", None) or getattr(self.obj, "fun", None) or self.obj
         try:
-            line = inspect.getsourcelines(self.obj)[1]
+            line = inspect.getsourcelines(target)[1]
         except (OSError, TypeError):
+            code = getattr(target, "__code__", None)
             line = code.co_firstlineno if code else None
-        return {"name": self.name, "kind": self.kind, "framework": "torch", "line": line, "needs": self._needs(),
-                "setup_context": self.kind == "function" and _overrides(self.obj, _torch().autograd.Function,
-                                                                          "setup_context")}  # fmt: skip
+        return {"name": self.name, "kind": self.kind, "framework": self.framework, "line": line,
+                "needs": self._needs()}  # fmt: skip
 
     def _needs(self):
         """The inputs a Function's forward requires beside x (and ctx): .apply(x) alone cannot call it."""
-        if self.kind != "function":
+        target = {"function": lambda o: o.forward, "custom_op": lambda o: o._init_fn}.get(self.kind)
+        if target is None:
             return []
         try:
-            params = list(inspect.signature(self.obj.forward).parameters.values())
-        except (TypeError, ValueError):
+            params = list(inspect.signature(target(self.obj)).parameters.values())
+        except (TypeError, ValueError, AttributeError):
             return []
-        ctx = not _overrides(self.obj, _torch().autograd.Function, "setup_context")
+        ctx = self.kind == "function" and not _overrides(self.obj, _torch().autograd.Function, "setup_context")
         required = [
             p.name for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
@@ -164,7 +187,24 @@ class Kernel:
                 errors[q] = f"your code raised {one_line(e, mine)}"
         if "forward" in values and not facts["input_changed"]:
             facts["input_changed"] = not _same(xt.detach(), before)
+        if self.kind == "function" and _overrides(self.obj, torch.autograd.Function, "jvp"):
+            try:
+                values["jvp"] = self._forward_mode(torch, fn, xt.detach())
+            except Exception as e:
+                errors["jvp"] = f"your code raised {one_line(e, mine)}"
         return {"values": values, "errors": errors, "facts": facts}
+
+    @staticmethod
+    def _forward_mode(torch, fn, x):
+        """The Function's jvp with tangent ones (forward mode): f'(x) elementwise."""
+        import torch.autograd.forward_ad as fwad
+
+        with fwad.dual_level():
+            out = fn(fwad.make_dual(x.clone(), torch.ones_like(x)))
+            tangent = fwad.unpack_dual(out).tangent
+        if tangent is None:
+            raise TypeError("jvp gave no tangent for the output")
+        return _f64(tangent)
 
 
 def _f64(t):

@@ -156,8 +156,12 @@ class UserCode:
     def from_namespace(cls, namespace, module_name, is_user_file=None):
         """The pairs (and torch kernels) defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
         pairs, skipped = discover(namespace, module_name)
+        found = find_kernels(namespace, module_name)
+        helpers = {id(h) for k in found for h in k.helpers()}  # a custom_vjp's silu_fwd/silu_bwd: not a NumPy pair
+        pairs = [p for p in pairs if not {id(getattr(p, "f", None)), id(getattr(p, "g", None))} & helpers]
+        skipped = [(n, r) for n, r in skipped if id(namespace.get(n)) not in helpers]
         paired = {id(f) for p in pairs for f in (getattr(p, "f", None), getattr(p, "g", None))}
-        kernels = [k for k in find_kernels(namespace, module_name) if id(k.obj) not in paired]
+        kernels = [k for k in found if id(k.obj) not in paired]
         return cls(pairs, skipped, is_user_file, kernels)
 
     def describe(self):
@@ -178,6 +182,13 @@ class UserCode:
         ]
         kernels = [{"id": i, **k.describe()} for i, k in self.kernels.items()]
         return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped], "kernels": kernels}
+
+    def builtin(self, name, params, dtype, x, upstream):
+        """JAX's own function for activation ``name`` in ``dtype`` at ``x``, as ``kernel`` gives; {} without one."""
+        from .jaxcode import builtin
+
+        k = builtin(name, params)
+        return {} if k is None else k.evaluate(dtype, x, upstream, lambda f: False)
 
     def kernel(self, kid, dtype, x, upstream):
         """A torch kernel's values in ``dtype`` at ``x`` (forward, backward with ones twice, VJP with ``upstream``)."""

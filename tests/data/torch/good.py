@@ -21,7 +21,7 @@ class SiLUFunction(torch.autograd.Function):
 
 
 class Tanh(torch.autograd.Function):
-    """setup_context style."""
+    """setup_context style, with forward mode (jvp) too."""
 
     @staticmethod
     def forward(x):
@@ -30,11 +30,17 @@ class Tanh(torch.autograd.Function):
     @staticmethod
     def setup_context(ctx, inputs, output):
         ctx.save_for_backward(output)
+        ctx.save_for_forward(output)
 
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad * (1 - y * y)
+
+    @staticmethod
+    def jvp(ctx, t):
+        (y,) = ctx.saved_tensors
+        return t * (1 - y * y)
 
 
 class SigmoidFromOutput(torch.autograd.Function):
@@ -60,3 +66,26 @@ class Softplus(torch.nn.Module):
 
 def relu(x):
     return torch.clamp(x, min=0)
+
+
+@torch.library.custom_op("actcheck_corpus::gelu", mutates_args=())
+def gelu_op(x: torch.Tensor) -> torch.Tensor:
+    """A custom op (a C++ or Triton kernel in real life) with its backward registered."""
+    return torch.nn.functional.gelu(x)
+
+
+@gelu_op.register_fake
+def _(x):
+    return torch.empty_like(x)
+
+
+def _gelu_setup(ctx, inputs, output):
+    ctx.save_for_backward(inputs[0])
+
+
+def _gelu_backward(ctx, grad):
+    (x,) = ctx.saved_tensors
+    return torch.ops.aten.gelu_backward(grad, x)
+
+
+gelu_op.register_autograd(_gelu_backward, setup_context=_gelu_setup)

@@ -117,3 +117,26 @@ class SigmoidInPlaceBackward(torch.autograd.Function):
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad * y.mul_(1 - y)
+
+
+class TanhForwardMode(torch.autograd.Function):
+    """backward is right; jvp (forward mode) returns the sigmoid's derivative form y (1 - y)."""
+
+    @staticmethod
+    def forward(x):
+        return torch.tanh(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(output)
+        ctx.save_for_forward(output)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+    @staticmethod
+    def jvp(ctx, t):
+        (y,) = ctx.saved_tensors
+        return t * y * (1 - y)
