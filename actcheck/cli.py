@@ -463,6 +463,9 @@ def verify_cmd(
         tuple[float, float] | None,
         typer.Option("--range", metavar="LO HI", help="torch code: only the values LO <= x < HI."),
     ] = None,
+    order: Annotated[
+        int, typer.Option("--order", metavar="1|2", help="torch/JAX code: 2 judges the double backward (f'') too.")
+    ] = 1,
     json_out: Json = False,
     quiet: Quiet = False,
     wide: Wide = False,
@@ -485,7 +488,7 @@ def verify_cmd(
     for file in files:
         try:
             rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all, kink=kink, dtype=dtype,
-                         ulp=ulp, exhaustive=exhaustive, range=range_)  # fmt: skip
+                         ulp=ulp, exhaustive=exhaustive, range=range_, order=order)  # fmt: skip
         except InputError as e:
             if skip_empty and isinstance(e, NothingToCheck):
                 continue

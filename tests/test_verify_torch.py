@@ -164,3 +164,11 @@ def test_jax_custom_vjp_custom_jvp_and_plain_functions_beside_jaxs_own():
     row = by["silu"].precision[0]
     assert "where JAX's is within" in row["summary"] and "jax" in row["quantities"]["backward"]
     assert not rep.skipped  # silu_fwd / silu_bwd are the custom_vjp's, not a NumPy pair
+
+
+def test_order_2_judges_the_double_backward_and_names_a_backward_that_has_none():
+    rep = verify(DATA / "second.py", dtype="float32", order=2, range=(-50, 50))
+    by = {r.name: r for r in rep.results}
+    assert by["Softsign"].passed and by["Softsign"].precision[0]["quantities"]["second"]["passed"]
+    assert not by["Sigmoid"].passed
+    assert by["Sigmoid"].diagnosis[0].startswith("its backward is not differentiable (@once_differentiable)")

@@ -56,6 +56,7 @@ def verify(
     ulp=None,
     exhaustive=False,
     range=None,  # noqa: A002 - the CLI's --range
+    order=1,
 ):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
@@ -66,11 +67,11 @@ def verify(
     (torch's value by default). torch code (autograd Functions, Modules, torch functions) is judged in ULP
     of the exact value in each ``dtype`` it runs in (a name or a list; default float32, bfloat16, float16,
     float64), within ``ulp`` (default: torch's own max error or 2 ULP, the larger); ``exhaustive`` checks every
-    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``).
+    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``); ``order=2`` its double backward too.
     """
     overrides = _overrides(params)
     _kink_mode(kink)
-    kernels = exactness.settings([dtype] if isinstance(dtype, str) else dtype, ulp, exhaustive, range)
+    kernels = exactness.settings([dtype] if isinstance(dtype, str) else dtype, ulp, exhaustive, range, order)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")

@@ -23,9 +23,9 @@ __all__ = ["Settings", "settings", "judge_kernel", "DTYPES", "FLOOR_ULP", "QUANT
 
 DTYPES = ("float32", "bfloat16", "float16", "float64")
 FLOOR_ULP = 2.0  # the least tolerance: a correctly rounded f' computed in steps may be 2 ULP off
-QUANTITIES = ("forward", "backward", "vjp", "jvp")  # jvp: forward mode, where the code defines it (or JAX's)
-_SHOWN = {"forward": "forward", "backward": "backward", "vjp": "VJP", "jvp": "JVP"}
-_EXACT = {"forward": "forward", "backward": "backward", "vjp": "vjp", "jvp": "backward"}  # jvp with tangent ones
+QUANTITIES = ("forward", "backward", "vjp", "jvp", "second")  # jvp: forward mode, where defined; second: --order 2
+_SHOWN = {"forward": "forward", "backward": "backward", "vjp": "VJP", "jvp": "JVP", "second": "f''"}
+_EXACT = {"forward": "forward", "backward": "backward", "vjp": "vjp", "jvp": "backward", "second": "second"}
 _STEP = 8  # by default every 8th float16/bfloat16 value (--exhaustive: all)
 _SAMPLED = {"float32": 1 << 14, "float64": 1 << 9}  # ordinal-even points, beside the grid
 _CHUNK = 1 << 16  # points per request to the child
@@ -44,9 +44,10 @@ class Settings:
     ulp: float | None = None
     exhaustive: bool = False
     range_: tuple | None = None
+    order: int = 1
 
 
-def settings(dtypes=None, ulp=None, exhaustive=False, range_=None):
+def settings(dtypes=None, ulp=None, exhaustive=False, range_=None, order=1):
     """Settings checked: InputError for a dtype, tolerance or range that cannot be used."""
     from ..dtypes import get_dtype
 
@@ -64,7 +65,9 @@ def settings(dtypes=None, ulp=None, exhaustive=False, range_=None):
         range_ = (lo, hi)
     if exhaustive and dtypes is not None and "float64" in dtypes:
         raise InputError("--exhaustive enumerates float16, bfloat16 and float32 (with --range); float64 is sampled")
-    return Settings(dtypes, ulp, exhaustive, range_)
+    if order not in (1, 2) or isinstance(order, bool):
+        raise InputError(f"--order takes 1 or 2, got {order!r}")
+    return Settings(dtypes, ulp, exhaustive, range_, order)
 
 
 # ---------------------------------------------------------------- which activation
@@ -174,17 +177,18 @@ def _in(v, dt):
 # ---------------------------------------------------------------- exact values, torch's, and the measure
 
 
-def _exact(act, params, x, dt):
-    """{quantity: Exact} for forward and backward at x (the oracle for float64, the atlas's reference below)."""
+def _exact(act, params, x, dt, order=1):
+    """{quantity: Exact} for forward, backward (and second) at x (the oracle for float64, the atlas's below)."""
     import warnings
 
     from ..atlas.reference import LowPrecision, oracle_exact
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
+        qs = ("forward", "backward", "second")[: order + 1]
         if dt.name == "float64":
-            return oracle_exact(act, params, x, ("forward", "backward"))
-        return LowPrecision(act, params, dt, ("forward", "backward")).exact(x)
+            return oracle_exact(act, params, x, qs)
+        return LowPrecision(act, params, dt, qs).exact(x)
 
 
 def _times(e, u, dt):
@@ -211,18 +215,19 @@ def _times(e, u, dt):
         return Exact(value, rounded, e.defined.copy(), None, inv, err, same)
 
 
-def _zeros(act, params):
-    """Zeros of f' on [-8, 8] away from x = 0 (silu' at -1.278, gelu' at -0.752)."""
+def _zeros(act, params, quantity="backward"):
+    """Zeros of f' (or f'') on [-8, 8] away from x = 0 (silu' at -1.278, gelu' at -0.752)."""
     from ..atlas.reference import float64_values
 
     g = np.linspace(-8.0, 8.0, 16001)
-    v = float64_values(act, params, g, "backward")
+    with np.errstate(all="ignore"):
+        v = float64_values(act, params, g, quantity)
     i = np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0)
     z = (g[i] + g[i + 1]) / 2
     return z[np.abs(z) > 1e-3]
 
 
-def _builtin(act, params, x, u, dt):
+def _builtin(act, params, x, u, dt, order=1):
     """torch's own forward, backward and VJP at x (float64 arrays), or {} where torch cannot."""
     import warnings
 
@@ -232,15 +237,15 @@ def _builtin(act, params, x, u, dt):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            ans = torch_reverse.answer(Ask(act, params, xd, dt, upstream=ud))
+            ans = torch_reverse.answer(Ask(act, params, xd, dt, upstream=ud, order=order))
         except Exception:
             return {}
     return {q: np.asarray(ans.values[q]).astype(np.float64) for q in QUANTITIES if q in ans.values}
 
 
-def _jax_builtin(code, act, params, x, u, dt, facts, notes):
+def _jax_builtin(code, act, params, x, u, dt, facts, notes, order=1):
     """jax.nn's own function at x, computed where the code runs (JAX's values beside JAX code), or {}."""
-    reply = code.builtin(act.name, params, dt.name, x, u)
+    reply = code.builtin(act.name, params, dt.name, x, u, order)
     values = reply.get("values", {})
     if "forward" not in values:
         facts["who"] = "torch's"
@@ -408,26 +413,28 @@ def _judge_dtype(code, k, act, params, dt, s, notes):
     """({dtype row}, [causes]) for one dtype: every point measured, the rule applied, the slips named."""
     x_all = _points(act, params, dt, s)
     facts_kind = k["kind"]
-    zeros = {"backward": _zeros(act, params), "vjp": _zeros(act, params)}
+    zeros = {"backward": _zeros(act, params)}
+    if s.order >= 2:
+        zeros["second"] = _zeros(act, params, "second")
     meas, errors = {}, {}
     facts = {"again_differs": 0, "input_changed": False, "saved": [], "ignores": [0, 0], "kind": facts_kind,
              "who": "JAX's" if k.get("framework") == "jax" else "torch's"}  # fmt: skip
     for c in range(0, x_all.size, _CHUNK):
         x = x_all[c : c + _CHUNK]
         u = _upstream(x, dt)
-        reply = code.kernel(k["id"], dt.name, x, u)
+        reply = code.kernel(k["id"], dt.name, x, u, s.order)
         _facts(facts, reply, u)
         for q, msg in reply["errors"].items():
             errors.setdefault(q, msg)
-        exact = _exact(act, params, x, dt)
+        exact = _exact(act, params, x, dt, s.order)
         exact["vjp"] = _times(exact["backward"], u, dt)
-        builtin = _jax_builtin(code, act, params, x, u, dt, facts, notes) if facts["who"] == "JAX's" else {}
+        builtin = _jax_builtin(code, act, params, x, u, dt, facts, notes, s.order) if facts["who"] == "JAX's" else {}
         if facts["who"] == "torch's":
-            builtin = _builtin(act, params, x, u, dt)
+            builtin = _builtin(act, params, x, u, dt, s.order)
         for q in QUANTITIES:
             if q in reply["values"]:
                 v = np.asarray(reply["values"][q], dtype=np.float64)
-                z = zeros["backward"] if q != "forward" else None
+                z = zeros["second" if q == "second" else "backward"] if q != "forward" else None
                 b = builtin.get(_EXACT[q])
                 _measure(meas, q, x, v, b, exact[_EXACT[q]], dt, z, u if q == "vjp" else None)
     if facts["out_dtype"] not in (None, dt.name):
@@ -610,6 +617,8 @@ def _cause(q, msg):
         grads, inputs = f"gradient{'s' * (got != '1')}", f"input{'s' * (want != '1')}"
         return (f"backward returns {got} {grads} where forward takes {want} {inputs}: return one per input of "
                 "forward (None for one that needs no gradient)")  # fmt: skip
+    if "its backward is not differentiable" in msg:
+        return msg[msg.index("its backward") :] + " (--order 2)"
     if "modified by an inplace operation" in msg:
         return ("a tensor saved for backward was changed in place after it was saved (torch refuses the backward): "
                 "save a copy, or compute out of place")  # fmt: skip

@@ -214,13 +214,14 @@ class Child:
         msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
         return self.request(msg)
 
-    def kernel(self, kid, dtype, x, upstream):
-        """A torch kernel's values in ``dtype`` at ``x``."""
-        return self.request({"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream})
+    def kernel(self, kid, dtype, x, upstream, order=1):
+        """A torch or JAX kernel's values in ``dtype`` at ``x`` (``order`` 2: its second derivative too)."""
+        return self.request({"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream, "order": order})
 
-    def builtin(self, name, params, dtype, x, upstream):
+    def builtin(self, name, params, dtype, x, upstream, order=1):
         """JAX's own function for an activation, in ``dtype`` at ``x`` (where the file uses JAX)."""
-        return self.request({"op": "builtin", "name": name, "params": params, "dtype": dtype, "x": x, "u": upstream})
+        msg = {"op": "builtin", "name": name, "params": params, "dtype": dtype, "x": x, "u": upstream, "order": order}
+        return self.request(msg)
 
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit.
@@ -290,8 +291,8 @@ class InProcess:
     def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
         return self.code.evaluate(pid, kw, x, upstream, quantities, modes)
 
-    def kernel(self, kid, dtype, x, upstream):
-        return self.code.kernel(kid, dtype, x, upstream)
+    def kernel(self, kid, dtype, x, upstream, order=1):
+        return self.code.kernel(kid, dtype, x, upstream, order)
 
-    def builtin(self, name, params, dtype, x, upstream):
-        return self.code.builtin(name, params, dtype, x, upstream)
+    def builtin(self, name, params, dtype, x, upstream, order=1):
+        return self.code.builtin(name, params, dtype, x, upstream, order)

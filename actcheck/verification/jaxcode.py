@@ -87,8 +87,9 @@ class JaxKernel(Kernel):
 
     framework = "jax"
 
-    def _everything(self, x, up):
-        """Forward, VJP with ones and with ``up``, and (but for a custom_vjp) the JVP with ones, in one trace."""
+    def _everything(self, x, up, order=1):
+        """Forward, VJP with ones and with ``up``, (but for a custom_vjp) the JVP with ones, and with ``order`` 2
+        the second derivative (reverse over reverse), in one trace."""
         jax = _jax()
         y, pullback = jax.vjp(self.obj, x)
         _checked(y, x)
@@ -96,9 +97,17 @@ class JaxKernel(Kernel):
         out = {"forward": y, "backward": pullback(ones)[0], "vjp": pullback(up.astype(y.dtype))[0]}
         if self.kind != "custom_vjp":
             out["jvp"] = jax.jvp(self.obj, (x,), (jax.numpy.ones_like(x),))[1]
+        if order >= 2:
+            out["second"] = self._second(jax, x, ones)
         return out
 
-    def _eagerly(self, jax, xt, up, mine):
+    def _second(self, jax, x, ones):
+        def grad(v):
+            return jax.vjp(self.obj, v)[1](ones)[0]
+
+        return jax.vjp(grad, x)[1](ones)[0]
+
+    def _eagerly(self, jax, xt, up, mine, order=1):
         """What ``_everything`` gives, quantity by quantity, each failure a message."""
         values, errors = {}, {}
         try:
@@ -116,6 +125,11 @@ class JaxKernel(Kernel):
                 values["jvp"] = _f64(jax.jvp(self.obj, (xt,), (jax.numpy.ones_like(xt),))[1])
             except Exception as e:
                 errors["jvp"] = f"your code raised {one_line(e, mine)}"
+        if order >= 2:
+            try:
+                values["second"] = _f64(self._second(jax, xt, jax.numpy.ones_like(xt)))
+            except Exception as e:
+                errors["second"] = f"double backward failed: your code raised {one_line(e, mine)}"
         return values, errors
 
     def helpers(self):
@@ -133,7 +147,7 @@ class JaxKernel(Kernel):
         nondiff = set(getattr(self.obj, "nondiff_argnums", ()) or ())
         return [n for i, n in enumerate(required[1:], 1) if i not in nondiff]
 
-    def evaluate(self, dtype, x, u, mine):
+    def evaluate(self, dtype, x, u, mine, order=1):
         jax = _jax()
         import ml_dtypes
 
@@ -144,9 +158,9 @@ class JaxKernel(Kernel):
             xt = jnp.asarray(np.asarray(x, dtype=np.float64).astype(npdt))
             up = jnp.asarray(np.asarray(u, dtype=np.float64).astype(npdt))
             try:  # one compiled program for everything: XLA compiles once per shape, not once per operation
-                values = {q: _f64(v) for q, v in jax.jit(self._everything)(xt, up).items()}
+                values = {q: _f64(v) for q, v in jax.jit(self._everything, static_argnums=2)(xt, up, order).items()}
             except Exception:  # not traceable (Python branches on values...): eagerly, each quantity on its own
-                values, errors = self._eagerly(jax, xt, up, mine)
+                values, errors = self._eagerly(jax, xt, up, mine, order)
             if "forward" not in values:
                 return {"values": {}, "errors": errors, "facts": {}}
             facts["out_dtype"] = dtype  # checked in _everything / _eagerly: the same shape and dtype

@@ -148,8 +148,11 @@ class Kernel:
                 self.call = self.obj
         return self.call
 
-    def evaluate(self, dtype, x, u, mine):
-        """{'values': {quantity: float64 array}, 'errors': {quantity: message}, 'facts': {...}} at ``x`` in dtype."""
+    def evaluate(self, dtype, x, u, mine, order=1):
+        """{'values': {quantity: float64 array}, 'errors': {quantity: message}, 'facts': {...}} at ``x`` in dtype.
+
+        ``order`` 2 adds 'second': the derivative of its backward (double backward), f''(x).
+        """
         torch = _torch()
         tdtype = getattr(torch, dtype)
         values, errors, facts = {}, {}, {}
@@ -187,12 +190,33 @@ class Kernel:
                 errors[q] = f"your code raised {one_line(e, mine)}"
         if "forward" in values and not facts["input_changed"]:
             facts["input_changed"] = not _same(xt.detach(), before)
+        if order >= 2:
+            try:
+                values["second"] = self._second(torch, y, xt)
+            except Exception as e:
+                errors["second"] = f"double backward failed: your code raised {one_line(e, mine)}"
         if self.kind == "function" and _overrides(self.obj, torch.autograd.Function, "jvp"):
             try:
                 values["jvp"] = self._forward_mode(torch, fn, xt.detach())
             except Exception as e:
                 errors["jvp"] = f"your code raised {one_line(e, mine)}"
         return {"values": values, "errors": errors, "facts": facts}
+
+    @staticmethod
+    def _second(torch, y, xt):
+        """f''(x): the gradient of the backward (with ones), which must itself be differentiable."""
+        # an upstream that requires grad: a differentiable backward's result then always has a graph (relu's too)
+        v = torch.ones_like(y).requires_grad_(True)
+        (g,) = torch.autograd.grad((y * v).sum(), xt, create_graph=True)
+        if not g.requires_grad:
+            raise TypeError(
+                "its backward is not differentiable: the gradient it returns has no graph (@once_differentiable, "
+                ".detach(), torch.no_grad() or NumPy inside), so there is no double backward"
+            )
+        if type(g.grad_fn).__name__ in ("Error", "DelayedError"):  # what @once_differentiable hands back
+            raise TypeError("its backward is not differentiable (@once_differentiable), so there is no double backward")
+        (g2,) = torch.autograd.grad(g.sum(), xt, allow_unused=True)
+        return np.zeros(xt.shape) if g2 is None else _f64(g2)
 
     @staticmethod
     def _forward_mode(torch, fn, x):

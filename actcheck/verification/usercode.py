@@ -183,17 +183,17 @@ class UserCode:
         kernels = [{"id": i, **k.describe()} for i, k in self.kernels.items()]
         return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped], "kernels": kernels}
 
-    def builtin(self, name, params, dtype, x, upstream):
+    def builtin(self, name, params, dtype, x, upstream, order=1):
         """JAX's own function for activation ``name`` in ``dtype`` at ``x``, as ``kernel`` gives; {} without one."""
         from .jaxcode import builtin
 
         k = builtin(name, params)
-        return {} if k is None else k.evaluate(dtype, x, upstream, lambda f: False)
+        return {} if k is None else k.evaluate(dtype, x, upstream, lambda f: False, order)
 
-    def kernel(self, kid, dtype, x, upstream):
+    def kernel(self, kid, dtype, x, upstream, order=1):
         """A torch kernel's values in ``dtype`` at ``x`` (forward, backward with ones twice, VJP with ``upstream``)."""
         with captured() as cap:
-            reply = self.kernels[kid].evaluate(dtype, x, upstream, self.is_user_file or (lambda f: False))
+            reply = self.kernels[kid].evaluate(dtype, x, upstream, self.is_user_file or (lambda f: False), order)
         reply["printed"], reply["warned"] = cap["printed"], cap["warned"]
         return reply
 

@@ -235,9 +235,10 @@ def _answer(msg, state):
         if msg["op"] == "inspect":
             return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
         if msg["op"] == "kernel":
-            return state["code"].kernel(msg["id"], msg["dtype"], msg["x"], msg["u"])
+            return state["code"].kernel(msg["id"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1))
         if msg["op"] == "builtin":
-            return state["code"].builtin(msg["name"], msg["params"], msg["dtype"], msg["x"], msg["u"])
+            args = msg["name"], msg["params"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1)
+            return state["code"].builtin(*args)
         return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"], msg.get("modes"))
     except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
         return {"fault": one_line(e, lambda f: "actcheck" in f)}
