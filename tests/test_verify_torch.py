@@ -152,15 +152,19 @@ def test_bad_torch_options_are_one_line_errors(tmp_path):
 
 def test_jax_custom_vjp_custom_jvp_and_plain_functions_beside_jaxs_own():
     pytest.importorskip("jax")
-    rep = verify(DATA.parent / "jax" / "custom.py", dtype=["float32", "bfloat16"])
+    rep = verify(DATA.parent / "jax" / "custom.py", dtype=["float32", "bfloat16"], order=2)
     by = {r.name: r for r in rep.results}
     assert {n: (r.style, r.activation, r.passed, r.framework) for n, r in by.items()} == {
         "silu": ("jax.custom_vjp", "silu", True, "jax"),
-        "elu": ("jax.custom_jvp", "elu", True, "jax"),
+        "elu": ("jax.custom_jvp", "elu", False, "jax"),  # right at order 1; its rule's where() is not at order 2
         "tanh": ("JAX function", "tanh", True, "jax"),
         "swish": ("jax.custom_jvp", "silu", False, "jax"),
     }
     assert any("its custom_jvp rule is not the derivative of its forward" in d for d in by["swish"].diagnosis)
+    elu = {q: v["passed"] for q, v in by["elu"].precision[0]["quantities"].items()}
+    assert elu == {"forward": True, "backward": True, "vjp": True, "jvp": True, "second": False}
+    assert "f'' overflows in exp: inf or nan from |x| = 90.04 on" in by["elu"].diagnosis[0]
+    assert "beyond x = 88.72" in by["elu"].diagnosis[0]
     row = by["silu"].precision[0]
     assert "where JAX's is within" in row["summary"] and "jax" in row["quantities"]["backward"]
     assert not rep.skipped  # silu_fwd / silu_bwd are the custom_vjp's, not a NumPy pair
