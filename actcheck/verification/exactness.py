@@ -403,8 +403,10 @@ def judge_kernel(code, k, s):
 
 
 def _result(k, kind, act, params, notes):
+    cell = k.get("cell")
     return PairResult(
-        k["name"], kind, "exact", False, {}, [], notes, activation=act.name if act else None, params=dict(params),
+        f"{k['name']} (cell {cell})" if cell else k["name"], kind, "exact", False, {}, [], notes,
+        activation=act.name if act else None, params=dict(params), cells={"forward": cell} if cell else None,
         lines={"forward": k["line"]} if k.get("line") else {}, framework=k.get("framework", "torch"),
     )  # fmt: skip
 

@@ -120,8 +120,13 @@ class Kernel:
         except (OSError, TypeError):
             code = getattr(target, "__code__", None)
             line = code.co_firstlineno if code else None
-        return {"name": self.name, "kind": self.kind, "framework": self.framework, "line": line,
-                "needs": self._needs()}  # fmt: skip
+        from .source import cell_of
+
+        fn = getattr(target, "forward", target)
+        code = getattr(inspect.unwrap(fn) if callable(fn) else fn, "__code__", None)
+        cell = cell_of(code.co_filename) if code is not None else None
+        return {"name": self.name, "kind": self.kind, "framework": self.framework, "line": None if cell else line,
+                "cell": cell, "needs": self._needs()}  # fmt: skip
 
     def _needs(self):
         """The inputs a Function's forward requires beside x (and ctx): .apply(x) alone cannot call it."""
