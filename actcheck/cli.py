@@ -466,6 +466,12 @@ def verify_cmd(
     order: Annotated[
         int, typer.Option("--order", metavar="1|2", help="torch/JAX code: 2 judges the double backward (f'') too.")
     ] = 1,
+    compile_: Annotated[
+        bool, typer.Option("--compile", help="torch code: judge it under torch.compile too, beside eager.")
+    ] = False,
+    backend: Annotated[
+        str, typer.Option("--compile-backend", metavar="NAME", help="The torch.compile backend for --compile.")
+    ] = "inductor",
     json_out: Json = False,
     quiet: Quiet = False,
     wide: Wide = False,
@@ -488,7 +494,8 @@ def verify_cmd(
     for file in files:
         try:
             rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all, kink=kink, dtype=dtype,
-                         ulp=ulp, exhaustive=exhaustive, range=range_, order=order)  # fmt: skip
+                         ulp=ulp, exhaustive=exhaustive, range=range_, order=order,
+                         compile=backend if compile_ else None)  # fmt: skip
         except InputError as e:
             if skip_empty and isinstance(e, NothingToCheck):
                 continue

@@ -57,6 +57,7 @@ def verify(
     exhaustive=False,
     range=None,  # noqa: A002 - the CLI's --range
     order=1,
+    compile=None,  # noqa: A002 - the CLI's --compile
 ):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
@@ -67,11 +68,13 @@ def verify(
     (torch's value by default). torch code (autograd Functions, Modules, torch functions) is judged in ULP
     of the exact value in each ``dtype`` it runs in (a name or a list; default float32, bfloat16, float16,
     float64), within ``ulp`` (default: torch's own max error or 2 ULP, the larger); ``exhaustive`` checks every
-    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``); ``order=2`` its double backward too.
+    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``); ``order=2`` its double backward too;
+    ``compile="inductor"`` (a torch.compile backend) judges it compiled too, beside eager.
     """
     overrides = _overrides(params)
     _kink_mode(kink)
-    kernels = exactness.settings([dtype] if isinstance(dtype, str) else dtype, ulp, exhaustive, range, order)
+    dtypes = [dtype] if isinstance(dtype, str) else dtype
+    kernels = exactness.settings(dtypes, ulp, exhaustive, range, order, compile)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")

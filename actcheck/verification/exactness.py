@@ -45,9 +45,10 @@ class Settings:
     exhaustive: bool = False
     range_: tuple | None = None
     order: int = 1
+    compile: str | None = None  # a torch.compile backend: the kernel compiled, beside eager
 
 
-def settings(dtypes=None, ulp=None, exhaustive=False, range_=None, order=1):
+def settings(dtypes=None, ulp=None, exhaustive=False, range_=None, order=1, compile=None):  # noqa: A002
     """Settings checked: InputError for a dtype, tolerance or range that cannot be used."""
     from ..dtypes import get_dtype
 
@@ -67,7 +68,9 @@ def settings(dtypes=None, ulp=None, exhaustive=False, range_=None, order=1):
         raise InputError("--exhaustive enumerates float16, bfloat16 and float32 (with --range); float64 is sampled")
     if order not in (1, 2) or isinstance(order, bool):
         raise InputError(f"--order takes 1 or 2, got {order!r}")
-    return Settings(dtypes, ulp, exhaustive, range_, order)
+    if compile is not None and not (isinstance(compile, str) and compile.replace("_", "").isalnum()):
+        raise InputError(f"--compile takes a torch.compile backend (inductor, aot_eager...), got {compile!r}"[:200])
+    return Settings(dtypes, ulp, exhaustive, range_, order, compile)
 
 
 # ---------------------------------------------------------------- which activation
@@ -414,34 +417,86 @@ def _result(k, kind, act, params, notes):
 def _judge_dtype(code, k, act, params, dt, s, notes):
     """({dtype row}, [causes]) for one dtype: every point measured, the rule applied, the slips named."""
     x_all = _points(act, params, dt, s)
-    facts_kind = k["kind"]
     zeros = {"backward": _zeros(act, params)}
     if s.order >= 2:
         zeros["second"] = _zeros(act, params, "second")
-    meas, errors = {}, {}
-    facts = {"again_differs": 0, "input_changed": False, "saved": [], "ignores": [0, 0], "kind": facts_kind,
-             "who": "JAX's" if k.get("framework") == "jax" else "torch's"}  # fmt: skip
+    eager, compiled = _Run(k, s), _Run(k, s) if s.compile and k.get("framework") == "torch" else None
+    differ = {}
     for c in range(0, x_all.size, _CHUNK):
         x = x_all[c : c + _CHUNK]
         u = _upstream(x, dt)
-        reply = code.kernel(k["id"], dt.name, x, u, s.order)
-        _facts(facts, reply, u)
-        for q, msg in reply["errors"].items():
-            errors.setdefault(q, msg)
         exact = _exact(act, params, x, dt, s.order)
         exact["vjp"] = _times(exact["backward"], u, dt)
-        builtin = _jax_builtin(code, act, params, x, u, dt, facts, notes, s.order) if facts["who"] == "JAX's" else {}
-        if facts["who"] == "torch's":
+        reply = eager.ask(code, dt, x, u)
+        if eager.facts["who"] == "JAX's":
+            builtin = _jax_builtin(code, act, params, x, u, dt, eager.facts, notes, s.order)
+        if eager.facts["who"] == "torch's":
             builtin = _builtin(act, params, x, u, dt, s.order)
+        eager.measure(reply, x, u, exact, builtin, zeros, dt)
+        if compiled is not None:
+            again = compiled.ask(code, dt, x, u, s.compile)
+            compiled.measure(again, x, u, exact, builtin, zeros, dt)
+            for q, v in again["values"].items():
+                if q in reply["values"] and q != "again":
+                    a, b = np.asarray(v), np.asarray(reply["values"][q])
+                    differ[q] = differ.get(q, 0) + int(np.count_nonzero((a != b) & ~(np.isnan(a) & np.isnan(b))))
+    out_dtype = eager.facts["out_dtype"]
+    if out_dtype not in (None, dt.name):
+        notes.append(f"returns {out_dtype} for a {dt.name} input: judged against exact rounded to {dt.name}")
+    row, causes = _verdict(act, dt, s, eager.meas, eager.errors, eager.facts, x_all.size)
+    if compiled is not None:
+        _with_compiled(row, causes, _verdict(act, dt, s, compiled.meas, compiled.errors, compiled.facts, x_all.size),
+                       differ, s.compile)  # fmt: skip
+    return row, causes
+
+
+class _Run:
+    """One way of calling the kernel (eager, or under torch.compile): its replies measured chunk by chunk."""
+
+    def __init__(self, k, s):
+        self.k, self.s = k, s
+        self.meas, self.errors = {}, {}
+        self.facts = {"again_differs": 0, "input_changed": False, "saved": [], "ignores": [0, 0], "kind": k["kind"],
+                      "who": "JAX's" if k.get("framework") == "jax" else "torch's"}  # fmt: skip
+
+    def ask(self, code, dt, x, u, compiled=None):
+        reply = code.kernel(self.k["id"], dt.name, x, u, self.s.order, compiled) if compiled else \
+            code.kernel(self.k["id"], dt.name, x, u, self.s.order)  # fmt: skip
+        _facts(self.facts, reply, u)
+        for q, msg in reply["errors"].items():
+            self.errors.setdefault(q, msg)
+        return reply
+
+    def measure(self, reply, x, u, exact, builtin, zeros, dt):
         for q in QUANTITIES:
             if q in reply["values"]:
                 v = np.asarray(reply["values"][q], dtype=np.float64)
                 z = zeros["second" if q == "second" else "backward"] if q != "forward" else None
                 b = builtin.get(_EXACT[q])
-                _measure(meas, q, x, v, b, exact[_EXACT[q]], dt, z, u if q == "vjp" else None)
-    if facts["out_dtype"] not in (None, dt.name):
-        notes.append(f"returns {facts['out_dtype']} for a {dt.name} input: judged against exact rounded to {dt.name}")
-    return _verdict(act, dt, s, meas, errors, facts, x_all.size)
+                _measure(self.meas, q, x, v, b, exact[_EXACT[q]], dt, z, u if q == "vjp" else None)
+
+
+def _with_compiled(row, causes, judged, differ, backend):
+    """The compiled run beside the eager one in the dtype's row: bitwise differences, and its own verdict."""
+    crow, ccauses = judged
+    words = [_SHOWN[q] for q in QUANTITIES if q in crow["quantities"]]
+    if not any(differ.values()):
+        said = f"under torch.compile ({backend}): {', '.join(words)} bitwise the same as eager"
+    else:
+        parts = [f"{_SHOWN[q]} at {n} input{'s' * (n != 1)}" for q, n in differ.items() if n]
+        said = f"under torch.compile ({backend}): differs from eager ({', '.join(parts)})"
+        if crow["passed"]:
+            mine = ", ".join(_fmt(v["max_ulp_in_kind"]) for v in crow["quantities"].values())
+            said += f", within {mine} ULP of exact"
+    if not crow["passed"]:
+        said += ", and fails: " + "; ".join(crow["failures"] or ["see its causes"])
+        causes += [f"under torch.compile ({backend}): {c}" for c in ccauses if c not in causes]
+    if row["passed"] and not crow["passed"]:
+        row["summary"] = row["summary"].replace(": PASS", ": FAIL", 1)
+    row["passed"] = row["passed"] and crow["passed"]
+    row["compiled"] = {"backend": backend, "passed": crow["passed"], "differs_from_eager": differ,
+                       "quantities": crow["quantities"]}  # fmt: skip
+    row["summary"] += f"; {said}"
 
 
 def _facts(facts, reply, u):
@@ -560,6 +615,10 @@ def _verdict(act, dt, s, meas, errors, facts, n):
     verdict = "PASS" if row["passed"] else "FAIL"
     row["rule"] = rule
     row["summary"] = f"{d} ({n:,} inputs): {verdict}" + _said(failed_parts, parts, alike, who) + f"; rule {rule}"
+    grouped = {}
+    for text, word in failed_parts:
+        grouped.setdefault(text, []).append(word)
+    row["failures"] = [f"{' and '.join(w)} {_plural(t) if len(w) > 1 else t}" for t, w in grouped.items()]
     return row, [c for c in causes if c]
 
 

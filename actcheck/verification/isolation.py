@@ -214,9 +214,11 @@ class Child:
         msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
         return self.request(msg)
 
-    def kernel(self, kid, dtype, x, upstream, order=1):
-        """A torch or JAX kernel's values in ``dtype`` at ``x`` (``order`` 2: its second derivative too)."""
-        return self.request({"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream, "order": order})
+    def kernel(self, kid, dtype, x, upstream, order=1, compiled=None):
+        """A torch or JAX kernel's values in ``dtype`` at ``x`` (``order`` 2: its second derivative too; ``compiled``:
+        under torch.compile with that backend)."""
+        msg = {"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream, "order": order, "compile": compiled}
+        return self.request(msg)
 
     def builtin(self, name, params, dtype, x, upstream, order=1):
         """JAX's own function for an activation, in ``dtype`` at ``x`` (where the file uses JAX)."""
@@ -291,8 +293,8 @@ class InProcess:
     def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
         return self.code.evaluate(pid, kw, x, upstream, quantities, modes)
 
-    def kernel(self, kid, dtype, x, upstream, order=1):
-        return self.code.kernel(kid, dtype, x, upstream, order)
+    def kernel(self, kid, dtype, x, upstream, order=1, compiled=None):
+        return self.code.kernel(kid, dtype, x, upstream, order, compiled)
 
     def builtin(self, name, params, dtype, x, upstream, order=1):
         return self.code.builtin(name, params, dtype, x, upstream, order)

@@ -147,7 +147,7 @@ class JaxKernel(Kernel):
         nondiff = set(getattr(self.obj, "nondiff_argnums", ()) or ())
         return [n for i, n in enumerate(required[1:], 1) if i not in nondiff]
 
-    def evaluate(self, dtype, x, u, mine, order=1):
+    def evaluate(self, dtype, x, u, mine, order=1, compiled=None):
         jax = _jax()
         import ml_dtypes
 

@@ -104,6 +104,7 @@ class Kernel:
     def __init__(self, name, kind, obj):
         self.name, self.kind, self.obj = name, kind, obj
         self.call = None
+        self.compiled = {}  # backend -> the callable under torch.compile
 
     framework = "torch"
 
@@ -153,7 +154,7 @@ class Kernel:
                 self.call = self.obj
         return self.call
 
-    def evaluate(self, dtype, x, u, mine, order=1):
+    def evaluate(self, dtype, x, u, mine, order=1, compiled=None):
         """{'values': {quantity: float64 array}, 'errors': {quantity: message}, 'facts': {...}} at ``x`` in dtype.
 
         ``order`` 2 adds 'second': the derivative of its backward (double backward), f''(x).
@@ -163,6 +164,10 @@ class Kernel:
         values, errors, facts = {}, {}, {}
         try:
             fn = self._callable()
+            if compiled:
+                if compiled not in self.compiled:  # dynamic: one compilation for every length of input
+                    self.compiled[compiled] = torch.compile(fn, backend=compiled, dynamic=True)
+                fn = self.compiled[compiled]
         except Exception as e:
             return {"values": {}, "errors": {"forward": f"the constructor raised {one_line(e, mine)}"}, "facts": {}}
         xt = torch.from_numpy(np.asarray(x, dtype=np.float64)).to(tdtype).requires_grad_(True)

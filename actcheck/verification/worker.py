@@ -235,7 +235,8 @@ def _answer(msg, state):
         if msg["op"] == "inspect":
             return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
         if msg["op"] == "kernel":
-            return state["code"].kernel(msg["id"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1))
+            args = msg["id"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1), msg.get("compile")
+            return state["code"].kernel(*args)
         if msg["op"] == "builtin":
             args = msg["name"], msg["params"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1)
             return state["code"].builtin(*args)
