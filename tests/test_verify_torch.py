@@ -19,7 +19,7 @@ def good():
 
 @pytest.fixture(scope="module")
 def slips():
-    rep = verify(DATA / "slips.py")
+    rep = verify(DATA / "slips.py", dtype=["float32", "float16", "float64"])  # each slip shows in one of these
     return {r.name: r for r in rep.results}, {s.name: s.reason for s in rep.skipped}
 
 
@@ -48,6 +48,12 @@ def test_a_wrong_zero_torch_shares_is_stated_not_failed(good):
     row = next(row for row in good["SigmoidFromOutput"].precision if row["dtype"] == "bfloat16")
     assert row["passed"] and row["quantities"]["backward"]["wrong_zero"]["count"] > 0
     assert "returns 0 on" in row["summary"] and "where torch's does too" in row["summary"]
+
+
+def test_a_2d_non_contiguous_batch_is_compared_with_the_1d_call(good):
+    for r in good.values():
+        assert all(set(row["layout_differs"]) == {"forward", "backward"} for row in r.precision)
+    assert all(not any(row["layout_differs"].values()) for row in good["SiLUFunction"].precision)
 
 
 def test_the_verdict_says_yours_beside_torchs(good):
@@ -111,18 +117,24 @@ def test_ulp_sets_the_tolerance_and_dtype_chooses(tmp_path):
     assert [row["dtype"] for row in by["relu"].precision] == ["float16"]
 
 
-def test_json_rows_carry_framework_dtype_and_torchs_findings(tmp_path):
+def test_json_rows_carry_framework_dtype_torchs_findings_and_the_compiled_run(tmp_path):
     from typer.testing import CliRunner
 
     from actcheck.cli import app
 
-    r = CliRunner().invoke(app, ["verify", str(DATA / "fused_silu_bf16.py"), "--dtype", "bfloat16", "--json"])
+    # --compile with the "eager" backend (dynamo without inductor's minutes of C++): compiled beside eager
+    argv = ["verify", str(DATA / "fused_silu_bf16.py"), "--dtype", "bfloat16", "--range", "-30", "30", "--json"]
+    r = CliRunner().invoke(app, [*argv, "--compile", "--compile-backend", "eager"])
     assert r.exit_code == 1, r.output
     [pair] = json.loads(r.stdout)["results"]
     assert pair["framework"] == "torch" and pair["reference"] == "exact"
     row = pair["dtypes"][0]
     assert row["dtype"] == "bfloat16" and set(row["quantities"]) == {"forward", "backward", "vjp"}
     assert "torch" in row["quantities"]["backward"] and pair["worst"][0]["yours"] == 0.0
+    assert row["quantities"]["backward"]["wrong_zero"]["first"] == -30.0
+    assert row["compiled"]["backend"] == "eager" and not row["compiled"]["passed"]  # the same slip, compiled
+    assert row["compiled"]["differs_from_eager"] == {"forward": 0, "backward": 0, "vjp": 0}
+    assert "under torch.compile (eager): forward, backward, VJP bitwise the same as eager, and fails" in row["summary"]
 
 
 def test_numpy_only_files_do_not_import_torch_in_the_child(tmp_path, monkeypatch):

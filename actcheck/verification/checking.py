@@ -40,6 +40,7 @@ class NothingToCheck(InputError):
 
 
 DEFAULT_TIMEOUT = 60.0
+COMPILE_TIMEOUT = 900.0  # with compile=: torch.compile's inductor takes tens of seconds per dtype
 MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
 _SUFFIXES = (".py", ".ipynb")
 
@@ -82,6 +83,8 @@ def verify(
         with InProcess(UserCode.from_namespace(space, name)) as code:
             return _check(code, overrides, progress, where, kink=kink, kernels=kernels)
     file = _file(path)
+    if compile is not None and timeout == DEFAULT_TIMEOUT:
+        timeout = COMPILE_TIMEOUT
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
         raise InputError(
             f"--timeout (the time limit) must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {timeout!r}"

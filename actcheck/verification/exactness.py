@@ -501,6 +501,8 @@ def _with_compiled(row, causes, judged, differ, backend):
 
 def _facts(facts, reply, u):
     f, vals = reply.get("facts", {}), reply["values"]
+    for q, n in f.get("layout", {}).items():
+        facts.setdefault("layout", {})[q] = facts.get("layout", {}).get(q, 0) + n
     facts["out_dtype"] = f.get("out_dtype")
     facts["input_changed"] |= bool(f.get("input_changed"))
     facts["saved"] = sorted(set(facts["saved"]) | set(f.get("saved", [])))
@@ -543,7 +545,9 @@ def _verdict(act, dt, s, meas, errors, facts, n):
     if "backward" not in errors and any("modified by an inplace" in errors.get(q, "") for q in ("again", "vjp")):
         errors = {q: m for q, m in errors.items() if q not in ("again", "vjp")}
         facts["again_differs"] = facts["again_differs"] or -1
-    causes = [_cause(q, msg) for q, msg in errors.items() if q != "again"]
+    causes = [_cause(q, msg) for q, msg in errors.items() if q not in ("again", "layout")]
+    if "layout" in errors:
+        causes.append(errors["layout"].replace("your code", "it"))
     row = {"dtype": d, "n_points": n, "exhaustive": bool(s.exhaustive and d != "float64"), "quantities": {},
            "passed": True, "_worst": []}  # fmt: skip
     parts, failed_parts, alike = [], [], {}
@@ -614,7 +618,15 @@ def _verdict(act, dt, s, meas, errors, facts, n):
     rule = f"≤ {_fmt(s.ulp)} ULP (--ulp)" if s.ulp is not None else f"≤ max({who}, 2) ULP"
     verdict = "PASS" if row["passed"] else "FAIL"
     row["rule"] = rule
+    row["layout_differs"] = dict(facts.get("layout", {}))  # 2-D non-contiguous batch vs 1-D: values that differ
     row["summary"] = f"{d} ({n:,} inputs): {verdict}" + _said(failed_parts, parts, alike, who) + f"; rule {rule}"
+    moved = {q: k for q, k in row["layout_differs"].items() if k}
+    if moved:
+        row["summary"] += (
+            "; on a 2-D non-contiguous batch (x.t()) "
+            + ", ".join(f"{_SHOWN[q]} differs at {k} input{'s' * (k != 1)}" for q, k in moved.items())
+            + " from the 1-D call"
+        )
     grouped = {}
     for text, word in failed_parts:
         grouped.setdefault(text, []).append(word)

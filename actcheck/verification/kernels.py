@@ -200,6 +200,11 @@ class Kernel:
                 errors[q] = f"your code raised {one_line(e, mine)}"
         if "forward" in values and not facts["input_changed"]:
             facts["input_changed"] = not _same(xt.detach(), before)
+        if not compiled:
+            try:
+                facts["layout"] = self._layout(torch, fn, xt.detach(), values)
+            except Exception as e:
+                errors["layout"] = f"on a 2-D non-contiguous input your code raised {one_line(e, mine)}"
         if order >= 2:
             try:
                 values["second"] = self._second(torch, y, xt)
@@ -211,6 +216,26 @@ class Kernel:
             except Exception as e:
                 errors["jvp"] = f"your code raised {one_line(e, mine)}"
         return {"values": values, "errors": errors, "facts": facts}
+
+    @staticmethod
+    def _layout(torch, fn, x, values):
+        """How many values differ (forward, backward) when x comes as a 2-D non-contiguous batch, x.t()."""
+        n = x.numel() - x.numel() % 2
+        if n < 4:
+            return {}
+        xt = x[:n].reshape(2, n // 2).t().detach().requires_grad_(True)  # (n/2, 2), strides (1, n/2)
+        y = fn(xt)
+        if not isinstance(y, torch.Tensor) or y.shape != xt.shape:
+            raise TypeError(f"returned {tuple(getattr(y, 'shape', ()))} for an input of shape {tuple(xt.shape)}")
+        (g,) = torch.autograd.grad(y.sum(), xt)
+        back = {"forward": _f64(y.t().reshape(-1)), "backward": _f64(g.t().reshape(-1))}
+        out = {}
+        for q, v in back.items():
+            w = values.get(q)
+            if w is not None:
+                w = w[:n]
+                out[q] = int(np.count_nonzero((v != w) & ~(np.isnan(v) & np.isnan(w))))
+        return out
 
     @staticmethod
     def _second(torch, y, xt):

@@ -204,6 +204,11 @@ def _serve(requests, replies, owner):
         if msg["op"] == "quit":
             return
         if msg["op"] == "finish":  # as at the end of `python file.py`: threads the code started must end
+            for hook in list(getattr(threading, "_threading_atexits", ())):  # as at exit: executors' workers end
+                try:
+                    hook()
+                except Exception:
+                    pass
             live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
             send(replies, {"threads": [t.name for t in live], "seq": msg.get("seq")})
             for t in live:
