@@ -54,6 +54,8 @@ def test_a_2d_non_contiguous_batch_is_compared_with_the_1d_call(good):
     for r in good.values():
         assert all(set(row["layout_differs"]) == {"forward", "backward"} for row in r.precision)
     assert all(not any(row["layout_differs"].values()) for row in good["SiLUFunction"].precision)
+    gelu = {row["dtype"]: row["layout_differs"] for row in good["gelu_op"].precision}  # F.gelu's own kernels
+    assert gelu["float32"]["forward"] > 0 and gelu["bfloat16"]["forward"] > 0
 
 
 def test_the_verdict_says_yours_beside_torchs(good):

@@ -83,7 +83,7 @@ def _named(name):
     act = activation_for(name)
     if act is not None:
         return act
-    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower().split("_")
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"\d+$", "", name)).lower().split("_")
     kept = [w for w in words if w and w not in _WORDS and w not in _PRECISIONS]
     for candidate in ("_".join(kept), "".join(kept)):
         act = activation_for(candidate) if candidate else None
@@ -125,9 +125,16 @@ def _match(name, x, forward, dt):
             if found is not None:
                 return act, found, "name"
         return act, params, "name"
-    for act in ACTIVATIONS.values():
-        if act.kind == "elementwise" and _close(act, dict(act.params), x, forward, dt) >= 0.99:
+    elementwise = [a for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+    for act in elementwise:
+        if _close(act, dict(act.params), x, forward, dt) >= 0.99:
             return act, dict(act.params), "values"
+    for act in elementwise:  # a hard-coded parameter: leaky_relu with a slope of 0.2
+        found, _ = (
+            infer(act, dict(act.params), set(), x, forward, lambda a, b: _near(a, b, dt)) if act.params else (None, 0)
+        )
+        if found is not None:
+            return act, found, "values"
     return None, {}, None
 
 
@@ -351,6 +358,9 @@ def judge_kernel(code, k, s):
 
     kind = KINDS.get(k["kind"], k["kind"])
     label = k["name"]
+    if k.get("needs") and k["kind"] == "module":
+        return Skipped(label, f"its constructor needs {', '.join(k['needs'])} (no defaults), which actcheck cannot "
+                       "supply")  # fmt: skip
     if k.get("needs"):
         return Skipped(label, f"its forward takes {', '.join(k['needs'])} beside x: judged through the function of "
                        "the file that calls its apply, if there is one")  # fmt: skip

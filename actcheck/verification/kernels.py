@@ -131,18 +131,20 @@ class Kernel:
 
     def _needs(self):
         """The inputs a Function's forward requires beside x (and ctx): .apply(x) alone cannot call it."""
-        target = {"function": lambda o: o.forward, "custom_op": lambda o: o._init_fn}.get(self.kind)
+        target = {"function": lambda o: o.forward, "custom_op": lambda o: o._init_fn,
+                  "module": lambda o: o.__init__}.get(self.kind)  # fmt: skip
         if target is None:
             return []
         try:
             params = list(inspect.signature(target(self.obj)).parameters.values())
         except (TypeError, ValueError, AttributeError):
             return []
+        # what comes before the parameters: ctx and x (a Function's forward), self (a Module's constructor), x
         ctx = self.kind == "function" and not _overrides(self.obj, _torch().autograd.Function, "setup_context")
         required = [
             p.name for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
-        return required[1 + ctx :]
+        return required[1 + ctx :]  # self, x, or ctx and x
 
     def _callable(self):
         if self.call is None:
