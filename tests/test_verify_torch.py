@@ -190,3 +190,14 @@ def test_order_2_judges_the_double_backward_and_names_a_backward_that_has_none()
     assert by["Softsign"].passed and by["Softsign"].precision[0]["quantities"]["second"]["passed"]
     assert not by["Sigmoid"].passed
     assert by["Sigmoid"].diagnosis[0].startswith("its backward is not differentiable (@once_differentiable)")
+
+
+def test_unknown_functions_are_judged_by_finite_differences_of_their_own_forward():
+    rep = verify(DATA / "unknown.py", dtype=["float32", "bfloat16", "float64"])
+    by = {r.name: r for r in rep.results}
+    arctan, bent = by["Arctan"], by["Bent"]
+    assert arctan.passed and arctan.reference == "finite_difference" and not arctan.forward_compared
+    assert [row["dtype"] for row in arctan.precision] == ["float32", "bfloat16", "float64"]
+    assert arctan.precision[0]["quantities"]["backward"]["max_ulp"] <= 2.5
+    assert not bent.passed and all(not row["passed"] for row in bent.precision)
+    assert "backward off at" in bent.diagnosis[-1] and "finite differences 0.500025" in bent.diagnosis[-1]

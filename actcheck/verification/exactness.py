@@ -384,8 +384,13 @@ def judge_kernel(code, k, s):
     x, reply = runs[first]
     act, params, how = _match(label, x, reply["values"]["forward"], get_dtype(first))
     if act is None:
-        return Skipped(label, f"a {kind} that matches no known activation by name or by its values (unknown "
-                       "torch functions are not judged by finite differences yet)")  # fmt: skip
+        from .unknown import judge_unknown
+
+        found = judge_unknown(code, k, kind, list(runs), s.ulp, notes)
+        if found is None:
+            return Skipped(label, f"a {kind} that matches no known activation by name or by its values, and does "
+                           "not run in float64: its finite differences cannot be taken")  # fmt: skip
+        return found
     if how == "values":
         notes.append(f"matched to {act.name} by its values (its name says no activation)")
     if params != dict(act.params):
