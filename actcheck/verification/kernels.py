@@ -14,7 +14,7 @@ import numpy as np
 from .naming import activation_for
 from .text import one_line
 
-__all__ = ["Kernel", "find_kernels", "is_framework_class", "KINDS"]
+__all__ = ["Kernel", "find_torch", "is_framework_class", "KINDS"]
 
 KINDS = {
     "function": "torch.autograd.Function",
@@ -67,14 +67,8 @@ def _overrides(cls, base, name):
     return any(name in vars(k) for k in cls.__mro__ if k is not base and issubclass(k, base))
 
 
-def find_kernels(namespace, module_name):
-    """[Kernel] for the torch and JAX code ``namespace`` defines (nothing when neither was imported)."""
-    from .jaxcode import find_jax
-
-    return _find_torch(namespace, module_name) + find_jax(namespace, module_name)
-
-
-def _find_torch(namespace, module_name):
+def find_torch(namespace, module_name):
+    """[Kernel] for the torch code ``namespace`` defines (nothing when torch was not imported)."""
     torch = _torch()
     if torch is None:
         return []

@@ -20,7 +20,8 @@ from . import calling
 from .calling import AtPoint, BadValues, in_modes
 from .conventions import Skip
 from .discovery import discover
-from .kernels import find_kernels
+from .jaxcode import find_jax
+from .kernels import find_torch
 from .text import one_line
 
 __all__ = ["UserCode", "captured", "describe_exit", "INPUT_AFTER"]
@@ -156,7 +157,7 @@ class UserCode:
     def from_namespace(cls, namespace, module_name, is_user_file=None):
         """The pairs (and torch kernels) defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
         pairs, skipped = discover(namespace, module_name)
-        found = find_kernels(namespace, module_name)
+        found = find_torch(namespace, module_name) + find_jax(namespace, module_name)
         helpers = {id(h) for k in found for h in k.helpers()}  # a custom_vjp's silu_fwd/silu_bwd: not a NumPy pair
         pairs = [p for p in pairs if not {id(getattr(p, "f", None)), id(getattr(p, "g", None))} & helpers]
         skipped = [(n, r) for n, r in skipped if id(namespace.get(n)) not in helpers]
