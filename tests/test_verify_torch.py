@@ -201,3 +201,18 @@ def test_unknown_functions_are_judged_by_finite_differences_of_their_own_forward
     assert arctan.precision[0]["quantities"]["backward"]["max_ulp"] <= 2.5
     assert not bent.passed and all(not row["passed"] for row in bent.precision)
     assert "backward off at" in bent.diagnosis[-1] and "finite differences 0.500025" in bent.diagnosis[-1]
+
+
+def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing(slips):
+    from actcheck import report
+    from actcheck.annotations import for_report
+    from actcheck.verification.checking import pairs_in
+    from actcheck.verification.outcome import VerifyReport
+
+    rep = VerifyReport("slips.py", list(slips[0].values()))
+    cases = {c[0]: c[3] for c in report.verify_cases(rep)}  # name -> failure text
+    assert "backward ignores grad_output" in cases["Sigmoid[torch.autograd.Function]"]
+    assert "::error file=slips.py,line=" in for_report(rep, "slips.py")
+    assert "(against exact)" in for_report(rep, "slips.py")
+    listed = [label for label, _ in pairs_in(DATA / "fused_silu_bf16.py")]
+    assert listed == ["FusedSiLU"]

@@ -101,7 +101,7 @@ def verify(
 
 
 def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
-    """[(label, lines)] of the pairs a file defines, listed without checking them (nothing imports torch)."""
+    """[(label, lines)] of the pairs (and torch/JAX kernels) a file defines, listed without checking them."""
     file = _file(path)
     notebook = file.lower().endswith(".ipynb")
     try:
@@ -112,7 +112,10 @@ def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
     cells = lambda p: {k: v for k, v in p["cells"].items() if v is not None}  # noqa: E731
-    return [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
+    found = [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
+    for k in described.get("kernels", []):  # torch and JAX code: named as verify's results name them
+        found.append((_label(k["name"], {"forward": k.get("cell")}), {"forward": k["line"]} if k.get("line") else {}))
+    return found
 
 
 def _overrides(params, act=None):
