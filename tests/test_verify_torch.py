@@ -203,7 +203,7 @@ def test_unknown_functions_are_judged_by_finite_differences_of_their_own_forward
     assert "backward off at" in bent.diagnosis[-1] and "finite differences 0.500025" in bent.diagnosis[-1]
 
 
-def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing(slips):
+def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing_notebooks_too(slips, tmp_path):
     from actcheck import report
     from actcheck.annotations import for_report
     from actcheck.verification.checking import pairs_in
@@ -214,5 +214,10 @@ def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing(slips):
     assert "backward ignores grad_output" in cases["Sigmoid[torch.autograd.Function]"]
     assert "::error file=slips.py,line=" in for_report(rep, "slips.py")
     assert "(against exact)" in for_report(rep, "slips.py")
-    listed = [label for label, _ in pairs_in(DATA / "fused_silu_bf16.py")]
-    assert listed == ["FusedSiLU"]
+    # a notebook's Function is found too, named with its cell
+    import nbformat
+
+    source = (DATA / "fused_silu_bf16.py").read_text().split("import torch\n", 1)[1]
+    cells = [nbformat.v4.new_code_cell("import torch"), nbformat.v4.new_code_cell(source)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "fused.ipynb")
+    assert [label for label, _ in pairs_in(tmp_path / "fused.ipynb")] == ["FusedSiLU (cell 2)"]
