@@ -163,6 +163,9 @@ def _judge_dtype(code, k, act, params, dt, s, notes):
     if s.order >= 2:
         zeros["second"] = derivative_zeros(act, params, "second")
     eager, compiled = _Run(k, s), _Run(k, s) if s.compile and k.get("framework") == "torch" else None
+    for run in (eager, compiled):
+        if run is not None:
+            run.facts["params"] = params
     differ = {}
     for c in range(0, x_all.size, _CHUNK):
         x = x_all[c : c + _CHUNK]
@@ -291,11 +294,12 @@ def _verdict(act, dt, s, meas, errors, facts, n):
         bad = (((ky != 0) & ~shared) | ((ky == 0) & ~(ey <= tol))) & ~nearer
         clean = ky == 0
         mine = float(ey[clean].max()) if clean.any() else 0.0
-        entry = _entry(meas[q].tally["yours"], mine, tol, int(bad.sum()))
+        again = _reproduce(act, facts.get("params", {}), d)
+        entry = _entry(meas[q].tally["yours"], mine, tol, int(bad.sum()), again)
         entry["passed"] = not bad.any()
         if "torch" in meas[q].tally:
             entry["builtin"] = "jax" if who == "JAX's" else "torch"
-            entry["torch" if who == "torch's" else "jax"] = _entry(meas[q].tally["torch"], own, None, None)
+            entry["torch" if who == "torch's" else "jax"] = _entry(meas[q].tally["torch"], own, None, None, again)
         row["quantities"][q] = entry
         word = SHOWN[q]
         parts.append((word, mine, own))
@@ -375,7 +379,14 @@ def _said(failed_parts, parts, alike, who):
     return "".join(out)
 
 
-def _entry(t, clean_max, tol, n_bad):
+def _reproduce(act, params, dtype):
+    """x -> the command that shows the exact value (and torch's) at x in the dtype."""
+    from ..atlas import reproduce
+
+    return lambda x: reproduce(act.name, params, dict(act.params), dtype, x)
+
+
+def _entry(t, clean_max, tol, n_bad, again):
     from ..atlas import _finding
 
     return {
@@ -385,6 +396,7 @@ def _entry(t, clean_max, tol, n_bad):
         **({"tolerance_ulp": tol, "beyond": n_bad} if tol is not None else {}),
         **{name: _finding(t.findings[name]) for name in _KINDS},
         "worst": [
-            {"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None} for u, wx, v, e in t.worst[:5]
+            {"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None, "reproduce": again(wx)}
+            for u, wx, v, e in t.worst[:5]
         ],
     }
