@@ -33,6 +33,7 @@ __all__ = [
     "tasks",
     "run_task",
     "run_points",
+    "measured",
 ]
 
 IMPLEMENTATIONS = ("numpy", "torch", "torch_forward_ad")
@@ -152,11 +153,11 @@ def evaluate(spec, o):
             e = exact[q]
             edges = None if ref is None else functools.partial(ref.at_edges, q)
             if e.defined.all():
-                out[q] = _measured(e, x64, segments, values[q], dt, spec.k, edges)
+                out[q] = measured(e, x64, segments, values[q], dt, spec.k, edges)
                 continue
             kept = np.flatnonzero(e.defined)
             vals = {i: t[kept] for i, t in values[q].items()}
-            out[q] = _measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k, edges)
+            out[q] = measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k, edges)
     return out, missing
 
 
@@ -166,7 +167,8 @@ def _taken(e, kept):
     return type(e)(**arrays, mp=None if e.mp is None else [e.mp[i] for i in kept])
 
 
-def _measured(e, x, segments, values, dt, k, edges=None):
+def measured(e, x, segments, values, dt, k, edges=None):
+    """A Measured of ``values`` (implementation -> values) against the Exact ``e`` at sorted ``x``."""
     if e.mp is None:
 
         def errors_at(at, t):
