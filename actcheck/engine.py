@@ -7,7 +7,6 @@ and torch's answer depends on its code path. At x = +-inf torch is evaluated one
 element at a time and NumPy gives the mathematical limit.
 """
 
-import functools
 import warnings
 from dataclasses import replace
 
@@ -19,6 +18,7 @@ from .errors import InputError
 from .opinions import OPINIONS, Ask
 from .registry import lookup, resolve_params
 from .result import Comparison, Result, in_kind
+from .rounding import ZERO_WINDOW, correctly_rounded, zeros
 from .ulps import closer, max_ulp, round_once, ulp_error
 
 __all__ = ["check", "numpy_side", "arbitrate", "UPSTREAM_SEED", "ORACLE_POINTS", "ARBITRATE_POINTS"]
@@ -184,14 +184,15 @@ def _missing(answers):
 
 
 def numpy_side(act, x, params, dtype, upstream, order):
-    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64)."""
+    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64);
+    beside a rounding boundary the exact value decides (``rounding.correctly_rounded``)."""
     x64 = x.astype(np.float64, copy=False)
     out = {"forward": act.forward(x64, **params), "backward": act.derivative(x64, **params)}
     if order >= 2:
         out["second"] = act.second(x64, **params)
     if upstream is not None:
         out["vjp"] = upstream.astype(np.float64) * out["backward"]
-    return {k: round_to(v, dtype) for k, v in out.items()}
+    return correctly_rounded(act, params, x64, out, dtype, upstream)
 
 
 def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
@@ -211,7 +212,7 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, conte
     comps = _compare(ours, answers, asked, skip_for, rtol, atol, dt)
     theirs = dict(answers["torch"].values)
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
-    notes = _missing(answers) + _mode_notes(x64, kink, theirs)
+    notes = _missing(answers) + [n for a in answers.values() for n in a.notes] + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
     result.extras.update(kink=kink, notes=notes, torch_deviations=[], context=context)
     steps("who is right")
@@ -406,21 +407,10 @@ def _near_zero(act, params, name, x, dt):
         return np.zeros(x.shape, bool)
     if act.kind == "vector":
         return np.ones(x.shape, bool)
-    from .atlas.reference import _ZERO_WINDOW
-
-    zeros = _zeros_of(act.name, tuple(sorted(params.items())), "second" if name == "second" else "backward")
-    if not zeros.size:
+    found = zeros(act, params, "second" if name == "second" else "backward")
+    if not found.size:
         return np.zeros(x.shape, bool)
-    return np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
-
-
-@functools.lru_cache(maxsize=256)
-def _zeros_of(name, frozen_params, quantity):
-    """The zeros of an activation's f' or f'' on [-8, 8] away from 0 (found once per activation and parameters)."""
-    from .atlas.reference import _zeros
-    from .registry import lookup
-
-    return _zeros(lookup(name), dict(frozen_params), quantity)
+    return np.abs(x[:, None] - found[None, :]).min(axis=1) <= ZERO_WINDOW
 
 
 def _settle_vector(result, act, dt, strict):
@@ -596,6 +586,7 @@ def _keep_finite_difference(result, answers):
     c = result.comparisons["finite_difference"]
     result.extras["finite_difference"] = np.where(skipped, np.nan, est)
     result.extras["fd_skipped"] = skipped
+    result.extras["fd_jump"] = ans.jumps
     result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": c.rtol, "atol": c.atol}
 
 
@@ -619,7 +610,8 @@ def _measure_ulps(result, answer, idx, dt, keys):
     ext["exact"], ext["ulp"], ext["max_ulp"] = {}, {}, {}
     for key, vals in answer.values.items():
         full = np.full(n, np.nan)
-        full[idx] = [np.nan if v is None else float(v) for v in vals]
+        # round_once: float(mpf) rounds a subnormal twice
+        full[idx] = [np.nan if v is None else round_once(v, get_dtype("float64")) for v in vals]
         ext["exact"][key] = full
         sides = {}
         for side, source in (("numpy", result.numpy), ("torch", result.torch)):

@@ -45,6 +45,11 @@ def _err(v):
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1e}"
 
 
+def _ulp(v):
+    """A torch kernel's largest error in ULP (over the dtypes), for the verify table."""
+    return "—" if v is None else f"{float(v):.3g} ulp"
+
+
 def _literal(text):
     """``text`` shown as written by rich: a formula's "[a, b]" is not a style tag."""
     from rich.markup import escape
@@ -172,7 +177,8 @@ def _fitted_note(width, note, full_digits):
 
 def _extra_cell(r, key, i, err):
     if key == "finite_difference" and r.extras.get("fd_skipped") is not None and r.extras["fd_skipped"][i]:
-        return "kink"
+        jump = r.extras.get("fd_jump")
+        return "jump" if jump is not None and jump[i] else "kink"
     return _err(err)
 
 
@@ -381,6 +387,19 @@ def _verify_rows(rep):
     """(cells, diagnosis) per pair, then per skipped function."""
     for r in rep.results:
         e = r.max_abs_error
+        if r.framework != "numpy":
+            ulps = [_ulp(r.max_ulp.get(q)) for q in ("forward", "backward", "vjp")]
+            act = f" ({r.activation})" if r.activation else ""
+            unchecked = "" if r.forward_compared or not r.passed else " (forward not compared)"
+            cells = [
+                _user_text(r.name),
+                r.style,
+                _literal(f"{r.reference}{act}"),
+                *ulps,
+                _verdict(r.passed) + unchecked,
+            ]
+            yield cells, "; ".join(r.diagnosis)
+            continue
         cells = [
             _user_text(r.name),
             r.style,
@@ -578,7 +597,7 @@ def _pair_failure(r):
     lines = list(r.diagnosis) or ["failed"]
     if r.worst:
         w = r.worst[0]
-        ref = "torch" if r.reference == "torch" else "finite differences"
+        ref = {"torch": "torch", "exact": "exact"}.get(r.reference, "finite differences")
         lines[0] += f"; worst at x = {w['x']}: {w['quantity']} yours {w['yours']}, {ref} {w['reference']}"
     return "\n".join(lines)
 

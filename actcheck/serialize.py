@@ -52,6 +52,8 @@ def point_dict(r, i):
         p["second"] = {"numpy": _at(r.numpy["second"], i), "torch": _at(r.torch.get("second"), i)}
     if "finite_difference" in ext:
         bwd["finite_difference"] = _or_null(ext["finite_difference"], i)
+        if ext.get("fd_jump") is not None and ext["fd_jump"][i]:
+            p["jump"] = True  # f itself is discontinuous here: no derivative to difference
     if "exact" in ext:
         for key, exact in ext["exact"].items():
             target = {"forward": fwd, "backward": bwd, "second": p.get("second"), "vjp": p.get("vjp")}[key]
