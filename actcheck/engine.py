@@ -283,7 +283,7 @@ def _mode_notes(x, kink, theirs):
 # ---------------------------------------------------------------- who is wrong
 
 ARBITRATED = ("forward", "backward", "vjp", "torch_forward_ad", "second")
-ARBITRATE_POINTS = 2000  # disagreements per comparison the oracle settles; the rest against the bounded reference
+ARBITRATE_POINTS = 256  # disagreements per comparison the oracle settles; the rest against the bounded reference
 DEVIATIONS_KEPT = 10_000  # torch deviations listed (the worst); the count is of all
 _EXACT_OF = {"forward": "forward", "backward": "backward", "vjp": "backward", "torch_forward_ad": "backward"}
 
@@ -301,7 +301,7 @@ def arbitrate(act, params, x, dtype, quantity, sides, upstream=None):
 
     x64 = np.asarray(x, dtype=np.float64)
     key = _EXACT_OF.get(quantity, quantity)
-    exact = exact_values(act, params, x64, order=2 if key == "second" else 1)[key]
+    exact = exact_values(act, params, x64, order={"forward": 0, "backward": 1, "second": 2}[key])[key]
     if quantity == "vjp":
         exact = [None if e is None else _times(e, g) for e, g in zip(exact, np.asarray(upstream), strict=True)]
     return exact, {side: ulp_error(np.asarray(v), exact, dtype) for side, v in sides.items()}
