@@ -8,7 +8,7 @@ WHEEL_VENV := .venv-wheel
 # Choose another build with e.g.  make TORCH_SPEC="torch==2.13.0 --index-url <your index>" test
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run test wheel lint format bench clean
+.PHONY: run test wheel lint format bench atlas clean
 
 $(BIN)/actcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ format: $(BIN)/actcheck
 
 bench: $(BIN)/actcheck
 	$(BIN)/python bench/bench.py
+
+# the published float32 atlas (docs/atlas-float32.md): ATLAS_EXHAUSTIVE names the activations swept
+# over every float32 value ("all": the whole atlas, hours on two cores), the rest sampled; finished
+# tasks are kept in .atlas-store, so a stopped run resumes. ATLAS_OPTIONS: e.g. --scheduler tcp://host:8786
+ATLAS_EXHAUSTIVE ?= all
+ATLAS_OPTIONS ?=
+atlas: $(BIN)/actcheck
+	$(BIN)/python tools/atlas.py --exhaustive $(ATLAS_EXHAUSTIVE) $(ATLAS_OPTIONS)
 
 clean:
 	rm -rf $(VENV) $(WHEEL_VENV) dist .pytest_cache .ruff_cache

@@ -253,6 +253,7 @@ def check_cmd(
     order: Order = 1,
     oracle: Oracle = False,
     strict: Strict = False,
+    context: options.Context = None,
     linspace: Linspace = None,
     random: Random = None,
     seed: Seed = 0,
@@ -275,6 +276,8 @@ def check_cmd(
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
+    if context is not None:
+        kw["context"] = context
     with Stages(f"checking {act.name}") as bar:
         results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes], bar)
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
@@ -571,7 +574,10 @@ AccuracyRange = Annotated[
 )
 @with_activation_params
 def accuracy_cmd(
-    names: Annotated[list[str], typer.Argument(help="Activation names, or 'all'.", show_default=False)],
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Activation names, or 'all' (none with --store: its last request).", show_default=False),
+    ] = None,
     dtype: Annotated[
         list[str] | None, typer.Option("--dtype", help="Repeat for several (default float16, bfloat16, float32).")
     ] = None,
@@ -589,7 +595,20 @@ def accuracy_cmd(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the sampled points (>= 0).")] = 0,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", metavar="J", help="Worker processes (default: the cores).")
+        int | None,
+        typer.Option("--jobs", metavar="J", help="Worker processes of the local Dask cluster (default: the cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run the tasks on the Dask cluster at ADDRESS (default: $DASK_SCHEDULER_ADDRESS, else a local one).",
+        ),
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", metavar="DIR", help="Keep each finished task in DIR; a rerun measures only the rest."),
     ] = None,
     worst: Annotated[int, typer.Option("--worst", min=1, help="Worst points kept per row (JSON), at most 1000.")] = 10,
     json_out: Json = False,
@@ -609,35 +628,45 @@ def accuracy_cmd(
 ):
     from . import report_atlas
     from .atlas import DEFAULT_DTYPES, accuracy
+    from .atlas.cluster import scheduler_address
     from .errors import InputError
 
     options.output_mode(json_out, quiet)
     lims, findings = ci.gates(fail_above, fail_on)
-    names = _measured(names, select, exclude)
+    request = _request(names, store, dtype, quantity, exhaustive, range_, samples, seed, worst, params)
+    names = _measured(request["names"], select, exclude)
     if not select and not exclude and [n.lower() for n in names] == ["all"]:
         names = _configured(ci.project())
     if json_out and markdown:
         raise UsageFailure("--json and --markdown cannot be used together")
+    if jobs is not None and scheduler:
+        raise UsageFailure("--jobs sizes the local cluster: with --scheduler the cluster's workers run the tasks")
     # before any work: a sweep can take minutes
     options.out_path("--plot", plot, (".png", ".svg", ".pdf"))
     options.out_path("--markdown", markdown)
     try:
+        kept = _store(store, request, quiet)
         with Stages("measuring") as bar:
             atlas = accuracy(
                 names,
-                dtypes=dtype or DEFAULT_DTYPES,
-                quantities=quantity or ("forward", "backward"),
-                exhaustive=exhaustive,
-                range_=range_,
-                samples=samples,
-                seed=seed,
+                dtypes=request["dtypes"] or DEFAULT_DTYPES,
+                quantities=request["quantities"] or ("forward", "backward"),
+                exhaustive=request["exhaustive"],
+                range_=request["range"],
+                samples=request["samples"],
+                seed=request["seed"],
                 jobs=jobs,
-                worst=worst,
-                progress=lambda done, total: bar("", done, total),
-                params=params,
+                worst=request["worst"],
+                progress=_Rate(bar),
+                params=request["params"],
+                scheduler=scheduler_address(scheduler),
+                store=kept,
             )
     except InputError as e:
         raise UsageFailure(str(e)) from None
+    if kept is not None and not quiet:
+        reused, measured = kept.reused, kept.measured
+        err(f"store {store}: {reused:,} of {reused + measured:,} tasks reused, {measured:,} measured")
     if markdown:
         options.write(markdown, report_atlas.markdown(atlas))
     if plot:
@@ -655,6 +684,56 @@ def accuracy_cmd(
         for line in failed:  # wrapped to the terminal like the table above it
             con.print(line, markup=False, highlight=False)
     raise typer.Exit(EXIT_FAIL if failed else EXIT_PASS)
+
+
+def _request(names, store, dtype, quantity, exhaustive, range_, samples, seed, worst, params):
+    """What to measure: as given, or (no NAMES, a --store) the store's last request."""
+    if names:
+        return {"names": names, "dtypes": dtype, "quantities": quantity, "exhaustive": exhaustive,
+                "range": range_, "samples": samples, "seed": seed, "worst": worst, "params": params}  # fmt: skip
+    if store is None:
+        raise UsageFailure("give activation NAMES, or 'all' (or --store DIR to measure its last request again)")
+    from .atlas.store import Store
+    from .errors import InputError
+
+    try:
+        request = Store.request(store)
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    return request | {"range": tuple(request["range"]) if request["range"] else None}
+
+
+def _store(path, request, quiet):
+    """The Store at ``path`` (None without --store), the request kept in it; one line if it holds other versions."""
+    if path is None:
+        return None
+    from .atlas.store import Store
+
+    kept = Store(path)
+    others = kept.others()
+    if others and not quiet:
+        err(f"store {path}: its tallies of {', '.join(others)} are not mixed in ({kept.version} measures anew)")
+    kept.save_request(request)
+    return kept
+
+
+class _Rate:
+    """The progress bar's label: values measured per second and the time left, from the tasks done."""
+
+    def __init__(self, bar):
+        self.bar, self.start = bar, time.monotonic()
+
+    def __call__(self, done, total, values):
+        spent = time.monotonic() - self.start
+        if done == 0 or spent <= 0:
+            return self.bar("", done, total)
+        left = spent * (total - done) / done
+        self.bar(f"{values / spent:,.0f} values/s, {_duration(left)} left", done, total)
+
+
+def _duration(seconds):
+    s = int(round(seconds))
+    return f"{s // 3600}h{s // 60 % 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
 
 
 def _measured(names, select, exclude):

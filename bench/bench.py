@@ -8,6 +8,7 @@ each finished child process (os.wait4).
     python bench/bench.py            # every target, every activation (several minutes)
     python bench/bench.py --quick    # fewer rounds, a few activations
     python bench/bench.py --accuracy [--full-sweep]   # only the accuracy atlas (with the 2**32 sweep: ~10 min)
+    python bench/bench.py --accuracy --baseline DIR   # and against the actcheck checked out in DIR (its pool)
 """
 
 import argparse
@@ -67,6 +68,7 @@ def main():
     ap.add_argument("--oracle", action="store_true", help="only the oracle's speed row")
     ap.add_argument("--accuracy", action="store_true", help="only the accuracy atlas rows")
     ap.add_argument("--full-sweep", action="store_true", help="with --accuracy: also every float32 (~10 min)")
+    ap.add_argument("--baseline", metavar="DIR", help="with --accuracy: also against the actcheck checked out in DIR")
     ap.add_argument("names", nargs="*", help="only these activations' dense rows (no start-up rows)")
     args = ap.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
@@ -79,7 +81,7 @@ def main():
 
     print(f"actcheck benchmark · {rounds} rounds · medians of paired ratios · python {sys.version.split()[0]}")
     if args.accuracy:
-        return accuracy(rounds, args.full_sweep)
+        return accuracy(rounds, args.full_sweep, args.baseline)
     if args.names:
         return dense(args.names, rounds)
     if args.oracle:
@@ -183,17 +185,30 @@ def _tree_memory(root):
     return rss, pss
 
 
-def accuracy(rounds, full_sweep):
-    """The atlas: an exhaustive float32 range against the same comparison by hand, every float16 and
-    bfloat16 value of every activation, and (``full_sweep``) every float32 value of one activation."""
-    cmd = [*ACTCHECK, "accuracy", "sigmoid", "--dtype", "float32", "--exhaustive", "--range", "1", "16", "-q"]
+def accuracy(rounds, full_sweep, baseline=None):
+    """The atlas: an exhaustive float32 range against the same comparison by hand (and against another
+    checkout's actcheck), every float16 and bfloat16 value of every activation, the scaling from one
+    Dask worker to two, and (``full_sweep``) every float32 value of one activation."""
+    args = ["accuracy", "sigmoid", "--dtype", "float32", "--exhaustive", "--range", "1", "16", "-q"]
+    cmd = [*ACTCHECK, *args]
     floor = [PY, FLOOR_ACCURACY, "1", "16"]
-    run_tree(cmd), run_tree(floor)  # warm the file cache
-    pairs = [(run_tree(floor), run_tree(cmd)) for _ in range(rounds)]
-    ratio = statistics.median(c[0] / f[0] for f, c in pairs)
-    med = lambda side, i: statistics.median(p[side][i] for p in pairs)  # noqa: E731
+    sides = {"floor": floor, "dask": cmd}
+    if baseline:  # the same command with the other checkout's actcheck (e.g. its process pool)
+        sides["baseline"] = ["env", f"PYTHONPATH={baseline}", PY, "-m", "actcheck", *args]
+    for c in sides.values():
+        run_tree(c)  # warm the file cache
+    rounds_ = [{k: run_tree(c) for k, c in sides.items()} for _ in range(rounds)]  # interleaved
+    med = lambda k, i: statistics.median(r[k][i] for r in rounds_)  # noqa: E731
+    ratio = statistics.median(r["dask"][0] / r["floor"][0] for r in rounds_)
     row("accuracy sigmoid float32 --exhaustive [1, 16) vs by hand", 1.5, ratio,
-        f"{med(1, 0):.1f}s vs {med(0, 0):.1f}s; memory (PSS) {med(1, 2):.0f} vs {med(0, 2):.0f} MiB")  # fmt: skip
+        f"{med('dask', 0):.1f}s vs {med('floor', 0):.1f}s; memory (PSS) {med('dask', 2):.0f} vs "
+        f"{med('floor', 2):.0f} MiB")  # fmt: skip
+    if baseline:
+        ratio = statistics.median(r["dask"][0] / r["baseline"][0] for r in rounds_)
+        row(f"  the same vs {baseline}", 1.1, ratio,
+            f"{med('dask', 0):.1f}s vs {med('baseline', 0):.1f}s; memory (PSS) {med('dask', 2):.0f} vs "
+            f"{med('baseline', 2):.0f} MiB")  # fmt: skip
+    subprocess.run([PY, str(ROOT / "bench" / "scaling.py"), "--rounds", str(rounds)], cwd=ROOT)
     wall, rss, pss = run_tree([*ACTCHECK, "accuracy", "all", "--dtype", "float16", "--dtype", "bfloat16", "-q"])
     verdict = "ok" if wall < 60 else "OVER"
     label = "accuracy all --dtype float16 --dtype bfloat16"

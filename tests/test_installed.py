@@ -117,6 +117,16 @@ def test_accuracy_and_plot_run_as_installed(outside):
     assert (outside / "sigmoid.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_accuracy_on_a_local_dask_cluster_and_its_store_run_as_installed(outside):
+    # 16 tasks: a LocalCluster of two workers, forked from the installed actcheck alone
+    args = ["accuracy", "sigmoid", "--dtype", "float32", "--exhaustive", "--range", "1", "4", "--json", "--jobs", "2"]
+    r = run(outside, *args, "--store", "atlas-store")
+    assert r.returncode == 0 and r.stderr == "store atlas-store: 0 of 16 tasks reused, 16 measured\n", r.stderr
+    again = run(outside, "accuracy", "--store", "atlas-store", "--json")
+    assert again.returncode == 0 and again.stdout == r.stdout, again.stderr
+    assert json.loads(r.stdout)["results"][0]["n_points"] == 2**24
+
+
 def test_python_dash_m_and_version_read_the_installed_metadata(outside):
     r = run(outside, "-m", "actcheck", "--version", prog="python")
     expected = run(outside, "-c", "import importlib.metadata as m; print(m.version('actcheck'))", prog="python")

@@ -9,7 +9,9 @@ in ULP against the correctly rounded exact value:
 - ``reference``: correctly rounded exact values (float64 reference, the oracle at the doubtful points);
 - ``measure``: ULP errors, tallies (histogram, findings, worst points);
 - ``chunk``: a worker's share, evaluated and tallied chunk by chunk;
-- ``sweep``: the tasks on worker processes, merged in order, and the refinements.
+- ``sweep``: the tasks on worker processes, merged in order, and the refinements;
+- ``cluster``: where the tasks run (this process, a LocalCluster, an existing Dask cluster);
+- ``store``: finished tasks kept on disk (``--store``), so that a rerun measures only what is missing.
 """
 
 from dataclasses import dataclass
@@ -48,7 +50,7 @@ class AtlasResult:
 
     def reproduce(self, x):
         """The command that shows this implementation's value at ``x`` beside the exact one."""
-        return reproduce(self.activation, self.params, self.defaults, self.dtype, x)
+        return reproduce(self.activation, self.params, self.defaults, self.dtype, x, self.quantity)
 
     def to_dict(self):
         """The JSON object the README documents."""
@@ -109,10 +111,18 @@ def accuracy(
     worst=10,
     progress=None,
     params=None,
+    scheduler=None,
+    store=None,
 ):
-    """Measure ``names`` (or ["all"]) and return an Atlas; InputError for anything that cannot be measured."""
+    """Measure ``names`` (or ["all"]) and return an Atlas; InputError for anything that cannot be measured.
+
+    The tasks run on a LocalCluster of ``jobs`` worker processes (a small sweep in this process), or on
+    the Dask scheduler at ``scheduler``; ``store`` (a directory, or a Store) keeps each finished task and
+    reads back those it holds.
+    """
     from ..engine import check
     from . import chunk, sweep
+    from .store import Store
 
     acts = _activations(names, params or {})
     dts = _dtypes(dtypes, exhaustive)
@@ -130,7 +140,9 @@ def accuracy(
             span = _span(dt, lo, hi)
             n = samples or sweep.DEFAULT_SAMPLES.get(dt.name, 0)
             specs.append(chunk.Spec(act.name, tuple(p.items()), dt.name, quantities, span, exhaustive, n, seed, worst))
-    swept = sweep.run(specs, jobs, progress)
+    if store is not None and not isinstance(store, Store):
+        store = Store(store)
+    swept = sweep.run(specs, jobs, progress, scheduler=scheduler, store=store)
     return _atlas(swept, acts)
 
 
@@ -258,9 +270,10 @@ def format_x(x, dtype_name):
     return repr(float(x))
 
 
-def reproduce(name, params, defaults, dtype, x):
-    """``actcheck NAME --dtype D --oracle [--param V ...] -- X``, parameters other than the defaults as options."""
-    opts = []
+def reproduce(name, params, defaults, dtype, x, quantity="forward"):
+    """``actcheck NAME --dtype D --oracle [--order 2] [--param V ...] -- X``, parameters other than the defaults
+    as options; ``--order 2`` for f'' (torch's forward-mode f' is always shown: no option)."""
+    opts = ["--order", "2"] if quantity == "second" else []
     for k, v in params.items():
         if defaults.get(k) != v:
             opts.append(f"--{k.replace('_', '-')} {v if isinstance(v, str) else repr(float(v))}")

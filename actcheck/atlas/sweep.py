@@ -1,4 +1,4 @@
-"""The sweep: every (activation, dtype) asked, its tasks on worker processes, merged in order.
+"""The sweep: every (activation, dtype) asked, its tasks on a Dask cluster (or in this process), merged in order.
 
 In float32, float16 and bfloat16 the tasks' tallies come back in order and merge as they
 come, so memory stays a few chunks per worker whatever the range. A sampled sweep keeps its
@@ -8,11 +8,9 @@ float64 every point costs an oracle call: the sample is smaller, kept point by p
 refined around its worst points and then at the edges of its findings' runs.
 """
 
-import os
-
 import numpy as np
 
-from ..errors import out_of_resources
+from . import cluster
 from . import points as pts
 from .chunk import SPECIAL_WIDTH, Swept, least, run_points, run_task, segments_of, tasks
 from .measure import Baseline, tally
@@ -125,60 +123,76 @@ def edge_gaps(tallies, dtype):
 
 # ---------------------------------------------------------------- running it all
 
-
-def _init_worker(parent):
-    import signal
-
-    import torch
-
-    from ..verification.reaping import die_with_parent
-
-    die_with_parent(parent)  # killed with the parent, by any signal: no traceback from a pipe that has gone
-    torch.set_num_threads(1)  # one process per core: torch's own threads would only contend
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+IN_PROCESS = 8  # a sweep of at most this many tasks runs here: a LocalCluster's start (~1-2 s) would cost more
 
 
-def _mapper(jobs):
-    """An in-order map over ``jobs`` worker processes (in this process for one job), and its closer."""
-    if jobs <= 1:
-        import torch
+def run(specs, jobs=1, progress=None, scheduler=None, store=None):
+    """Sweep every Spec; returns a Swept each, in order.
 
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # as in a worker: the sweep is one job, and 65,536 points need no threads
-        return (lambda fn, items: map(fn, items)), (lambda: torch.set_num_threads(threads))
-    import multiprocessing as mp
-
-    from .. import engine  # noqa: F401  what every worker needs, imported once and shared by forking
-    from ..opinions import torch_forward, torch_reverse  # noqa: F401
-
-    __import__("torch")  # importing starts no threads: forking after it is safe (no torch op has run here)
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    try:
-        pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
-    except OSError as e:
-        raise out_of_resources(e, f"start {jobs} worker processes (--jobs)") or e from None
-    return (lambda fn, items: pool.imap(fn, items)), pool.terminate
-
-
-def run(specs, jobs=1, progress=None):
-    """Sweep every Spec; returns a Swept each, in order. ``progress(done, total)`` follows the tasks."""
+    The tasks run here, on a LocalCluster of ``jobs`` worker processes, or on the Dask scheduler at
+    ``scheduler``; with a Store, those it holds are read back and the others kept in it.
+    ``progress(done, total, values)`` follows the tasks (values: the points measured so far).
+    """
     results = [Swept(s) for s in specs]
     every = [(i, s) for i, s in enumerate(specs) if s.dtype != "float64" and _every_value(s)]
     sampled = {i: list(tasks(i, s)) for i, s in enumerate(specs) if s.dtype != "float64" and not _every_value(s)}
     high = [(i, s) for i, s in enumerate(specs) if s.dtype == "float64"]
     plan = [t for i, s in every for t in tasks(i, s)]
     tick = _Ticker(progress, len(plan) + sum(map(len, sampled.values())))
-    imap, close = _mapper(jobs)
+    place = _Place(jobs, scheduler, len(plan) + sum(map(len, sampled.values())) + (len(high) * IN_PROCESS))
+
+    def imap(fn, items):
+        items = list(items)
+        out = store.imap(place.imap, fn, items) if store is not None else place.imap(fn, items)
+        for item, result in zip(items, out, strict=True):
+            tick(_size(item))
+            yield result
+
     try:
-        for index, tallies, missing in imap(run_task, plan):
-            results[index].add(tallies, missing)  # merged as they come: memory stays a chunk's
-            tick()
+        for (index, *_), (tallies, missing) in zip(plan, imap(run_task, plan), strict=True):
+            results[index].add(tallies, missing)  # merged as they come: memory stays a few tasks'
         _sampled(results, sampled, imap, tick)
         for i, spec in high:
             _float64(results[i], spec, imap, tick)
     finally:
-        close()
+        place.close()
     return results
+
+
+class _Place:
+    """Where the tasks run, decided at the first task: nothing is started for a sweep the store holds."""
+
+    def __init__(self, jobs, scheduler, n_tasks):
+        self.jobs, self.scheduler, self.n_tasks = jobs, scheduler, n_tasks
+        self.place = None
+
+    def imap(self, fn, items):
+        items = list(items)
+        if not items:
+            return iter(())
+        if self.place is None:
+            self.place = self._start()
+        return self.place.imap(fn, items)
+
+    def _start(self):
+        if self.scheduler is None and (self.jobs <= 1 or self.n_tasks <= IN_PROCESS):
+            return cluster.Local()
+        return cluster.connect(self.jobs, self.scheduler)
+
+    def close(self):
+        if self.place is not None:
+            self.place.close()
+
+
+def _size(item):
+    """How many values a task measures."""
+    kind = item[2] if len(item) == 4 else None
+    if kind == "range":
+        return item[3][1] - item[3][0] + 1
+    if kind == "strata":
+        group, special = item[3]
+        return sum(min(g.n, g.hi - g.lo + 1) for g in group) + int(special.size)
+    return int(item[2].size)  # float64 points
 
 
 def _every_value(spec):
@@ -192,8 +206,7 @@ def _sampled(results, plans, imap, tick):
     todo = [(i, k) for i, plan in plans.items() for k in range(len(plan))]
     for _ in range(EDGE_ROUNDS + 1):
         for (i, k), out in zip(todo, imap(run_task, [plans[i][k] for i, k in todo]), strict=True):
-            done[(i, k)] = out[1:]
-            tick()
+            done[(i, k)] = out
         todo = []
         for i, plan in plans.items():
             merged = _merged(results[i].spec, [done[(i, k)] for k in range(len(plan))])
@@ -227,15 +240,16 @@ def _edge_points(tallies, spec):
 
 class _Ticker:
     def __init__(self, progress, total):
-        self.progress, self.total, self.done = progress, total, 0
+        self.progress, self.total, self.done, self.values = progress, total, 0, 0
 
     def more(self, n):
         self.total += n
 
-    def __call__(self):
+    def __call__(self, values):
         self.done += 1
+        self.values += values
         if self.progress:
-            self.progress(self.done, self.total)
+            self.progress(self.done, self.total, self.values)
 
 
 def _float64(swept, spec, imap, tick):
@@ -246,9 +260,8 @@ def _float64(swept, spec, imap, tick):
     def measure_batch(batch):
         chunks = [(0, spec, batch[c : c + TASK_ORACLE]) for c in range(0, batch.size, TASK_ORACLE)]
         tick.more(len(chunks))
-        for _, kept, missing in imap(run_points, chunks):
+        for kept, missing in imap(run_points, chunks):
             sweep.add(kept, missing)
-            tick()
         return sweep.tallies()
 
     tallies, before = measure_batch(sweep.initial()), None
