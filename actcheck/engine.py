@@ -18,7 +18,7 @@ from .errors import InputError
 from .opinions import OPINIONS, Ask
 from .registry import lookup, resolve_params
 from .result import Comparison, Result, in_kind
-from .rounding import correctly_rounded
+from .rounding import ZERO_WINDOW, correctly_rounded, zeros
 from .ulps import closer, max_ulp, round_once, ulp_error
 
 __all__ = ["check", "numpy_side", "arbitrate", "UPSTREAM_SEED", "ORACLE_POINTS", "ARBITRATE_POINTS"]
@@ -401,12 +401,10 @@ def _near_zero(act, params, name, x, dt):
         return np.zeros(x.shape, bool)
     if act.kind == "vector":
         return np.ones(x.shape, bool)
-    from .atlas.reference import _ZERO_WINDOW, _zeros
-
-    zeros = _zeros(act, params, "second" if name == "second" else "backward")
-    if not zeros.size:
+    found = zeros(act, params, "second" if name == "second" else "backward")
+    if not found.size:
         return np.zeros(x.shape, bool)
-    return np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
+    return np.abs(x[:, None] - found[None, :]).min(axis=1) <= ZERO_WINDOW
 
 
 def _settle_vector(result, act, dt, strict):
