@@ -253,6 +253,7 @@ def check_cmd(
     order: Order = 1,
     oracle: Oracle = False,
     strict: Strict = False,
+    context: options.Context = None,
     linspace: Linspace = None,
     random: Random = None,
     seed: Seed = 0,
@@ -275,6 +276,8 @@ def check_cmd(
     rtol, atol = options.tolerances(rtol, atol)
     x = options.points(values, linspace, random, seed, range_, dtypes)
     kw = dict(rtol=rtol, atol=atol, order=order, fd=fd, oracle=oracle, strict=strict, **params)
+    if context is not None:
+        kw["context"] = context
     with Stages(f"checking {act.name}") as bar:
         results = _run_checks([(act.name, x, dict(kw, dtype=dt.name)) for dt in dtypes], bar)
     _emit(results, json_out=json_out, quiet=quiet, junit=junit, worst=worst, all_points=all_points, single=True,
@@ -441,6 +444,37 @@ def verify_cmd(
             help="At a kink (relu at 0): torch's value only (default), or any valid subgradient (relu'(0) in [0, 1]).",
         ),
     ] = "torch",
+    dtype: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dtype",
+            help="torch code: judge it in this dtype (repeatable; default every one it runs in among float32, "
+            "bfloat16, float16, float64).",
+        ),
+    ] = None,
+    ulp: Annotated[
+        float | None,
+        typer.Option(
+            "--ulp", metavar="N", help="torch code: pass within N ULP of exact (default: torch's own max error or 2)."
+        ),
+    ] = None,
+    exhaustive: Annotated[
+        bool,
+        typer.Option("--exhaustive", help="torch code: every float16/bfloat16 value (every float32 in --range)."),
+    ] = False,
+    range_: Annotated[
+        tuple[float, float] | None,
+        typer.Option("--range", metavar="LO HI", help="torch code: only the values LO <= x < HI."),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", metavar="1|2", help="torch/JAX code: 2 judges the double backward (f'') too.")
+    ] = 1,
+    compile_: Annotated[
+        bool, typer.Option("--compile", help="torch code: judge it under torch.compile too, beside eager.")
+    ] = False,
+    backend: Annotated[
+        str, typer.Option("--compile-backend", metavar="NAME", help="The torch.compile backend for --compile.")
+    ] = "inductor",
     json_out: Json = False,
     quiet: Quiet = False,
     wide: Wide = False,
@@ -462,7 +496,9 @@ def verify_cmd(
     reports = []
     for file in files:
         try:
-            rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all, kink=kink)
+            rep = verify(file, overrides, progress=pairs, timeout=timeout, run_all=run_all, kink=kink, dtype=dtype,
+                         ulp=ulp, exhaustive=exhaustive, range=range_, order=order,
+                         compile=backend if compile_ else None)  # fmt: skip
         except InputError as e:
             if skip_empty and isinstance(e, NothingToCheck):
                 continue

@@ -8,6 +8,7 @@ element at a time and NumPy gives the mathematical limit.
 """
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,7 +17,8 @@ from .dtypes import comparison_tolerances, get_dtype, numpy_ulps, round_to, tole
 from .errors import InputError
 from .opinions import OPINIONS, Ask
 from .registry import lookup, resolve_params
-from .result import Comparison, Result
+from .result import Comparison, Result, in_kind
+from .rounding import ZERO_WINDOW, correctly_rounded, zeros
 from .ulps import closer, max_ulp, round_once, ulp_error
 
 __all__ = ["check", "numpy_side", "arbitrate", "UPSTREAM_SEED", "ORACLE_POINTS", "ARBITRATE_POINTS"]
@@ -41,14 +43,17 @@ def check(
     strict=False,
     points=None,
     progress=None,
+    context=None,
     **params,
 ):
     """Check activation ``name`` at ``values`` (or ``points=``; the default grid if neither); return a Result.
 
     Activation parameters are keywords (``approximate="tanh"``). Where NumPy and torch
     disagree the oracle says who is off; torch's deviations are reported, and judged only
-    when ``strict``. ``progress``, if given, is called with (step, done, total) as each step
-    begins (torch, NumPy, the oracle, ...).
+    when ``strict``. ``context`` N evaluates torch at each point inside an array of N copies of
+    it (without it, non-finite and extreme points are also tried in arrays of 2, 8 and 64, and
+    a difference is reported as a torch inconsistency). ``progress``, if given, is called with
+    (step, done, total) as each step begins (torch, NumPy, the oracle, ...).
 
     Raises InputError for an unknown name, a bad parameter, dtype, tolerance or input.
     """
@@ -67,13 +72,14 @@ def check(
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     x = _points(act, values, params, dt)
+    context = _context(context, act)
     asked = [op for op in OPINIONS if op.asked_by is None or {"fd": fd, "oracle": oracle}[op.asked_by]]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         evaluate = _evaluate_vector if act.kind == "vector" else _evaluate
         try:
             steps = _Steps(progress, len(asked) + (3 if act.kind == "vector" else 2))
-            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps)
+            result = evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context)
             steps("done")
         except RuntimeError as e:
             if "without overflow" not in str(e):
@@ -95,6 +101,19 @@ class _Steps:
         if self.progress is not None:
             self.progress(step, min(self.done, self.total), self.total)
         self.done += 1
+
+
+def _context(context, act):
+    """--context as a positive int, or None; only for elementwise activations."""
+    if context is None:
+        return None
+    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
+        raise InputError(f"context must be a positive whole number of elements, got {context!r}")
+    if act.kind == "vector":
+        raise InputError(
+            f"{act.name} is a vector activation: its whole input is one array, so --context does not apply"
+        )
+    return context
 
 
 def _refused(act, params, dt, e):
@@ -165,20 +184,21 @@ def _missing(answers):
 
 
 def numpy_side(act, x, params, dtype, upstream, order):
-    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64)."""
+    """NumPy's values computed in float64, then rounded once to the dtype (the VJP as upstream·f' in float64);
+    beside a rounding boundary the exact value decides (``rounding.correctly_rounded``)."""
     x64 = x.astype(np.float64, copy=False)
     out = {"forward": act.forward(x64, **params), "backward": act.derivative(x64, **params)}
     if order >= 2:
         out["second"] = act.second(x64, **params)
     if upstream is not None:
         out["vjp"] = upstream.astype(np.float64) * out["backward"]
-    return {k: round_to(v, dtype) for k, v in out.items()}
+    return correctly_rounded(act, params, x64, out, dtype, upstream)
 
 
-def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
+def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
-    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order), asked, steps)
+    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order, context=context), asked, steps)
     steps("NumPy")
     ours = numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64, copy=False)
@@ -192,11 +212,12 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
     comps = _compare(ours, answers, asked, skip_for, rtol, atol, dt)
     theirs = dict(answers["torch"].values)
     theirs["forward_ad"] = answers["torch_forward_ad"].values.get("backward")
-    notes = _missing(answers) + _mode_notes(x64, kink, theirs)
+    notes = _missing(answers) + [n for a in answers.values() for n in a.notes] + _mode_notes(x64, kink, theirs)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream)
-    result.extras.update(kink=kink, notes=notes, torch_deviations=[])
+    result.extras.update(kink=kink, notes=notes, torch_deviations=[], context=context)
     steps("who is right")
     _settle(result, act, params, dt, strict)
+    _inconsistencies(result, act, params, dt, answers["torch"].inconsistent)
     _keep_finite_difference(result, answers)
     for op in asked:
         if op.in_ulp:
@@ -210,6 +231,34 @@ def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps):
                     f"oracle evaluated at {idx.size} of {result.n_points} points: the worst and an even spread"
                 )
     return result
+
+
+def _inconsistencies(result, act, params, dt, found):
+    """torch's answers alone and inside an array that differ: each said in a note, kept for the JSON, and where
+    the in-array answer is off and NumPy right, a torch deviation with its ``context`` (the array's length)."""
+    if not found:
+        return
+    result.extras["torch_inconsistencies"] = found
+    x64 = result.x.astype(np.float64)
+    for d in found:
+        result.extras["notes"].append(
+            f"torch inconsistency: {d['quantity']} at x = {d['x']:.17g} is {d['alone']:.17g} alone but "
+            f"{d['in_array']:.17g} inside an array of {d['context']} (--context {d['context']} reproduces it)"
+        )
+        i = int(np.flatnonzero((x64 == d["x"]) | (np.isnan(x64) & np.isnan(d["x"])))[0])
+        c = result.comparisons.get(d["quantity"])
+        if c is None:
+            continue
+        g = None if d["quantity"] != "vjp" else result.upstream[[i]].astype(np.float64)
+        exact, _ = arbitrate(act, params, x64[[i]], dt, d["quantity"], {}, g)
+        theirs = np.asarray([d["in_array"]], dtype=dt.numpy)
+        ulp, rounded, numpy_right, torch_right = _who_is_right(
+            c.numpy[[i]], theirs, exact, dt, d["quantity"], g, _near_zero(act, params, d["quantity"], x64[[i]], dt)
+        )
+        if numpy_right[0] and not torch_right[0]:
+            dev = _deviation(d["quantity"], d["x"], c.numpy[i], theirs[0], rounded[0], ulp, 0)
+            result.extras["torch_deviations"].append({**dev, "context": d["context"]})
+            result.extras["torch_deviation_count"] = result.extras.get("torch_deviation_count", 0) + 1
 
 
 def _mode_notes(x, kink, theirs):
@@ -228,7 +277,8 @@ def _mode_notes(x, kink, theirs):
 # ---------------------------------------------------------------- who is wrong
 
 ARBITRATED = ("forward", "backward", "vjp", "torch_forward_ad", "second")
-ARBITRATE_POINTS = 10_000  # disagreements the oracle settles per comparison; beyond, they stay failures
+ARBITRATE_POINTS = 2000  # disagreements per comparison the oracle settles; the rest against the bounded reference
+DEVIATIONS_KEPT = 10_000  # torch deviations listed (the worst); the count is of all
 _EXACT_OF = {"forward": "forward", "backward": "backward", "vjp": "backward", "torch_forward_ad": "backward"}
 
 
@@ -260,75 +310,144 @@ def _times(e, g):
 
 
 def _settle(result, act, params, dt, strict):
-    """Where NumPy and torch disagree, ask the oracle who is off (see the README, "Who is wrong").
+    """Where NumPy and torch disagree, beyond tolerance or in kind, the exact value says who is off (see
+    docs/comparison.md, "Who is wrong").
 
-    NumPy right and torch not: a torch deviation, reported, not judged (judged with
-    ``strict``); both right: not judged; NumPy off: the failure stands, its ULP error noted.
+    NumPy right and torch not: a torch deviation, reported, not judged (judged with ``strict``);
+    both right: not judged; NumPy off: the failure stands, its ULP error noted. The oracle settles
+    up to ARBITRATE_POINTS points per comparison (an even spread); the rest the registry's float64
+    values settle, with their tested error bound (``atlas.reference.bounded``), and a note says so.
     """
     x64 = result.x.astype(np.float64, copy=False)
-    for name, idx in _disagreements(result, ARBITRATED):
-        g = None if result.upstream is None else result.upstream[idx]
-        exact, _ = arbitrate(act, params, x64[idx], dt, name, {}, g)
-        _judge(result, name, idx, exact, dt, strict, g)
+    for name, idx, unlike in _disagreements(result, ARBITRATED, dt):
+        c = result.comparisons[name]
+        up = None if result.upstream is None else result.upstream.astype(np.float64)
+        verdict = _Verdict(idx.size)
+        near = _near_zero(act, params, name, x64[idx], dt)
+        oracle, rest = _spread(idx.size)
+        at = idx[oracle]
+        g = None if up is None or name != "vjp" else up[at]
+        exact, _ = arbitrate(act, params, x64[at], dt, name, {}, g)
+        verdict.put(oracle, _who_is_right(c.numpy[at], c.reference[at], exact, dt, name, g, near[oracle]))
+        if rest.size:
+            at = idx[rest]
+            verdict.put(rest, _bounded_verdict(act, params, x64[at], dt, name, c, at, up))
+            result.extras["notes"].append(
+                f"{name}: {idx.size} disagreements; the oracle settled {oracle.size} (an even spread), the "
+                f"registry's float64 values within their tested bound the other {rest.size}"
+            )
+        _judge(result, name, idx, verdict.parts(), dt, strict, unlike)
+
+
+class _Verdict:
+    """Each side's ULP error, the exact value rounded, and who is right, filled in parts."""
+
+    def __init__(self, n):
+        self.ulp = {"numpy": np.full(n, np.nan), "torch": np.full(n, np.nan)}
+        self.rounded = np.full(n, np.nan)
+        self.numpy_right, self.torch_right = np.zeros(n, bool), np.zeros(n, bool)
+
+    def put(self, at, verdict):
+        ulp, rounded, numpy_right, torch_right = verdict
+        for side in self.ulp:
+            self.ulp[side][at] = ulp[side]
+        self.rounded[at], self.numpy_right[at], self.torch_right[at] = rounded, numpy_right, torch_right
+
+    def parts(self):
+        return self.ulp, self.rounded, self.numpy_right, self.torch_right
+
+
+def _spread(n):
+    """(positions the oracle settles, the rest) among ``n`` disagreements: all, or an even spread of them."""
+    if n <= ARBITRATE_POINTS:
+        return np.arange(n), np.arange(0)
+    chosen = np.zeros(n, bool)
+    chosen[np.linspace(0, n - 1, ARBITRATE_POINTS).astype(int)] = True
+    return np.flatnonzero(chosen), np.flatnonzero(~chosen)
+
+
+def _bounded_verdict(act, params, x, dt, name, c, at, upstream):
+    """The rule against the registry's float64 values: each side right within its claim plus their bound."""
+    from .atlas.reference import bounded
+
+    key = _EXACT_OF.get(name, name)
+    ref, tol = bounded(act, params, x, key, dt, None if name != "vjp" else upstream[at])
+    ulp = {side: _ulps_from(v, ref, dt) for side, v in (("numpy", c.numpy[at]), ("torch", c.reference[at]))}
+    for side in ulp:
+        ulp[side][~ref.defined] = np.nan
+    with np.errstate(invalid="ignore"):
+        numpy_right = ulp["numpy"] <= numpy_ulps(dt, name) + tol
+        torch_right = ulp["torch"] <= 1 + tol
+    return ulp, ref.rounded, numpy_right, torch_right
+
+
+def _ulps_from(v, ref, dtype):
+    """|v - value| in ULP of the dtype at the reference value (0 for a non-finite v equal to the rounded value)."""
+    from .dtypes import ulp
+
+    v = np.asarray(v, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(v - ref.value) / ulp(ref.value, dtype)
+        odd = ~np.isfinite(err)
+        same = (v == ref.rounded) | (np.isnan(v) & np.isnan(ref.rounded))
+    err[odd] = np.where(same[odd], 0.0, np.inf)
+    return err
+
+
+def _near_zero(act, params, name, x, dt):
+    """Where NumPy's float64 derivative may be off by its bound absolutely, not relatively: near a zero of f'
+    (or of f'' for ``second``) away from x = 0, as the README says; everywhere for a vector's sums."""
+    if dt.name != "float64" or name == "forward":
+        return np.zeros(x.shape, bool)
+    if act.kind == "vector":
+        return np.ones(x.shape, bool)
+    found = zeros(act, params, "second" if name == "second" else "backward")
+    if not found.size:
+        return np.zeros(x.shape, bool)
+    return np.abs(x[:, None] - found[None, :]).min(axis=1) <= ZERO_WINDOW
 
 
 def _settle_vector(result, act, dt, strict):
-    """The same rule for a vector activation's outputs, VJPs and forward-mode JVPs (what the vector oracle gives)."""
-    from .opinions.oracle import MAX_VECTOR, vector_exact
+    """The same rule for a vector activation's outputs, VJPs, forward-mode JVPs and (order 2) HVPs, at every
+    disagreeing element (the closed forms give the whole vector at once)."""
+    from .opinions.oracle import vector_exact, vector_hvp, vector_jvp
 
-    pending = list(_disagreements(result, ("forward", "backward", "vjp", "torch_forward_ad")))
-    if not pending or result.x.size > MAX_VECTOR:
-        return
-    upstreams = {"forward": result.upstream, "backward": np.ones(result.x.size), "vjp": result.upstream}
-    for name, idx in pending:
+    x, n = result.x, result.x.size
+    g = np.nan_to_num(result.upstream.astype(np.float64))  # glu's padding: the output has half the length
+    for name, idx, unlike in _disagreements(result, ("forward", "backward", "vjp", "torch_forward_ad", "second"), dt):
+        c = result.comparisons[name]
+        up = np.ones(n) if name == "backward" else g
         if name == "torch_forward_ad":
-            idx, exact = _exact_jvp(act, result.x, result.extras["tangent"], idx[:JACOBIAN_ENTRIES])
-            if idx.size:
-                _judge(result, name, idx, exact, dt, strict, None)
-            continue
-        g = np.nan_to_num(upstreams[name].astype(np.float64))  # glu's padding: the output has half the length
-        fwd, vjp = vector_exact(act, result.x, g, set(idx.tolist()))
-        exact = [(fwd if name == "forward" else vjp)[i] for i in idx]
-        _judge(result, name, idx, exact, dt, strict, None if name == "forward" else g[idx])
+            exact = _padded_list(vector_jvp(act, x, result.extras["tangent"]), n)
+        elif name == "second":
+            exact = vector_hvp(act, x, g, result.extras["hvp_along"], set(idx.tolist()))
+        else:
+            fwd, vjp = vector_exact(act, x, up, set(idx.tolist()))
+            exact = fwd if name == "forward" else vjp
+        exact = [exact[i] for i in idx]
+        scale = None if name in ("forward", "torch_forward_ad", "second") else up[idx]
+        near = _near_zero(act, {}, name, x[idx].astype(np.float64), dt)
+        verdict = _who_is_right(c.numpy[idx], c.reference[idx], exact, dt, name, scale, near, vector=True)
+        _judge(result, name, idx, verdict, dt, strict, unlike)
 
 
-def _exact_jvp(act, x, tangent, idx):
-    """(indices, exact JVP entries) at output positions ``idx``: row i of the Jacobian (the VJP with the one-hot
-    upstream e_i) dotted with the tangent; an entry whose terms cancel beyond what the rows' 2**-70 can carry is
-    left out (its disagreement stays a failure)."""
-    import mpmath
-
-    from .opinions.oracle import vector_exact
-
-    n, kept, exact = x.size, [], []
-    t = [mpmath.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
-    for i in idx:
-        e = np.zeros(n)
-        e[i] = 1.0
-        _, row = vector_exact(act, x, e, set(range(n)))
-        if any(r is None or not mpmath.isfinite(r) for r in row):
-            continue
-        with mpmath.mp.workprec(256):
-            terms = [r * tj for r, tj in zip(row, t, strict=True)]
-            total, size = mpmath.fsum(terms), mpmath.fsum(abs(v) for v in terms)
-            if abs(total) >= size * mpmath.mpf(2) ** -16:
-                kept.append(i)
-                exact.append(total)
-    return np.asarray(kept, dtype=np.intp), exact
+def _padded_list(values, n):
+    return list(values) + [None] * (n - len(values))
 
 
-JACOBIAN_ENTRIES = 64  # disagreeing Jacobian entries the oracle settles; beyond, they stay failures
+JACOBIAN_ENTRIES = 64  # disagreeing entries per quantity (or Jacobian) the oracle settles: an even spread
 
 
 def _settle_jacobian(result, act, dt, strict):
     """The rule for the sampled Jacobian's entries: row r is the VJP with the one-hot upstream e_r."""
-    from .opinions.oracle import MAX_VECTOR, vector_exact
+    from .opinions.oracle import vector_exact
 
     jac = result.matrices.get("jacobian")
-    if jac is None or jac.ok.all() or result.x.size > MAX_VECTOR:
+    if jac is None or jac.ok.all():
         return
     rows, cols = result.extras["jacobian_rows"], result.extras["jacobian_columns"]
-    bad = np.argwhere(~jac.ok)[:JACOBIAN_ENTRIES]
+    all_bad = np.argwhere(~jac.ok)
+    bad = all_bad[np.unique(np.linspace(0, len(all_bad) - 1, min(len(all_bad), JACOBIAN_ENTRIES)).astype(int))]
     skip, x64 = jac.skip.copy(), result.x.astype(np.float64)
     for i in np.unique(bad[:, 0]):
         js = bad[bad[:, 0] == i, 1]
@@ -337,42 +456,55 @@ def _settle_jacobian(result, act, dt, strict):
         _, vjp = vector_exact(act, x64, onehot, {int(cols[j]) for j in js})
         exact = [vjp[int(cols[j])] for j in js]
         ours, theirs = jac.numpy[i, js], jac.reference[i, js]
-        ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, "vjp", None)
+        near = np.full(js.size, dt.name == "float64")
+        ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, "vjp", None, near, vector=True)
         for k in np.flatnonzero(numpy_right & ~torch_right):
             d = _deviation("jacobian", x64[cols[js[k]]], ours[k], theirs[k], rounded[k], ulp, k)
             result.extras["torch_deviations"].append({**d, "row": int(rows[i]), "column": int(cols[js[k]])})
         skip[i, js[numpy_right & (torch_right | (not strict))]] = True
-    result.matrices["jacobian"] = Comparison(jac.name, jac.numpy, jac.reference, jac.rtol, jac.atol, skip)
+    if len(all_bad) > len(bad):
+        result.extras["notes"].append(
+            f"jacobian: {len(all_bad) - len(bad)} of {len(all_bad)} disagreeing entries not settled (the oracle "
+            f"settles {JACOBIAN_ENTRIES}, an even spread): they stand as they are"
+        )
+    result.matrices["jacobian"] = replace(jac, skip=skip)
 
 
-def _disagreements(result, names):
-    """(comparison name, indices where it fails) for each of ``names`` that fails somewhere, capped."""
+def _disagreements(result, names, dt):
+    """(comparison name, indices where NumPy and torch disagree beyond tolerance or in kind, the in-kind mask)."""
+    tiny = float(dt.finfo().tiny)
     for name in names:
         c = result.comparisons.get(name)
-        if c is None or c.ok.all():
+        if c is None:
             continue
-        idx = np.flatnonzero(~c.ok)
-        if idx.size > ARBITRATE_POINTS:
-            result.extras["notes"].append(
-                f"{name}: {idx.size} disagreements; the oracle settled the first {ARBITRATE_POINTS}"
-            )
-            idx = idx[:ARBITRATE_POINTS]
-        yield name, idx
+        unlike = in_kind(c.numpy, c.reference, tiny) & ~c.skip
+        bad = ~c.ok | unlike
+        if bad.any():
+            yield name, np.flatnonzero(bad), unlike
 
 
-def _judge(result, name, idx, exact, dt, strict, upstream):
-    """Apply the rule at ``idx`` given the exact values there: excuse, report, or let the failure stand."""
+def _judge(result, name, idx, verdict, dt, strict, unlike):
+    """Apply the rule at ``idx`` given the verdict there: excuse, report, or let the failure stand.
+
+    A point inside tolerance but differing in kind becomes a failure where the rule does not excuse it.
+    """
     c, notes = result.comparisons[name], result.extras["notes"]
     ours, theirs = c.numpy[idx], c.reference[idx]
-    ulp, rounded, numpy_right, torch_right = _who_is_right(ours, theirs, exact, dt, name, upstream)
+    ulp, rounded, numpy_right, torch_right = verdict
     x64 = result.x.astype(np.float64, copy=False)
-    for i in np.flatnonzero(numpy_right & ~torch_right):
+    torch_off = np.flatnonzero(numpy_right & ~torch_right)
+    result.extras["torch_deviation_count"] = result.extras.get("torch_deviation_count", 0) + torch_off.size
+    if torch_off.size > DEVIATIONS_KEPT:
+        torch_off = torch_off[np.argsort(-ulp["torch"][torch_off], kind="stable")[:DEVIATIONS_KEPT]]
+    for i in torch_off:
         result.extras["torch_deviations"].append(_deviation(name, x64[idx[i]], ours[i], theirs[i], rounded[i], ulp, i))
     excused = numpy_right & (torch_right | (not strict))
-    if excused.any():
-        skip = c.skip.copy()
-        skip[idx[excused]] = True
-        result.comparisons[name] = Comparison(name, c.numpy, c.reference, c.rtol, c.atol, skip)
+    skip = c.skip.copy()
+    skip[idx[excused]] = True
+    failed = np.zeros(c.skip.shape, bool)
+    failed[idx[~excused]] = True
+    failed &= unlike
+    result.comparisons[name] = replace(c, skip=skip, unlike=failed if failed.any() else c.unlike)
     both = int((numpy_right & torch_right).sum())
     if both:
         notes.append(f"{name}: {both} points where both sides are within 1 ULP of exact: not failures")
@@ -383,24 +515,44 @@ def _judge(result, name, idx, exact, dt, strict, upstream):
             f"{name}: NumPy is off: {_ulps_text(ulp['numpy'][i])} from exact at x = {x64[idx[i]]:.17g} "
             f"(torch {_ulps_text(ulp['torch'][i])})"
         )
+    unsettled = int((np.isnan(ulp["numpy"]) & unlike[idx]).sum())
+    if unsettled:
+        notes.append(f"{name}: {unsettled} points differ in kind where the exact value is undefined: not judged")
 
 
-def _who_is_right(ours, theirs, exact, dt, name, upstream):
+def _who_is_right(ours, theirs, exact, dt, name, upstream, near, vector=False):
     """(each side's ULP error, the exact values rounded once, NumPy right, torch right) at the points given."""
     ulp = {"numpy": ulp_error(ours, exact, dt), "torch": ulp_error(theirs, exact, dt)}
     rounded = np.array([round_once(e, dt) for e in exact])
-    return ulp, rounded, _numpy_right(ulp["numpy"], ours, rounded, dt, name, upstream), ulp["torch"] <= 1
+    torch_right = ulp["torch"] <= 1
+    if vector:  # where a sum cancels to exactly 0, a side's rounding residue is not an error in kind
+        torch_right |= _residue(theirs, rounded, exact, float(np.finfo(dt.compute).eps), upstream)
+    return ulp, rounded, _numpy_right(ulp["numpy"], ours, rounded, exact, dt, name, upstream, near, vector), torch_right
 
 
-def _numpy_right(ulp, ours, rounded, dt, name, upstream):
-    """NumPy within its claimed ULP of exact (in float64, a derivative also within that many ULP of 1, absolutely)."""
+def _residue(values, rounded, exact, eps, upstream):
+    """Where the exact value is 0 (to far below the dtype) and ``values`` within 4 eps of it, times the upstream."""
+    scale = 1.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
+    import mpmath
+
+    tiny = np.array([e is not None and (e == 0 or mpmath.mag(e) < -1100) for e in exact], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return tiny & (rounded == 0) & (np.abs(np.asarray(values, dtype=np.float64)) <= 4 * eps * scale)
+
+
+def _numpy_right(ulp, ours, rounded, exact, dt, name, upstream, near, vector):
+    """NumPy within its claimed ULP of exact, or absolutely within that many float64 eps (times the upstream)
+    where its float64 terms may cancel: a float64 derivative near a zero of it, a vector's sums in any dtype."""
     bound = numpy_ulps(dt, name)
     right = ulp <= bound
-    if dt.name == "float64" and name != "forward":  # near a zero of f' its terms cancel (the README's allowance)
-        scale = 1.0 if upstream is None or name != "vjp" else np.maximum(1.0, np.abs(upstream.astype(np.float64)))
-        with np.errstate(invalid="ignore"):
-            right |= np.abs(ours.astype(np.float64) - rounded) <= bound * float(np.finfo(np.float64).eps) * scale
-    return right
+    if name == "forward" and not vector:
+        return right
+    scale = 2.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
+    allowed = max(bound, 4.0) * float(np.finfo(np.float64).eps) * scale
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = np.array([np.nan if v is None else float(v) for v in exact])
+        close_abs = np.abs(ours.astype(np.float64) - e) <= allowed
+    return right | (close_abs & (True if vector else near))
 
 
 def _ulps_text(u):
@@ -428,6 +580,7 @@ def _keep_finite_difference(result, answers):
     c = result.comparisons["finite_difference"]
     result.extras["finite_difference"] = np.where(skipped, np.nan, est)
     result.extras["fd_skipped"] = skipped
+    result.extras["fd_jump"] = ans.jumps
     result.extras.setdefault("tolerances", {})["finite_difference"] = {"rtol": c.rtol, "atol": c.atol}
 
 
@@ -451,7 +604,8 @@ def _measure_ulps(result, answer, idx, dt, keys):
     ext["exact"], ext["ulp"], ext["max_ulp"] = {}, {}, {}
     for key, vals in answer.values.items():
         full = np.full(n, np.nan)
-        full[idx] = [np.nan if v is None else float(v) for v in vals]
+        # round_once: float(mpf) rounds a subnormal twice
+        full[idx] = [np.nan if v is None else round_once(v, get_dtype("float64")) for v in vals]
         ext["exact"][key] = full
         sides = {}
         for side, source in (("numpy", result.numpy), ("torch", result.torch)):
@@ -513,7 +667,7 @@ def _pad(a, n):
     return a if a is None or a.size == n else np.concatenate([a, np.full(n - a.size, np.nan, dtype=a.dtype)])
 
 
-def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps):
+def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
     n = x.size
     xc = x.astype(np.float64, copy=False)
     g, v = _upstream(n, dt), _upstream(n, dt, UPSTREAM_SEED + 1)
@@ -543,12 +697,21 @@ def _evaluate_vector(act, x, params, dt, rtol, atol, order, asked, strict, steps
     # one value per input element (glu's halved outputs padded with nan), each array rounded once
     ours = {k: _pad(round_to(val, dt), n) for k, val in ours.items()}
     answers = {k: _padded(ans, n) for k, ans in answers.items()}
-    comps = _compare(ours, answers, asked, lambda q, op, t: np.isnan(np.asarray(t, np.float64)), rtol, atol, dt)
+
+    def padding(q, op, theirs):  # glu's halved outputs: nan on both sides past the output's length
+        return np.isnan(np.asarray(theirs, np.float64)) & np.isnan(np.asarray(ours[q], np.float64))
+
+    comps = _compare(ours, answers, asked, padding, rtol, atol, dt)
     jac = Comparison("jacobian", jac_ours, jac_theirs, rtol, atol, _independent(act, n, rows[rows < m], cols))
     upstream = _pad(g[:m].astype(np.float64), n).astype(dt.numpy)
     result = Result(act.name, params, dt.name, rtol, atol, x, ours, theirs, comps, upstream, matrices={"jacobian": jac})
     result.extras.update(
-        kink=np.zeros(n, bool), notes=_missing(answers), jacobian_rows=rows[rows < m], tangent=v, jacobian_columns=cols
+        kink=np.zeros(n, bool),
+        notes=_missing(answers),
+        jacobian_rows=rows[rows < m],
+        tangent=v,
+        jacobian_columns=cols,
+        hvp_along=u,
     )
     off = jac.skip & (np.asarray(jac_theirs, dtype=np.float64) != 0)
     if off.any():

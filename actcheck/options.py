@@ -87,6 +87,16 @@ Oracle = Annotated[
 Strict = Annotated[
     bool, typer.Option("--strict", help="Torch deviations (torch off, NumPy within its accuracy of exact) fail too.")
 ]
+Context = Annotated[
+    int | None,
+    typer.Option(
+        "--context",
+        min=1,
+        help="Evaluate torch at each point inside an array of N copies of it (its answer can depend on the "
+        "array's length: the 'torch inconsistency' notes name N).",
+        show_default=False,
+    ),
+]
 Linspace = Annotated[
     tuple[float, float, int] | None,
     typer.Option("--linspace", metavar="START STOP N", help="N evenly spaced points."),

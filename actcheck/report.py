@@ -45,6 +45,11 @@ def _err(v):
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1e}"
 
 
+def _ulp(v):
+    """A torch kernel's largest error in ULP (over the dtypes), for the verify table."""
+    return "—" if v is None else f"{float(v):.3g} ulp"
+
+
 def _literal(text):
     """``text`` shown as written by rich: a formula's "[a, b]" is not a style tag."""
     from rich.markup import escape
@@ -172,7 +177,8 @@ def _fitted_note(width, note, full_digits):
 
 def _extra_cell(r, key, i, err):
     if key == "finite_difference" and r.extras.get("fd_skipped") is not None and r.extras["fd_skipped"][i]:
-        return "kink"
+        jump = r.extras.get("fd_jump")
+        return "jump" if jump is not None and jump[i] else "kink"
     return _err(err)
 
 
@@ -238,7 +244,8 @@ def _render_deviations(console, r, width=None):
         return
     digits = _DIGITS[r.dtype]
     worst = sorted(devs, key=lambda d: -d["ulp"]["torch"])[:_SHOWN_DEVIATIONS]
-    title = f"torch deviations: {len(devs)} (torch off, NumPy within {_claim(r.dtype)} of exact)"
+    count = r.extras.get("torch_deviation_count", len(devs))
+    title = f"torch deviations: {count} (torch off, NumPy within {_claim(r.dtype)} of exact)"
     if len(devs) > len(worst):
         title += f" · the {len(worst)} worst"
     shown_title = title if width is None else None
@@ -264,7 +271,7 @@ def _deviation_table(devs, title, digits):
     for d in devs:
         ulp = f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"
         cells = [_fmt(d[k], digits) for k in ("x", "numpy", "torch", "exact")]
-        table.add_row(d["quantity"], *cells, ulp)
+        table.add_row(_quantity(d), *cells, ulp)
     return table, None
 
 
@@ -273,11 +280,16 @@ def _deviation_stacked(console, devs, digits):
     from .layout import stacked
 
     rows = [
-        [d["quantity"], _fmt(d["x"], digits), f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"]
+        [_quantity(d), _fmt(d["x"], digits), f"{_ulp_str(d['ulp']['numpy'])}/{_ulp_str(d['ulp']['torch'])}"]
         for d in devs
     ]
     below = ["   ".join(f"{k} {_fmt(d[k.lower()], digits)}" for k in ("NumPy", "torch", "exact")) for d in devs]
     return stacked(console, ["quantity", "x", "ULP np/torch"], rows, below, ["left", "right", "right"]), None
+
+
+def _quantity(d):
+    """A deviation's quantity, with the array length torch was evaluated in when it is not the point alone."""
+    return d["quantity"] if "context" not in d else f"{d['quantity']} (array of {d['context']})"
 
 
 def _claim(dtype):
@@ -300,7 +312,9 @@ def render_summary(console, results, width=None):
     for r in results:
         for line in r.failures():
             console.print(f"[red]{r.activation} ({r.dtype}) {_literal(line)}[/]", highlight=False)
-    deviations = sum(len(r.extras.get("torch_deviations") or []) for r in results)
+    deviations = sum(
+        r.extras.get("torch_deviation_count", len(r.extras.get("torch_deviations") or [])) for r in results
+    )
     if deviations:
         console.print(f"torch deviations (torch off, NumPy right, by the oracle): {deviations} points", markup=False)
     failed = sum(not r.passed for r in results)
@@ -344,7 +358,7 @@ def _summary_rows(results):
             _err(errs["forward"]),
             _err(errs.get("backward")),
             worst_x,
-            str(len(r.extras.get("torch_deviations") or [])),
+            str(r.extras.get("torch_deviation_count", len(r.extras.get("torch_deviations") or []))),
             _verdict(r.passed),
         )
 
@@ -373,6 +387,19 @@ def _verify_rows(rep):
     """(cells, diagnosis) per pair, then per skipped function."""
     for r in rep.results:
         e = r.max_abs_error
+        if r.framework != "numpy":
+            ulps = [_ulp(r.max_ulp.get(q)) for q in ("forward", "backward", "vjp")]
+            act = f" ({r.activation})" if r.activation else ""
+            unchecked = "" if r.forward_compared or not r.passed else " (forward not compared)"
+            cells = [
+                _user_text(r.name),
+                r.style,
+                _literal(f"{r.reference}{act}"),
+                *ulps,
+                _verdict(r.passed) + unchecked,
+            ]
+            yield cells, "; ".join(r.diagnosis)
+            continue
         cells = [
             _user_text(r.name),
             r.style,
@@ -570,7 +597,7 @@ def _pair_failure(r):
     lines = list(r.diagnosis) or ["failed"]
     if r.worst:
         w = r.worst[0]
-        ref = "torch" if r.reference == "torch" else "finite differences"
+        ref = {"torch": "torch", "exact": "exact"}.get(r.reference, "finite differences")
         lines[0] += f"; worst at x = {w['x']}: {w['quantity']} yours {w['yours']}, {ref} {w['reference']}"
     return "\n".join(lines)
 

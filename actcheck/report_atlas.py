@@ -19,7 +19,7 @@ LEGEND = (
     "(float16, bfloat16, float32 --exhaustive) or a stratified sample (every binade, both signs, and "
     "special points). NumPy: actcheck's NumPy side; torch: reverse mode; fwd-AD: torch's forward mode. "
     "z: 0 where the exact value is a non-zero the dtype holds; n: nan or inf where it is finite; "
-    "s: the wrong sign. —: not offered."
+    "s: the wrong sign. —: not offered. 0.5: every value correctly rounded (0.501: one is not, however close)."
 )
 
 
@@ -46,10 +46,17 @@ def _ulp(v):
 
 
 def cell(result):
-    """One table cell: the max ULP and the letters of its findings."""
+    """One table cell: the max ULP and the letters of its findings.
+
+    0.5 means every value is the correctly rounded one: one that is not (at a tie, 0.5 + 1e-13 away, which the
+    float64 measure cannot tell from 0.5) shows as 0.501.
+    """
     t = result.tally
     flags = "".join(letter for name, letter in _FLAGS if t.findings[name].count)
-    text = _ulp(t.max_ulp if t.n else None)
+    v = t.max_ulp if t.n else None
+    if v is not None and t.histogram[0] < t.n:
+        v = max(v, math.nextafter(0.5, 1))
+    text = _ulp(v)
     return f"{text} {flags}" if flags else text
 
 
@@ -141,6 +148,27 @@ def _atlas_per_dtype(columns, impls, rows, dtypes):
     return Group(*tables), True
 
 
+_SHOWN_RANGES = 8
+_FINDING_NAMES = {"wrong_zero": "wrong zero", "non_finite": "non-finite", "wrong_sign": "wrong sign"}
+
+
+def _finding_lines(atlas):
+    """One Markdown list item per finding of each cell: its letter, count and ranges of x (the first few)."""
+    lines = []
+    for r in atlas.results:
+        for name, letter in _FLAGS:
+            runs = r.tally.findings[name]
+            if not runs.count:
+                continue
+            spans = ", ".join(
+                f"[{a:.8g}, {b:.8g}]" if a != b else f"{a:.8g}" for a, b, *_ in runs.ranges[:_SHOWN_RANGES]
+            )
+            more = f" and {runs.n_ranges - _SHOWN_RANGES} more" if runs.n_ranges > _SHOWN_RANGES else ""
+            where = f"{_name(r)} {_QUANTITY[r.quantity]} · {r.dtype} {_IMPL[r.implementation]}"
+            lines.append(f"- {where} · `{letter}` {_FINDING_NAMES[name]} ×{runs.count:,}: {spans}{more}")
+    return lines
+
+
 def markdown(atlas):
     """The atlas table as GitHub Markdown, with its legend and notes."""
     columns, dtypes, impls, rows = _grid(atlas)
@@ -153,6 +181,8 @@ def markdown(atlas):
         "|" + "|".join(["---", "---"] + ["--:"] * len(columns)) + "|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
+    found = _finding_lines(atlas)
+    lines += ["", "Where the findings are (x, runs of consecutive measured values):", "", *found] if found else []
     lines += ["", LEGEND]
     lines += [f"- note: {note}" for note in atlas.notes]
     return "\n".join(lines) + "\n"

@@ -1,14 +1,17 @@
 """What a check found: one Comparison per kind of check, and the Result that holds them.
 
 How points compare: a point passes a comparison when |numpy - reference| <= atol +
-rtol*|reference|; nan equals nan and an infinity equals the same infinity.
+rtol*|reference|; nan equals nan and an infinity equals the same infinity. A point the
+engine found to differ in kind (``unlike``: a zero against a nonzero, opposite signs, a
+subnormal against a normal, finite against not) and the exact value did not excuse fails
+whatever the tolerance.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Comparison", "Result", "close"]
+__all__ = ["Comparison", "Result", "close", "in_kind"]
 
 
 def close(a, b, rtol, atol):
@@ -27,6 +30,22 @@ def close(a, b, rtol, atol):
     return err, ok
 
 
+def in_kind(a, b, tiny):
+    """Per element, whether ``a`` and ``b`` differ in kind: one zero and the other not, one non-finite and the
+    other not (or a different non-finite), opposite signs, or one subnormal (below ``tiny``) and the other normal."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        za, zb = a == 0, b == 0
+        out = za != zb
+        fa, fb = np.isfinite(a), np.isfinite(b)
+        out |= (fa != fb) | (~fa & ~fb & ~((a == b) | (np.isnan(a) & np.isnan(b))))
+        both = ~za & ~zb & fa & fb
+        out |= both & (np.signbit(a) != np.signbit(b))
+        out |= both & ((np.abs(a) < tiny) != (np.abs(b) < tiny))
+    return out
+
+
 @dataclass
 class Comparison:
     """One kind of check over all points: NumPy's value against a reference's."""
@@ -37,10 +56,14 @@ class Comparison:
     rtol: float
     atol: float
     skip: np.ndarray  # points this comparison does not judge (kinks for FD, nan x for derivatives)
+    unlike: np.ndarray | None = None  # points that differ in kind and stand as failures whatever the tolerance
     ok: np.ndarray = field(init=False)
 
     def __post_init__(self):
-        self.ok = close(self.numpy, self.reference, self.rtol, self.atol)[1] | self.skip
+        ok = close(self.numpy, self.reference, self.rtol, self.atol)[1]
+        if self.unlike is not None:
+            ok &= ~self.unlike
+        self.ok = ok | self.skip
 
     @property
     def err(self):
@@ -70,6 +93,8 @@ class Comparison:
             np.divide(err, allowed, out=err)
         err[exact] = 0.0
         err[np.isnan(err)] = np.inf
+        if self.unlike is not None:
+            err[self.unlike] = np.inf  # a difference in kind has no allowance
         err[self.skip] = 0.0
         return err
 
@@ -86,7 +111,9 @@ class Comparison:
         """'numpy A, reference B (absolute difference D; up to T allowed)' at index ``i``."""
         mine, ref = float(self.numpy[i]), float(self.reference[i])
         allowed = (
-            f"up to {self.atol + self.rtol * abs(ref):.3g} allowed"
+            "they differ in kind, which no tolerance allows: the exact value decides (notes, torch deviations)"
+            if self.unlike is not None and self.unlike[i]
+            else f"up to {self.atol + self.rtol * abs(ref):.3g} allowed"
             if np.isfinite(mine) and np.isfinite(ref)
             else "a nan or an infinity matches only the same"
         )
@@ -127,7 +154,7 @@ class Result:
         }
         take = lambda a: a[idx] if isinstance(a, np.ndarray) and a.shape[:1] == self.x.shape else a  # noqa: E731
         comps = {
-            n: Comparison(n, take(c.numpy), take(c.reference), c.rtol, c.atol, take(c.skip))
+            n: Comparison(n, take(c.numpy), take(c.reference), c.rtol, c.atol, take(c.skip), take(c.unlike))
             for n, c in self.comparisons.items()
         }
         return Result(

@@ -52,6 +52,8 @@ def point_dict(r, i):
         p["second"] = {"numpy": _at(r.numpy["second"], i), "torch": _at(r.torch.get("second"), i)}
     if "finite_difference" in ext:
         bwd["finite_difference"] = _or_null(ext["finite_difference"], i)
+        if ext.get("fd_jump") is not None and ext["fd_jump"][i]:
+            p["jump"] = True  # f itself is discontinuous here: no derivative to difference
     if "exact" in ext:
         for key, exact in ext["exact"].items():
             target = {"forward": fwd, "backward": bwd, "second": p.get("second"), "vjp": p.get("vjp")}[key]
@@ -84,6 +86,14 @@ def result_to_dict(r, max_points=10_000, worst=10, all_points=False):
     d["notes"] = list(r.extras.get("notes", []))
     if "torch_deviations" in r.extras:  # where the oracle found torch off and NumPy right
         d["torch_deviations"] = [_deviation_dict(dev) for dev in r.extras["torch_deviations"]]
+        d["torch_deviation_count"] = r.extras.get("torch_deviation_count", len(d["torch_deviations"]))
+    if r.extras.get("context") is not None:  # torch evaluated inside arrays of this length (--context)
+        d["context"] = r.extras["context"]
+    if r.extras.get("torch_inconsistencies"):  # torch alone and inside an array differ
+        d["torch_inconsistencies"] = [
+            {k: jsonable(v) if isinstance(v, float) else v for k, v in dev.items()}
+            for dev in r.extras["torch_inconsistencies"]
+        ]
     if all_points or r.n_points <= max_points:
         d["points"] = [point_dict(r, i) for i in range(r.n_points)]
     d["worst"] = [point_dict(r, int(i)) for i in r.worst(worst)]

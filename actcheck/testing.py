@@ -20,9 +20,10 @@ def assert_gradient(forward, derivative=None, like=None, **kw):
 
 def failure_text(result):
     """What went wrong with a pair: its diagnosis, then the points where it is furthest off (both values)."""
-    ref = "torch" if result.reference == "torch" else "finite differences"
+    ref = {"torch": "torch", "exact": "exact"}.get(result.reference, "finite differences")
     lines = [f"{result.name} (against {ref}): " + ("; ".join(result.diagnosis) or "failed")]
     for w in result.worst[:3]:
         up = f" (upstream {w['upstream']})" if "upstream" in w else ""
-        lines.append(f"  at x = {w['x']}: {w['quantity']}{up} yours {w['yours']}, {ref} {w['reference']}")
+        dtype = f" in {w['dtype']}" if "dtype" in w else ""
+        lines.append(f"  at x = {w['x']}{dtype}: {w['quantity']}{up} yours {w['yours']}, {ref} {w['reference']}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["ulp_error", "max_ulp", "closer", "round_once", "within_ulps"]
+__all__ = ["ulp_error", "max_ulp", "closer", "round_once", "within_ulps", "spacing"]
 
 
 def _format(dtype):
@@ -25,6 +25,8 @@ def round_once(value, dtype):
 
     if value is None:
         return math.nan
+    if isinstance(value, float) and value == 0:  # the oracle's signed zeros
+        return value
     if not isinstance(value, mpmath.mpf):  # mpf(an mpf) would round it to the working precision first
         value = mpmath.mpf(value)
     if not mpmath.isfinite(value) or value == 0:
@@ -45,7 +47,7 @@ def round_once(value, dtype):
     return -out if sign else out
 
 
-def _spacing(value, dtype):
+def spacing(value, dtype):
     """The dtype's spacing at the exact ``value`` (mpf): 2**(exponent - p + 1), the least subnormal's below."""
     import mpmath
 
@@ -80,7 +82,7 @@ def ulp_error(values, exact, dtype):
                 same = v == rounded or (math.isnan(v) and math.isnan(rounded))
                 out[i] = 0.0 if same else np.inf
                 continue
-            out[i] = float(abs(mpmath.mpf(v) - e) / _spacing(e, dtype))
+            out[i] = float(abs(mpmath.mpf(v) - e) / spacing(e, dtype))
     return out
 
 

@@ -31,6 +31,7 @@ API
   ulp(value, dtype)                     the dtype's spacing at |value| (mpf)
   ulp_error(value, exact, dtype)        |value - exact| / ulp(exact) as float
   rounding_info(value, dtype)           (rounded, ulp, r, near_tie) as floats, for fast audits
+  rounded(name, x, n, dtype, g=None)    f^(n)(x) (times g) rounded once, settled beside a midpoint
 """
 
 import math
@@ -40,7 +41,7 @@ import mpmath
 import numpy as np
 from mpmath import mp, mpf
 
-__all__ = ["ACTS", "Act", "exact", "round_once", "ulp", "ulp_error", "rounding_info", "FORMATS"]
+__all__ = ["ACTS", "Act", "exact", "rounded", "round_once", "ulp", "ulp_error", "rounding_info", "FORMATS"]
 
 SELU_ALPHA = "1.6732632423543772848170429916717"
 SELU_SCALE = "1.0507009873554804934193349852946"
@@ -203,6 +204,10 @@ def _gelu_d(n, x, side, approximate):
             lambda: S(sig(u), x * dsig(u) * du),
             lambda: dsig(u) * S(2 * du, x * S(-mp.tanh(u / 2) * du * du, ddu)),
         )
+    if n == 1 and x < -PHI_CLAMP:  # Phi(x) = phi(x) M(-x) there: the clamp would give Phi + x phi the wrong sign
+        t = -x
+        mills = S(*[(-1) ** j * mp.fac2(2 * j - 1) / t ** (2 * j + 1) for j in range(8)])  # to t**-17 relative
+        return phi(x) * S(mills, x)
     return _pick(n, lambda: x * Phi(x), lambda: S(Phi(x), x * phi(x)), lambda: phi(x) * S(2, -x * x))
 
 
@@ -397,10 +402,11 @@ def _at(act, n, x, params, prec):
         return (None if v is None else +v), _loss[0]
 
 
-def exact(name, x, n=0, verify=True, **params):
+def exact(name, x, n=0, verify=True, rel_bits=REL_BITS, **params):
     """f^(n)(x) for the activation ``name`` at the float ``x``: mpf, +-inf, nan, or None (undefined).
 
-    Parameters take torch's names; missing ones take torch's defaults.
+    Parameters take torch's names; missing ones take torch's defaults. ``rel_bits``: the relative
+    accuracy wanted (72 unless asked).
     """
     act = ACTS[name]
     params = {**act.params, **params}
@@ -409,12 +415,12 @@ def exact(name, x, n=0, verify=True, **params):
         return mpf("nan")
     inf = math.isinf(x)
     xm = mpf(INF_X if x > 0 else -INF_X) if inf else mpf(x)
-    prec = START_PREC
+    prec = max(START_PREC, rel_bits + GUARD + 16)
     while True:
         v, loss = _at(act, n, xm, params, prec)
         if v is None:
             return None
-        need = GUARD + REL_BITS + loss
+        need = GUARD + rel_bits + loss
         if need > prec and prec < MAX_PREC:
             prec = min(MAX_PREC, int(need) + 16)
             continue
@@ -517,6 +523,29 @@ def ulp_error(value, exact_value, dtype):
         return 0.0 if float(round_once(e, dtype)) == v else math.inf
     with mp.workprec(max(mp.prec, 2 * FORMATS["float64"][0] + 64)):
         return float(abs(mpf(v) - e) / ulp(e, dtype))
+
+
+def rounded(name, x, n, dtype, g=None, **params):
+    """f^(n)(x) (times ``g``) rounded once to ``dtype``, however close to a midpoint: a value within
+    its accuracy of one is computed again at 256, 1024 and 4096 bits; still there, it is one."""
+    for bits in (REL_BITS, 256, 1024, 4096):
+        e = exact(name, x, n, verify=False, rel_bits=bits, **params)
+        if e is None:
+            return None
+        if g is not None:
+            with mp.workprec(bits + 128):
+                e = e * mpf(float(g))
+        if not mp.isfinite(e) or e == 0:
+            break
+        u = ulp(e, dtype)
+        with mp.workprec(bits + 64):
+            near = mpf(float(round_once(e, dtype)))
+            r = (e - near) / u
+            if abs(abs(r) - mpf(1) / 2) * u > abs(e) * mpf(2) ** (8 - bits):
+                break
+    else:  # on the midpoint at 4096 bits: it is the midpoint (1025/1600 is 41/64)
+        e = near + mp.sign(r) * u / 2
+    return float(round_once(e, dtype))
 
 
 def rounding_info(exact_value, dtype):

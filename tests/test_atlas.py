@@ -193,14 +193,51 @@ def test_histogram_findings_and_worst_points_on_crafted_values():
     tl = tally(b, t, err_at)
     assert tl.n == 10 and tl.n_finite == 8
     hist = dict(zip(BUCKETS, tl.histogram.tolist(), strict=True))
-    # exact at x=0; a quarter ULP at 1; rounded at 4 and 9; one ULP at 5; 3e-5 is ~503 subnormal ULP
+    # correctly rounded at 0, 1 (a quarter ULP off), 4 and 9; one ULP at 5; 3e-5 is ~503 subnormal ULP
     # of float16 (at 2 and 3); the wrong sign (2048 ULP), inf and nan beyond 2**10
-    assert list(hist.values()) == [1, 3, 1, 0, 0, 2, 3]
+    assert list(hist.values()) == [4, 0, 1, 0, 0, 2, 3]
     wz = tl.findings["wrong_zero"]
     assert wz.count == 2 and wz.ranges == [[2.0, 3.0, 2, 1.0, 4.0]]  # with the measured points beside the run
     assert tl.findings["non_finite"].count == 2 and tl.findings["non_finite"].ranges == [[7.0, 8.0, 2, 6.0, 9.0]]
     assert tl.findings["wrong_sign"].count == 1 and tl.findings["wrong_sign"].ranges == [[6.0, 6.0, 1, 5.0, 7.0]]
     assert tl.max_ulp == math.inf and [w[1] for w in tl.worst[:2]] == [7.0, 8.0]
+
+
+def test_the_0_bucket_is_the_correctly_rounded_value_and_0_5_is_shown_only_for_it():
+    """1 + 2**-11 is a float16 midpoint: 1 is its rounding (to even), 1 + 2**-10 is as near but not it."""
+    from types import SimpleNamespace
+
+    from actcheck.report_atlas import cell
+
+    x, exact = np.arange(3.0), np.array([1 + 2.0**-11, 1 + 2.0**-11, 2.0 + 2**-12])
+    b, err_at = _base(x, exact)
+    right = tally(b, round_to(exact, F16), err_at)
+    assert right.histogram.tolist() == [3, 0, 0, 0, 0, 0, 0] and right.max_ulp == 0.5
+    wrong = tally(b, np.array([1.0, 1 + 2.0**-10, 2.0]), err_at)
+    assert wrong.histogram.tolist() == [2, 1, 0, 0, 0, 0, 0] and wrong.max_ulp == 0.5
+    assert cell(SimpleNamespace(tally=right)) == "0.5" and cell(SimpleNamespace(tally=wrong)) == "0.501"
+
+
+def test_ulp_is_measured_in_the_exact_values_own_binade_at_a_power_of_two(run):
+    """bfloat16 sigmoid''(2**-63) is -2**-66 (1 - 2**-127/3...): just inside the binade below, whose ULP is half.
+    torch's 0 there is 256 of its ULP (mpmath at 400 bits, from the definition), not 128; the reproduce line
+    asks for f'' and shows torch's 0."""
+    from actcheck.atlas import reproduce
+
+    x = 2.0**-63
+    with mpmath.mp.workprec(400):
+        t = mpmath.mpf(x)
+        exact = mpmath.diff(lambda u: 1 / (1 + mpmath.exp(-u)), t, 2)
+        want = float(abs(exact) / mpmath.mpf(2) ** (mpmath.floor(mpmath.log(abs(exact), 2)) - 7))
+    o = int(pts.to_ordinal(np.array([x], dtype=BF16.numpy), BF16)[0])
+    spec = chunk_mod.Spec("sigmoid", (), "bfloat16", ("second",), (o - 1, o + 1), True, 0, 0, 3)
+    tallies, _ = chunk_mod.measure(spec, np.arange(o - 1, o + 2))
+    worst = {w[1]: w for w in tallies[("second", "torch")].worst}
+    assert worst[x][2] == 0.0 and worst[x][0] == want == 256.0
+    cmd = reproduce("sigmoid", {}, {}, "bfloat16", x, "second").split()
+    assert cmd[:-1] == "actcheck sigmoid --dtype bfloat16 --oracle --order 2 --".split()
+    point = json.loads(run(*cmd[1:-2], "--json", *cmd[-2:]).stdout)["points"][0]
+    assert point["second"]["torch"] == 0.0 and point["second"]["exact"] == float(round_once(exact, BF16))
 
 
 def test_a_tally_of_halves_merged_in_order_is_the_tally_of_the_whole():
@@ -399,6 +436,8 @@ def test_the_table_and_markdown_have_a_row_per_activation_and_quantity(run, tmp_
     assert "bfloat16 (all 65,280)" in r.stdout and "256 z" in r.stdout
     text = md.read_text()
     assert "| tanh | f′ | 0.5 | 256 z | 256 z |" in text and "| relu | f | 0 | 0 | — |" in text
+    # each finding's ranges, not only its letter
+    assert "- tanh f′ · bfloat16 torch · `z` wrong zero ×956: [-46.75, -3.46875], [3.46875, 46.75]" in text
     assert [p.name for p in tmp_path.iterdir()] == ["atlas.md"]  # written whole, no temporary left
 
 

@@ -1,6 +1,7 @@
 """Verification depth: finite differences, second derivatives, forward mode, the oracle, ULP accuracy."""
 
 import json
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +15,7 @@ from actcheck.dtypes import DTYPES
 from actcheck.opinions.finite_difference import derivative as fd_derivative
 from actcheck.opinions.oracle import exact_values
 from actcheck.registry.numerics import sigmoid_d
+from actcheck.serialize import result_to_dict
 from actcheck.ulps import ulp_error
 
 F64 = DTYPES["float64"]
@@ -201,3 +203,54 @@ def test_numpy_derivative_agrees_with_finite_differences_away_from_kinks(name, x
     r = check(name, xs, fd=True)
     fd = r.comparisons["finite_difference"]
     assert fd.ok.all(), "\n".join(r.failures())
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "x", "sides"),
+    [
+        ("softplus", {"beta": 10.0, "threshold": 0.4}, 0.04, (math.log1p(math.exp(0.4)) / 10, 0.04)),  # pytorch#31110
+        ("softplus", {}, 20.0, (math.log1p(math.exp(20.0)), 20.0)),  # log1p(e**-20) = 2.06e-9 apart
+        ("threshold", {"threshold": 0.1, "value": 20.0}, 0.1, (20.0, 0.1)),
+        ("relu", {}, 0.0, None),
+        ("relu6", {}, 6.0, None),
+    ],
+)
+def test_finite_difference_says_a_kink_is_a_jump(name, params, x, sides):
+    """A skipped point where f itself is discontinuous is named a jump, with f either side (a note, and "jump"
+    in the table); a kink where f is continuous is not."""
+    r = check(name, [x, x + 1.0], fd=True, **params)
+    assert bool(r.extras["fd_skipped"][0]) and not r.extras["fd_skipped"][1]
+    named = [n for n in r.extras["notes"] if f"{name} jumps at x = {x!r}" in n]
+    assert bool(r.extras["fd_jump"][0]) is (sides is not None) and len(named) == int(sides is not None)
+    assert ("jump" in result_to_dict(r)["points"][0]) is (sides is not None)
+    if sides:
+        lo, hi = (float(v) for v in named[0].split("from ")[1].split(" (by")[0].split(" to "))
+        assert lo == pytest.approx(sides[0], rel=1e-12) and hi == pytest.approx(sides[1], rel=1e-12)
+
+
+# (activation, params, x, quantity): where the exact value is a float64 subnormal
+SUBNORMAL_EXACT = [
+    ("elu", {"alpha": 2.0}, -709.7827128933841, "backward"),  # 1.1125369292535006302e-308
+    ("sigmoid", {}, -710.2169002706919, "forward"),
+    ("sigmoid", {}, -740.0, "backward"),
+    ("softplus", {}, -710.2169002706919, "forward"),
+    ("silu", {}, -715.1103139469622, "forward"),
+    ("logsigmoid", {}, 709.726761297344, "backward"),
+    ("gelu", {}, -37.71377706011696, "forward"),
+    ("tanh", {}, -355.86584123413957, "backward"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "x", "key"), SUBNORMAL_EXACT, ids=[f"{c[0]}-{c[3]}" for c in SUBNORMAL_EXACT]
+)
+def test_oracle_rounds_subnormal_exact_values_once(name, params, x, key):
+    """The exact value shown is the independent reference's rounded once to float64 (mpmath's float() rounds
+    a subnormal twice: to 53 bits, then to the subnormal's fewer)."""
+    import reference as R
+
+    r = check(name, [x], oracle=True, **params)
+    shown = float(r.extras["exact"][key][0])
+    want = float(R.round_once(R.exact(name, x, ("forward", "backward").index(key), **params), "float64"))
+    assert 0 < abs(want) < 2.0**-1022
+    assert shown == want, f"{shown!r} != {want!r}"

@@ -6,6 +6,7 @@ Nothing here imports the checkout: every command runs in the installed venv's ow
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -170,3 +171,17 @@ def test_the_wheel_builds_reproducibly(tmp_path):
         [wheel] = out.glob("*.whl")
         built.append(wheel.read_bytes())
     assert built[0] == built[1]
+
+
+def test_verify_judges_a_torch_function_in_bfloat16_as_installed(outside):
+    shutil.copy(CHECKOUT / "tests" / "data" / "torch" / "fused_silu_bf16.py", outside / "fused.py")
+    r = run(outside, "verify", "fused.py", "--dtype", "bfloat16", "--json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    [pair] = json.loads(r.stdout)["results"]
+    assert (pair["name"], pair["framework"], pair["activation"], pair["passed"]) == (
+        "FusedSiLU",
+        "torch",
+        "silu",
+        False,
+    )
+    assert pair["dtypes"][0]["quantities"]["backward"]["wrong_zero"]["count"] > 0

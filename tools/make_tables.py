@@ -1,13 +1,14 @@
-"""Regenerate actcheck/registry/tables.py: GELU's Mills ratio in pieces, and f' about its zeros.
+"""Regenerate actcheck/registry/tables.py: GELU's Mills ratio in pieces, and f' and f'' about their zeros.
 
     .venv/bin/python tools/make_tables.py > actcheck/registry/tables.py
     .venv/bin/ruff format actcheck/registry/tables.py
 
 Mills ratio R(t) = Phi(-t)/phi(t) for t >= 0: one polynomial per interval of width 1/2 on
 [0, 8] in d = t - centre (mpmath.chebyfit at 60 digits), Laplace's continued fraction
-beyond. Near a zero z of f' (silu, mish, both GELUs) the closed forms cancel; there the
-registry sums f'(x) = sum_k c[k] d**(k+1), d = (x - z_hi) - z_lo, c[k] = f^(k+2)(z)/(k+1)!
-(mpmath.taylor of the independent reference's f', tests/reference.py). Each fit is checked
+beyond. Near a zero z of f' (silu, mish, both GELUs) or of f'' (silu, mish, GELU-tanh)
+the closed forms cancel; there the registry sums f^(n)(x) = sum_k c[k] d**(k+1),
+d = (x - z_hi) - z_lo, c[k] = f^(n+k+1)(z)/(k+1)! (mpmath.taylor of the independent
+reference's f^(n), tests/reference.py). Each fit is checked
 in float64 against mpmath and its measured error written beside it.
 """
 
@@ -21,12 +22,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import reference as R  # noqa: E402  (the independent reference, not the code under test)
 
 WIDTH, TOP, DEGREE, CF_TERMS = 0.5, 8.0, 17, 40
-# label: (activation, params, starting guess, half-width of the window, degree)
+# label: (activation, params, starting guess, half-width of the window, degree, order of the derivative)
+# Windows reach where the closed form's error, about 0.06 ULP of 1 over |f^(n)|, is below 2 ULP of f^(n).
 ZEROS = {
-    "silu": ("silu", {}, -1.28, 0.03125, 14),
-    "mish": ("mish", {}, -1.19, 0.03125, 14),
-    "gelu": ("gelu", {"approximate": "none"}, -0.75, 0.375, 26),
-    "gelu_tanh": ("gelu", {"approximate": "tanh"}, -0.75, 0.03125, 14),
+    "silu": ("silu", {}, -1.28, 0.125, 16, 1),
+    "mish": ("mish", {}, -1.19, 0.125, 16, 1),
+    "gelu": ("gelu", {"approximate": "none"}, -0.75, 0.375, 26, 1),
+    "gelu_tanh": ("gelu", {"approximate": "tanh"}, -0.75, 0.125, 18, 1),
+    "silu_d2+": ("silu", {}, 2.4, 0.125, 16, 2),
+    "silu_d2-": ("silu", {}, -2.4, 0.125, 16, 2),
+    "mish_d2+": ("mish", {}, 1.49, 0.125, 16, 2),
+    "mish_d2-": ("mish", {}, -2.26, 0.125, 16, 2),
+    "gelu_tanh_d2+": ("gelu", {"approximate": "tanh"}, 1.4185, 0.25, 22, 2),
+    "gelu_tanh_d2-": ("gelu", {"approximate": "tanh"}, -1.4185, 0.25, 22, 2),
 }
 
 
@@ -62,25 +70,25 @@ def mills_pieces():
     return pieces, worst
 
 
-def taylor(name, params, guess, degree):
-    """(z_hi, z_lo, coefficients lowest degree first) of f' about its zero near ``guess``."""
+def taylor(name, params, guess, degree, order):
+    """(z_hi, z_lo, coefficients lowest degree first) of f^(order) about its zero near ``guess``."""
     act = R.ACTS[name]
     p = {**act.params, **params}
-    f1 = lambda t: act.d(1, t, 0, **p)  # noqa: E731
+    f1 = lambda t: act.d(order, t, 0, **p)  # noqa: E731
     z = mp.findroot(f1, mpf(guess))
     c = mp.taylor(f1, z, degree)
     z_hi = float(z)
     return z_hi, float(z - z_hi), [float(v) for v in c[1:]]
 
 
-def taylor_error(name, params, z_hi, z_lo, c, window):
+def taylor_error(name, params, z_hi, z_lo, c, window, order):
     """The polynomial's worst float64 relative error over its window, against the reference."""
     xs = np.concatenate([np.linspace(z_hi - window, z_hi + window, 2001), [np.nextafter(z_hi, 0), z_hi]])
     worst = 0.0
     for x in xs:
         d = (x - z_hi) - z_lo
         v = horner(c[::-1], d) * d
-        e = R.exact(name, float(x), 1, **params)
+        e = R.exact(name, float(x), order, **params)
         if e != 0:
             worst = max(worst, float(abs((mpf(v) - e) / e)))
     return worst
@@ -108,12 +116,12 @@ def main():
         print("    (" + ", ".join(repr(v) for v in p) + "),")
     print(")")
     print()
-    print("# f' near its zero z, for |x - z_hi| < window: sum c[k] d**(k+1), d = (x - z_hi) - z_lo,")
-    print("# lowest degree first: (z_hi, z_lo, window, c)")
+    print("# f' (f'' for the _d2 labels) near its zero z, for |x - z_hi| < window: sum c[k] d**(k+1),")
+    print("# d = (x - z_hi) - z_lo, lowest degree first: (z_hi, z_lo, window, c)")
     print("TAYLOR = {")
-    for label, (name, params, guess, window, degree) in ZEROS.items():
-        z_hi, z_lo, c = taylor(name, params, guess, degree)
-        err = taylor_error(name, params, z_hi, z_lo, c, window)
+    for label, (name, params, guess, window, degree, order) in ZEROS.items():
+        z_hi, z_lo, c = taylor(name, params, guess, degree, order)
+        err = taylor_error(name, params, z_hi, z_lo, c, window, order)
         print(f"    # measured float64 relative error over the window: {err:.2g}")
         print(f"    {label!r}: ({z_hi!r}, {z_lo!r}, {window!r}, (" + ", ".join(repr(v) for v in c) + ")),")
     print("}")

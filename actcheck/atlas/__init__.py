@@ -50,7 +50,7 @@ class AtlasResult:
 
     def reproduce(self, x):
         """The command that shows this implementation's value at ``x`` beside the exact one."""
-        return reproduce(self.activation, self.params, self.defaults, self.dtype, x)
+        return reproduce(self.activation, self.params, self.defaults, self.dtype, x, self.quantity)
 
     def to_dict(self):
         """The JSON object the README documents."""
@@ -270,9 +270,10 @@ def format_x(x, dtype_name):
     return repr(float(x))
 
 
-def reproduce(name, params, defaults, dtype, x):
-    """``actcheck NAME --dtype D --oracle [--param V ...] -- X``, parameters other than the defaults as options."""
-    opts = []
+def reproduce(name, params, defaults, dtype, x, quantity="forward"):
+    """``actcheck NAME --dtype D --oracle [--order 2] [--param V ...] -- X``, parameters other than the defaults
+    as options; ``--order 2`` for f'' (torch's forward-mode f' is always shown: no option)."""
+    opts = ["--order", "2"] if quantity == "second" else []
     for k, v in params.items():
         if defaults.get(k) != v:
             opts.append(f"--{k.replace('_', '-')} {v if isinstance(v, str) else repr(float(v))}")

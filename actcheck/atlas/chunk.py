@@ -7,6 +7,7 @@ or a group of strata with their special points) is a run of chunks whose tallies
 order; the float64 sweep instead keeps its points one by one (``run_points``).
 """
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ __all__ = [
     "tasks",
     "run_task",
     "run_points",
+    "measured",
 ]
 
 IMPLEMENTATIONS = ("numpy", "torch", "torch_forward_ad")
@@ -143,19 +145,19 @@ def evaluate(spec, o):
     segments = segments_of(spec, o)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        exact = (
-            oracle_exact(act, params, x64, spec.quantities) if spec.dtype == "float64" else _reference(spec).exact(x64)
-        )
+        ref = None if spec.dtype == "float64" else _reference(spec)
+        exact = oracle_exact(act, params, x64, spec.quantities) if ref is None else ref.exact(x64)
         values, missing = implementations(act, params, x, dt, spec.quantities)
         out = {}
         for q in spec.quantities:
             e = exact[q]
+            edges = None if ref is None else functools.partial(ref.at_edges, q)
             if e.defined.all():
-                out[q] = _measured(e, x64, segments, values[q], dt, spec.k)
+                out[q] = measured(e, x64, segments, values[q], dt, spec.k, edges)
                 continue
             kept = np.flatnonzero(e.defined)
             vals = {i: t[kept] for i, t in values[q].items()}
-            out[q] = _measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k)
+            out[q] = measured(_taken(e, kept), x64[kept], _kept_segments(segments, kept), vals, dt, spec.k, edges)
     return out, missing
 
 
@@ -165,11 +167,13 @@ def _taken(e, kept):
     return type(e)(**arrays, mp=None if e.mp is None else [e.mp[i] for i in kept])
 
 
-def _measured(e, x, segments, values, dt, k):
+def measured(e, x, segments, values, dt, k, edges=None):
+    """A Measured of ``values`` (implementation -> values) against the Exact ``e`` at sorted ``x``."""
     if e.mp is None:
 
         def errors_at(at, t):
-            return ulp_errors(t, e.value[at], e.rounded[at], e.inv_ulp[at])
+            err = ulp_errors(t, e.value[at], e.rounded[at], e.inv_ulp[at])
+            return err if edges is None else edges(x[at], e.value[at], err)
 
         err, holds = e.err, None
     else:

@@ -27,7 +27,9 @@ __all__ = [
     "inverse_ulp",
 ]
 
-EDGES = (0.0, 0.5, 1.0, 2.0, 4.0, 1024.0)
+# "0": the correctly rounded value itself; the others count the values that are not, by their ULP error
+# (one not correctly rounded at a tie is 0.5 away too)
+EDGES = (0.5, 1.0, 2.0, 4.0, 1024.0)
 BUCKETS = ("0", "<=0.5", "<=1", "<=2", "<=4", "<=2^10", ">2^10")
 PROFILE_BINS = 1024  # the error along x, kept for plots as the maximum over this many even slices of the span
 MAX_RANGES = 64  # ranges kept per finding: the first 63 and the last
@@ -70,7 +72,8 @@ def mp_ulp_errors(t, exact, rounded, dtype):
     """|t - exact| in ULP of ``dtype`` at the exact value, in mpmath from the oracle's mpf values (float64)."""
     import mpmath
 
-    fi = dtype.finfo()
+    from ..ulps import spacing
+
     err = np.empty(len(t))
     with mpmath.mp.workdps(60):
         for i, (v, e) in enumerate(zip(t, exact, strict=True)):
@@ -78,9 +81,8 @@ def mp_ulp_errors(t, exact, rounded, dtype):
             if not math.isfinite(v):
                 err[i] = 0.0 if v == rounded[i] else math.inf
                 continue
-            top = int(mpmath.floor(mpmath.log(abs(e), 2))) if e else int(fi.minexp)
-            q = max(top, int(fi.minexp)) - int(fi.nmant)
-            err[i] = float(mpmath.ldexp(abs(mpmath.mpf(v) - e), -q))
+            # the binade from e's exponent: log2 at 60 digits puts e just below 2**k in the binade above
+            err[i] = float(abs(mpmath.mpf(v) - e) / spacing(e, dtype))
     return err
 
 
@@ -174,10 +176,12 @@ class Tally:
         return self.sum_ulp / self.n_finite if self.n_finite else None
 
 
-def _buckets(err):
-    """How many of ``err`` fall in each bucket of BUCKETS (counted by comparisons: faster than searchsorted)."""
+def _buckets(err, rounded=0):
+    """BUCKETS' counts: ``rounded`` values that are the correctly rounded one, then the errors ``err`` of values
+    that are not (counted by comparisons: faster than searchsorted)."""
     out, below, n = np.zeros(len(BUCKETS), np.int64), 0, err.size
-    for i, edge in enumerate(EDGES):
+    out[0] = rounded
+    for i, edge in enumerate(EDGES, start=1):
         upto = int(np.count_nonzero(err <= edge)) if below < n else n
         out[i], below = upto - below, upto
     out[-1] = n - below
@@ -204,7 +208,7 @@ class Baseline:
         e = self.err
         self.sum = float(e.sum())
         self.max = float(e.max()) if e.size else -1.0
-        self.histogram = _buckets(e)
+        self.histogram = _buckets(e[:0], e.size)  # the correctly rounded value is itself
         self.top, self.top_whole = _top(e, self.k)
         self.peak, self.where = np.full(PROFILE_BINS, -1.0), np.full(PROFILE_BINS, np.inf)
         _profile(self.segments, e, self.x, self.peak, self.where)
@@ -281,7 +285,7 @@ def tally(base, t, errors_at):
     if dense:
         err = errors_at(slice(None), t)
         _score(out, err, n)
-        out.histogram = _buckets(err)
+        out.histogram = _buckets(err[differ], n - int(np.count_nonzero(differ)))
         top, _ = _top(err, base.k)
         out.worst = _rows(base, t, top, err[top])
         _profile(base.segments, err, base.x, out.peak, out.where)
@@ -296,7 +300,7 @@ def tally(base, t, errors_at):
         out.n_finite += n - off.size
         out.sum_ulp += base.sum - float(base.err[off].sum())
         out.max_ulp = max(base.max, out.max_ulp)
-        out.histogram = base.histogram - _buckets(base.err[off]) + _buckets(err)
+        out.histogram = base.histogram + _buckets(err, -off.size)
         top = base.top[~np.isin(base.top, off)]
         if top.size < base.k and not base.top_whole:  # ties left out of the baseline's own worst: look again
             matched = base.err.copy()

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import rounding
+from ..opinions.oracle import exact_values
+from ..rounding import BOUND_ULPS, ZERO_ABS, tolerance, zeros
 from ..ulps import round_once
 
 __all__ = [
@@ -24,19 +27,10 @@ __all__ = [
     "float64_values",
     "LowPrecision",
     "oracle_exact",
+    "bounded",
 ]
 
 
-def _claimed():
-    """float64 ULP the NumPy side is claimed (and tested) to be within, per quantity: dtypes.numpy_ulps."""
-    from ..dtypes import get_dtype, numpy_ulps
-
-    return {q: numpy_ulps(get_dtype("float64"), q) for q in ("forward", "backward", "second")}
-
-
-BOUND_ULPS = _claimed()
-ZERO_ABS = 8 * 2.0**-52  # near a zero of f' or f'': "within 4 ULP of 1" absolutely, doubled for f''
-_ZERO_WINDOW = 1.0  # how far from such a zero the absolute bound applies
 _KEYS = {"forward": "forward", "backward": "derivative", "second": "second"}
 _ORDER = {"forward": 0, "backward": 1, "second": 2}
 
@@ -73,31 +67,6 @@ class Exact:
     same_as: np.ndarray | None = None  # ``rounded`` in the dtype implementations' values are compared in
 
 
-def _zeros(act, params, quantity):
-    """Zeros of the float64 ``quantity`` on [-8, 8] away from x = 0: where the absolute bound applies."""
-    if quantity == "forward":
-        return np.empty(0)
-    g = np.linspace(-8.0, 8.0, 16001)
-    v = float64_values(act, params, g, quantity)
-    s = np.sign(v)
-    i = np.flatnonzero(s[:-1] * s[1:] < 0)
-    z = (g[i] + g[i + 1]) / 2
-    return z[np.abs(z) > 1e-3]
-
-
-def _tolerance(q, dtype, x, inv, zeros):
-    """How far from half an ULP the rounding error of a float64 value may be before its rounding is in doubt.
-
-    (n + 1) float64 ULP of v (+1: the error is itself computed) is at most (n + 1) 2**(nmant - 52)
-    ULP of the dtype; near a zero of the quantity the absolute bound ZERO_ABS is added.
-    """
-    tol = (BOUND_ULPS[q] + 1) * 2.0 ** (int(dtype.finfo().nmant) - 52) + 2.0**-50
-    if not zeros.size:
-        return tol
-    near = np.abs(x[:, None] - zeros[None, :]).min(axis=1) <= _ZERO_WINDOW
-    return np.where(near, tol + ZERO_ABS * inv, tol)
-
-
 def _undefined(act, params, x, quantity):
     """Where the exact value does not exist: a derivative at a kink."""
     if quantity == "forward":
@@ -110,7 +79,7 @@ class LowPrecision:
 
     def __init__(self, act, params, dtype, quantities):
         self.act, self.params, self.dtype, self.quantities = act, params, dtype, quantities
-        self.zeros = {q: _zeros(act, params, q) for q in quantities}
+        self.zeros = {q: zeros(act, params, q) for q in quantities}
         self.oracle_points = 0  # how many points the oracle decided
 
     def exact(self, x):
@@ -121,15 +90,43 @@ class LowPrecision:
             e = Exact(v if v.flags.writeable else v.copy(), None, ~_undefined(self.act, self.params, x, q))
             _score(e, self.dtype, slice(None))
             with np.errstate(invalid="ignore"):
-                tol = _tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
-                # beside the overflow threshold the rounding is in doubt too (rare: ask)
-                unsure = np.abs(e.err - 0.5) <= tol
-                if not np.isfinite(e.rounded.sum() + e.value.sum()):
-                    unsure |= ~np.isfinite(e.rounded) | ~np.isfinite(e.value)
+                tol = tolerance(q, self.dtype, x, e.inv_ulp, self.zeros[q])
+            unsure = rounding.doubtful(e.err, e.rounded, e.value, tol)
             out[q] = e
             doubtful[q] = np.flatnonzero(unsure & e.defined)
         self._decide(x, out, doubtful)
         return out
+
+    def at_edges(self, q, x, value, err):
+        """``err`` (ULP measured in the binade of the float64 ``value``), doubled where ``value`` is a power of two
+        of the dtype's normal range (or just above one) and the exact value lies below it: there the ULP is half.
+
+        bfloat16 sigmoid'' at 2**-63 is -2**-64 (1 - 2**-126/12...) in float64, exactly -2**-64: torch's 0 there
+        is 256 ULP of the exact value's binade, not 128. The oracle decides the side, at these points only.
+        """
+        m = np.abs(np.frexp(value)[0])
+        edge = (m <= 0.5 + 2.0**-48) & (np.abs(value) > float(self.dtype.finfo().tiny)) & np.isfinite(value)
+        idx = np.flatnonzero(edge & (err > 0) & np.isfinite(err))
+        if idx.size == 0:
+            return err
+        below = [i for i in idx if self._below(q, float(x[i]), abs(float(value[i])))]
+        err = err.copy()
+        err[below] *= 2
+        return err
+
+    def _below(self, q, x, edge):
+        """Whether the exact value at ``x`` is smaller in size than the power of two ``edge``, asked at 72 bits
+        and, while it cannot tell (sigmoid''(2**-63) differs from -2**-66 by 2**-127 relative), at 256, 1024."""
+        import mpmath
+
+        for bits in (72, 256, 1024):
+            e = exact_values(self.act, self.params, np.array([x]), _ORDER[q], bits)[q][0]
+            if e is None:
+                return False
+            with mpmath.mp.workprec(bits + 64):  # abs() rounds to the working precision
+                if abs(abs(e) - edge) > edge * mpmath.mpf(2) ** (8 - bits):
+                    return abs(e) < edge
+        return False
 
     def _decide(self, x, out, doubtful):
         """Let the oracle decide the rounding at the points whose float64 value cannot.
@@ -137,8 +134,6 @@ class LowPrecision:
         Each point is asked only up to the derivative it is doubtful in: the forward alone is
         one exact evaluation, a derivative a numerical differentiation at high precision.
         """
-        from ..opinions.oracle import exact_values
-
         need = np.full(x.size, -1)
         for q, pts in doubtful.items():
             need[pts] = np.maximum(need[pts], _ORDER[q])
@@ -146,7 +141,7 @@ class LowPrecision:
             idx = np.flatnonzero(need == order)
             if idx.size == 0:
                 continue
-            exact = exact_values(self.act, self.params, x[idx], order)
+            exact = rounding.decided_exact(self.act, self.params, x[idx], order, self.dtype)
             self.oracle_points += idx.size
             for q, values in exact.items():
                 if q not in out:
@@ -206,3 +201,29 @@ def oracle_exact(act, params, x, quantities):
         value = np.array([np.nan if e is None else round_once(e, _F64) for e in mp])
         out[q] = Exact(value, value.copy(), defined, mp, same_as=value.copy())
     return out
+
+
+def bounded(act, params, x, quantity, dtype, upstream=None):
+    """A vectorised reference for ``quantity`` at float64 ``x`` (times ``upstream``: a VJP), with its error bound.
+
+    Returns (Exact, tol): the registry's float64 value, rounded to ``dtype``, 1/ULP of ``dtype`` at it (inf
+    where float64 cannot hold it),
+    ``defined`` (False at a kink), and per point how many ULP of ``dtype`` the value may be from exact
+    (``BOUND_ULPS`` float64 ULP, one more for the product with ``upstream``, ``ZERO_ABS`` near a zero).
+    """
+    from ..dtypes import ulp
+
+    x = np.asarray(x, dtype=np.float64)
+    v = float64_values(act, params, x, quantity)
+    if upstream is not None:
+        v = v * np.asarray(upstream, dtype=np.float64)
+    value = np.array(v, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        inv = 1 / ulp(value, dtype)  # inf below float64's 2**-1023 spacing: the absolute bound then covers all
+        scale = 1.0 if upstream is None else np.maximum(1.0, np.abs(np.asarray(upstream, dtype=np.float64)))
+        tol = tolerance(quantity, dtype, x, inv * scale, zeros(act, params, quantity))
+        if upstream is not None:
+            tol = tol + 2.0 ** (int(dtype.finfo().nmant) - 52)
+    rounded = round_to(value, dtype)
+    defined = ~_undefined(act, params, x, quantity)
+    return Exact(value, rounded, defined, inv_ulp=inv, same_as=rounded), np.broadcast_to(tol, x.shape)

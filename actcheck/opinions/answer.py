@@ -21,6 +21,7 @@ class Ask:
     hvp_upstream: np.ndarray | None = None  # the direction of a vector activation's double backward
     rows: np.ndarray | None = None  # a vector activation's Jacobian rows and columns to evaluate
     cols: np.ndarray | None = None
+    context: int | None = None  # evaluate torch at each point inside an array of this many copies of it
 
 
 @dataclass
@@ -31,3 +32,6 @@ class Answer:
     missing: dict = field(default_factory=dict)  # quantity -> why this opinion cannot give it
     skipped: dict = field(default_factory=dict)  # quantity -> points left out (a finite difference's kinks)
     notes: list = field(default_factory=list)
+    jumps: np.ndarray | None = None  # points where f itself jumps (a finite difference's skipped discontinuities)
+    # where torch alone and inside an array differ: {x, quantity, alone, in_array, context}
+    inconsistent: list = field(default_factory=list)

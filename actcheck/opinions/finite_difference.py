@@ -3,7 +3,8 @@
 Computed in float64 whatever the dtype. Each point tries several steps, each refined by
 two levels of Richardson extrapolation (error O(h^6)), and keeps the step whose last two
 levels agree best, so tails with a short length scale (gelu at -37) get a short step.
-Points within the step of a declared kink are skipped. A vector activation's VJP is
+Points within the step of a declared kink are skipped; where f itself jumps there (softplus
+with beta * x = threshold between its two pieces, pytorch#31110) a note says so. A vector activation's VJP is
 differentiated one coordinate at a time, on a sample of coordinates.
 """
 
@@ -50,8 +51,41 @@ def answer(ask):
     if ask.act.kind == "vector":
         est = _vjp(ask.act, x, ask.upstream.astype(np.float64))
         return Answer({"vjp": est}, skipped={"vjp": np.isnan(est)})
-    est, skipped = derivative(lambda t: ask.act.forward(t, **ask.params), x, ask.act.kinks(**ask.params))
-    return Answer({"backward": est}, skipped={"backward": skipped})
+    kinks = ask.act.kinks(**ask.params)
+    est, skipped = derivative(lambda t: ask.act.forward(t, **ask.params), x, kinks)
+    jumps, notes = _jumps(ask.act, ask.params, x, kinks, skipped)
+    return Answer({"backward": est}, skipped={"backward": skipped}, notes=notes, jumps=jumps)
+
+
+def _jump(f, k):
+    """(f just below ``k``, f just above) if f jumps there, else None.
+
+    Between the floats either side of k a continuous f changes about as much as over the next
+    float step; a jump (softplus's pieces miss by log1p(e**-threshold)/beta) changes a thousand
+    times more. The exact jump may lie between two floats (threshold/beta rounded): hence the neighbours.
+    """
+    with np.errstate(all="ignore"):
+        v = f(k + np.array([-2, -1, 1, 2]) * np.spacing(abs(k) or 5e-324))
+    step = max(abs(v[1] - v[0]), abs(v[3] - v[2]))
+    if np.all(np.isfinite(v)) and abs(v[2] - v[1]) > 1000 * step:
+        return float(v[1]), float(v[2])
+    return None
+
+
+def _jumps(act, params, x, kinks, skipped):
+    """Where a skipped point is a kink at which f itself jumps, and a note naming each such jump."""
+    jumps, notes = np.zeros(x.shape, bool), []
+    for k in sorted({float(k) for k in kinks}):
+        at = skipped & (np.abs(x - k) <= np.spacing(abs(k) or 5e-324))
+        sides = _jump(lambda t: act.forward(t, **params), k) if at.any() else None
+        if sides:
+            jumps |= at
+            below, above = sides
+            notes.append(
+                f"{act.name} jumps at x = {k!r}: from {below!r} to {above!r} (by {above - below:.3g}); "
+                "f' does not exist there: the finite difference skips it"
+            )
+    return jumps, notes
 
 
 def _vjp(act, x, g):

@@ -5,8 +5,9 @@ numerical differentiation. At a kink the exact derivative is undefined (None) un
 every lower order take one value on both sides (celu's f' at 0 is 1 from both sides; its f''
 is not; relu's f'' is 0 on both but its f' jumps); at x = nan
 everything is None; at x = ±inf each value is the one at ±2**2000, snapped to its limit
-(beyond 2**1100 in size: ±inf; below 2**-1100: 0): every activation here is that close to
-its limit long before.
+(beyond 2**1100 in size: ±inf; below 2**-1100: a zero of its sign): every activation here is
+that close to its limit long before. An exact zero is a float ±0.0 with the sign mathematics
+gives it (the sign of the values beside it: silu(-0) = -0, logsigmoid(+inf) = -0).
 
 How precise: a closed form is a few dozen mpmath operations, each correct to about an ULP
 of the working precision, and the arguments of exp, erfc and tanh are at most 2**16 in
@@ -27,7 +28,18 @@ import numpy as np
 
 from .answer import Answer
 
-__all__ = ["answer", "exact_values", "exact_at", "BASE", "MAX_VECTOR", "WANTED_BITS"]
+__all__ = [
+    "answer",
+    "exact_values",
+    "exact_at",
+    "continuous",
+    "vector_exact",
+    "vector_hvp",
+    "vector_jvp",
+    "BASE",
+    "MAX_VECTOR",
+    "WANTED_BITS",
+]
 
 WANTED_BITS = 72  # relative accuracy of every value
 _SPARE = 24  # bits an ULP-accurate formula of a few dozen operations with arguments below 2**16 can lose
@@ -48,8 +60,9 @@ def answer(ask):
     return Answer(exact_values(ask.act, ask.params, ask.x.astype(np.float64), ask.order))
 
 
-def exact_values(act, params, x, order=1):
-    """{'forward': [...], 'backward': [...], ('second')} as lists of mpf or None, at float64 ``x``."""
+def exact_values(act, params, x, order=1, wanted=None):
+    """{'forward': [...], 'backward': [...], ('second')} as lists of mpf or None, at float64 ``x``
+    (within 2**-``wanted`` relative: WANTED_BITS unless asked)."""
     kinks = {float(k) for k in act.kinks(**params)}
     frozen = tuple(sorted(params.items()))
     out = {}
@@ -61,10 +74,15 @@ def exact_values(act, params, x, order=1):
         out[key] = [
             None
             if n and float(v) in kinks and not all(_continuous(f, float(v), frozen) for f in lower)
-            else exact_at(form, float(v), frozen)
+            else exact_at(form, float(v), frozen, wanted or WANTED_BITS)
             for v in np.asarray(x)
         ]
     return out
+
+
+def continuous(act, params, k):
+    """Whether f itself takes one value on both sides of the kink ``k`` (softplus's pieces need not meet)."""
+    return _continuous(act.exact, float(k), tuple(sorted(params.items())))
 
 
 @functools.lru_cache(maxsize=1 << 10)
@@ -82,9 +100,14 @@ def _continuous(form, k, frozen_params):
         return abs(left - right) <= mpmath.mpf(2) ** -100 * max(1, abs(left), abs(right))
 
 
+def exact_at(form, v, frozen_params=(), wanted=WANTED_BITS):
+    """``form(mp, x, **params)`` at the float ``v``: an mpf within 2**-``wanted`` relative, ±inf, a float ±0.0
+    (a zero carries the sign of the mathematics: see ``_zero``), or None."""
+    return _exact_at(form, v, math.copysign(1.0, v), frozen_params, wanted)  # -0.0 == 0.0: the sign keys the cache
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def exact_at(form, v, frozen_params=()):
-    """``form(mp, x, **params)`` at the float ``v``: an mpf within 2**-72 relative, ±inf, or None."""
+def _exact_at(form, v, sign, frozen_params, wanted):
     import mpmath
 
     if math.isnan(v):
@@ -92,20 +115,38 @@ def exact_at(form, v, frozen_params=()):
     params = dict(frozen_params)
     x = (INF_STANDIN if v > 0 else -INF_STANDIN) if math.isinf(v) else v
     ctx = _Tracked(mpmath.mp)
-    prec = BASE
+    prec = BASE + wanted - WANTED_BITS
     while True:
         with mpmath.mp.workprec(prec):
             ctx.loss = 0
             value = form(ctx, mpmath.mpf(x), **params)
-        need = WANTED_BITS + _SPARE + ctx.loss
+        need = wanted + _SPARE + ctx.loss
         if value is None or need <= prec or prec >= MAX_PREC:
             break
         prec = min(MAX_PREC, need + 16)
-    if value is None or not math.isinf(v):
-        return value
-    if abs(value) > mpmath.mpf(2) ** SNAP:
-        return mpmath.inf if value > 0 else -mpmath.inf
-    return mpmath.mpf(0) if abs(value) < mpmath.mpf(2) ** -SNAP else value
+    if value is None:
+        return None
+    if math.isinf(v):
+        if abs(value) > mpmath.mpf(2) ** SNAP:
+            return mpmath.inf if value > 0 else -mpmath.inf
+        if abs(value) < mpmath.mpf(2) ** -SNAP:
+            return -0.0 if value < 0 else 0.0
+    if value == 0:
+        return _zero(ctx, form, sign * (v == 0), params, prec)
+    return value
+
+
+def _zero(ctx, form, side, params, prec):
+    """An exact zero as a float carrying the sign mathematics gives it: at x = ±0 (``side``), the sign of
+    f(±2**-200) (silu(-0) = -0: silu(x) ~ x/2); elsewhere, and where f is identically 0, +0."""
+    import mpmath
+
+    if side:  # 2**-200 at 1024 bits or more: tanhshrink's x - tanh(x) ~ x**3/3 does not cancel to 0
+        with mpmath.mp.workprec(max(prec, 1024)):
+            beside = form(ctx, mpmath.mpf(2) ** -200 * side, **params)
+        if beside is not None and beside < 0:
+            return -0.0
+    return 0.0
 
 
 class _Tracked:
@@ -168,6 +209,30 @@ def vector_exact(act, x, upstream, coords):
         return _converged(lambda: mp.diff(gf, 0), scale)
 
     return fwd, [along(k) if k in coords else None for k in range(n)]
+
+
+def vector_hvp(act, x, upstream, u, coords):
+    """A vector activation's exact HVP (d(g . J)/dx) u at ``coords`` (None elsewhere), from its closed form."""
+    import mpmath
+
+    mp = mpmath.mp
+    n = x.size
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    m = len(act.exact(mp, xs))
+    g = [mp.mpf(float(v)) for v in np.asarray(upstream, dtype=np.float64)[:m]]
+    us = [mp.mpf(float(v)) for v in np.asarray(u, dtype=np.float64)]
+    hvp = _converged_all(lambda: act.exact_hvp(mp, xs, g, us), 1.0)
+    return [hvp[k] if k in coords else None for k in range(n)]
+
+
+def vector_jvp(act, x, tangent):
+    """A vector activation's exact JVP J v (one value per output), from its closed form."""
+    import mpmath
+
+    mp = mpmath.mp
+    xs = [mp.mpf(float(v)) for v in np.asarray(x, dtype=np.float64)]
+    vs = [mp.mpf(float(v)) for v in np.asarray(tangent, dtype=np.float64)]
+    return _converged_all(lambda: act.exact_jvp(mp, xs, vs), 1.0)
 
 
 def _converged_all(compute, scale):

@@ -8,7 +8,9 @@ the answer depend on where the user put the value.
 
 import numpy as np
 
-__all__ = ["to_torch", "to_numpy", "vjp", "by_parts", "trim_heap"]
+__all__ = ["to_torch", "to_numpy", "vjp", "by_parts", "in_context", "probe", "CONTEXTS", "trim_heap"]
+
+CONTEXTS = (2, 8, 64)  # array lengths that change torch's CPU kernels: a pair, one vector width, the long path
 
 
 def to_torch(torch, x, dtype):
@@ -57,6 +59,50 @@ def by_parts(run, x, upstream, dtype):
             arr[where] = p[key]
         out[key] = arr
     return out
+
+
+def in_context(run, x, upstream, dtype, n):
+    """``run`` at each point as the first of ``n`` copies of it (what torch gives inside an array of ``n``)."""
+    out = {}
+    for i in range(x.size):
+        part = run(np.repeat(x[[i]], n), None if upstream is None else np.repeat(upstream[[i]], n))
+        for key, v in part.items():
+            if v is None:
+                out[key] = None
+            elif out.get(key, 0) is not None:
+                out.setdefault(key, np.empty(x.size, dtype=dtype.numpy))[i] = v[0]
+    return out
+
+
+def probe(run, x, upstream, dtype, alone):
+    """Where torch's answer at a non-finite or extreme point (beyond the square root of the dtype's largest) alone
+    differs from its answer inside arrays of CONTEXTS lengths: [{x, quantity, alone, in_array, context}]."""
+    x64 = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        special = ~np.isfinite(x64) | (np.abs(x64) >= np.sqrt(float(dtype.finfo().max)))
+    found = []
+    for i in np.flatnonzero(special):
+        for n in CONTEXTS:  # the shortest array that differs is the one named
+            part = in_context(run, x[[i]], None if upstream is None else upstream[[i]], dtype, n)
+            diffs = [
+                {
+                    "x": float(x64[i]),
+                    "quantity": key,
+                    "alone": float(alone[key][i]),
+                    "in_array": float(v[0]),
+                    "context": n,
+                }
+                for key, v in part.items()
+                if v is not None and alone.get(key) is not None and _differ(float(alone[key][i]), float(v[0]))
+            ]
+            if diffs:
+                found.extend(diffs)
+                break
+    return found
+
+
+def _differ(a, b):
+    return a != b and not (np.isnan(a) and np.isnan(b))
 
 
 def _take(a, idx):

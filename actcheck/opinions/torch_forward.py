@@ -7,7 +7,7 @@ modes pick different subgradients at a kink, the engine notes it.
 import warnings
 
 from .answer import Answer
-from .tensors import by_parts, to_numpy, to_torch
+from .tensors import by_parts, in_context, to_numpy, to_torch
 
 __all__ = ["answer"]
 
@@ -27,7 +27,10 @@ def answer(ask):
         else:
             key = "backward"
             run = lambda x, _: {key: _jvp(torch, fn, to_torch(torch, x, ask.dtype), ask.dtype)}  # noqa: E731
-            value = by_parts(run, ask.x, None, ask.dtype)[key]
+            if ask.context:
+                value = in_context(run, ask.x, None, ask.dtype, ask.context)[key]
+            else:
+                value = by_parts(run, ask.x, None, ask.dtype)[key]
     if value is None:
         where = f" in {ask.dtype.name}" if ask.act.kind == "vector" else ""
         return Answer({}, {key: f"torch has no forward-mode derivative for {ask.act.name}{where}"})

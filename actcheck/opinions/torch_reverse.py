@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from .answer import Answer
-from .tensors import by_parts, to_numpy, to_torch, trim_heap, vjp
+from .tensors import by_parts, in_context, probe, to_numpy, to_torch, trim_heap, vjp
 
 __all__ = ["answer"]
 
@@ -16,18 +16,22 @@ def answer(ask):
     import torch
 
     fn = _bound(ask)
+    inconsistent = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if ask.act.kind == "vector":
             values = _vector(torch, fn, ask)
         else:
-            values = by_parts(
-                lambda x, up: _run(torch, fn, x, ask.dtype, up, ask.order), ask.x, ask.upstream, ask.dtype
-            )
+            run = lambda x, up: _run(torch, fn, x, ask.dtype, up, ask.order)  # noqa: E731
+            if ask.context:
+                values = in_context(run, ask.x, ask.upstream, ask.dtype, ask.context)
+            else:
+                values = by_parts(run, ask.x, ask.upstream, ask.dtype)
+                inconsistent = probe(run, ask.x, ask.upstream, ask.dtype, values)
     missing = {}
     if ask.order >= 2 and values.get("second") is None:
         missing["second"] = f"torch has no double backward for {ask.act.name}; second derivatives not compared"
-    return Answer({k: v for k, v in values.items() if v is not None}, missing)
+    return Answer({k: v for k, v in values.items() if v is not None}, missing, inconsistent=inconsistent)
 
 
 def _bound(ask):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import exact
-from .numerics import dd_mul, exp2k, ldexp_once, nan_safe, two_prod
+from .numerics import dd_mul, exp2k, ldexp_once, nan_safe, signed_zero, two_prod
 from .record import Activation, ParamError
 
 __all__ = ["ENTRIES", "SELU_ALPHA", "SELU_SCALE"]
@@ -42,8 +42,9 @@ def _elu_all(x, c, cl, sc, scl, inscale=1.0, alpha=None):
     xp = np.where(pos, np.minimum(x, 1e300), 0.0)  # two_prod's split needs headroom; beyond, scale*x is one rounding
     lin = np.where(x > 1e300, x * sc, sum(dd_mul(xp, 0.0, sc, scl)))
     # torch takes the exponential branch at 0 (f'(0) = alpha*scale*inscale) and its f'' is 0 there
+    slope = np.where(np.signbit(x), c * inscale, sc)  # f ~ slope * x beside 0 (celu: alpha * x/alpha: x)
     return (
-        np.where(pos, lin, f[0] + f[1]),
+        signed_zero(x, np.where(pos, lin, f[0] + f[1]), slope),
         np.where(pos, sc, ldexp_once(*d1, k)),
         np.where(x < 0, ldexp_once(*d2, k + j), 0.0),
     )

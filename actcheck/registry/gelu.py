@@ -17,6 +17,7 @@ from .numerics import (
     nan_safe,
     near_zero,
     one_plus,
+    signed_zero,
     two_prod,
     two_sum,
 )
@@ -68,7 +69,7 @@ def _gelu_erf(x):
     left = np.ldexp(sum(dd_mul(xc, 0.0, *pr)), k)
     one_minus = dd_add(1.0, 0.0, -np.ldexp(pr[0], k), -np.ldexp(pr[1], k))
     right = xc * one_minus[0] + xc * one_minus[1]
-    return np.where(x > 40, x, np.where(xc < 0, left, right))
+    return signed_zero(x, np.where(x > 40, x, np.where(xc < 0, left, right)))
 
 
 @nan_safe
@@ -110,7 +111,7 @@ def _gelu_tanh(x):
     a, al, _ = one_plus(e, el, k)
     p = dd_mul(xc, 0.0, e, el)
     q = dd_div(np.where(neg, p[0], xc), np.where(neg, p[1], 0.0), a, al)
-    return np.where(x > 25, x, np.where(neg, np.ldexp(q, k), q))
+    return signed_zero(x, np.where(x > 25, x, np.where(neg, np.ldexp(q, k), q)))
 
 
 @nan_safe
@@ -141,7 +142,7 @@ def _gelu_tanh_d2(x):
     xdu2 = dd_mul(*dd_mul(xc, 0.0, *du), *du)
     inner = dd_add(*dd_add(2 * du[0], 2 * du[1], *dd_mul(xc, 0.0, *ddu)), -xdu2[0] * th, -xdu2[1] * th)
     q = dd_div(*inner, *dd_mul(a, al, a, al))
-    return np.ldexp(e * q + el * q, k)
+    return near_zero(x, np.ldexp(e * q + el * q, k), "gelu_tanh_d2+", "gelu_tanh_d2-")
 
 
 def _gelu(x, approximate="none"):
@@ -172,6 +173,8 @@ def _mp_gelu_d(mp, x, approximate="none"):
     if approximate == "tanh":
         u, du, _ = _mp_tanh_u(mp, x)
         return mp.fsum([exact.sigmoid(mp, u), x * exact.sigmoid_d(mp, u) * du])
+    if x < -exact.PHI_CLAMP:  # phi(x)(M(-x) + x), M Mills' ratio: Phi is clamped there, and so was the sign at -inf
+        return exact.npdf(mp, x) * mp.fsum([exact.mills(mp, -x), x])
     return mp.fsum([exact.ndtr(mp, x), x * exact.npdf(mp, x)])
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .numerics import dd_div, dd_mul, nan_safe, pick, two_sum, zero
+from .numerics import dd_div, dd_mul, nan_safe, pick, signed_zero, two_sum, zero
 from .record import Activation, ParamError
 
 __all__ = ["ENTRIES"]
@@ -65,7 +65,7 @@ def _hardswish(x):
     """
     xc = np.clip(x, -3.0, 3.0)
     mid = dd_div(*dd_mul(xc, 0.0, *two_sum(xc, 3.0)), 6.0)
-    return np.where(x <= -3, 0.0, np.where(x >= 3, x, mid))
+    return signed_zero(x, np.where(x <= -3, 0.0, np.where(x >= 3, x, mid)), 0.5)
 
 
 @nan_safe

@@ -26,6 +26,7 @@ __all__ = [
     "ldexp_once",
     "nan_safe",
     "near_zero",
+    "signed_zero",
     "sigmoid_dd",
     "sigmoid_d_dd",
     "SQRT_2_OVER_PI",
@@ -76,9 +77,9 @@ def sigmoid_d(x):
 
 
 def sigmoid_d2(x):
-    """sigmoid''(x) = e(1-e)/(1+e)^3, odd in x; -expm1 keeps 1-e exact near 0."""
+    """sigmoid''(x) = e(1-e)/(1+e)^3, odd in x (so -0 at +0); -expm1 keeps 1-e exact near 0."""
     e = np.exp(-np.abs(x))
-    return -np.sign(x) * (e * -np.expm1(-np.abs(x)) / (1 + e) ** 3)
+    return np.copysign(e * -np.expm1(-np.abs(x)) / (1 + e) ** 3, -x)
 
 
 def sech2(x):
@@ -163,21 +164,31 @@ def nan_safe(fn):
     return wrapper
 
 
-def near_zero(x, y, key):
-    """y, but f' from its Taylor polynomial about its zero z where |x - z| < window (there f' cancels)."""
+def near_zero(x, y, *keys):
+    """y, but f' (or f'') from its Taylor polynomial about each zero z named by ``keys`` (tables.TAYLOR) where
+    |x - z| < window: there the closed form cancels."""
     from .tables import TAYLOR
 
-    z_hi, z_lo, window, c = TAYLOR[key]
-    near = np.abs(x - z_hi) < window
-    if not near.any():
-        return y
-    d = (x[near] - z_hi) - z_lo  # x - z_hi is exact (Sterbenz)
-    v = np.full_like(d, c[-1])
-    for ck in c[-2::-1]:
-        v = v * d + ck
-    y = np.array(y, copy=True)
-    y[near] = v * d
+    for key in keys:
+        z_hi, z_lo, window, c = TAYLOR[key]
+        near = np.abs(x - z_hi) < window
+        if not near.any():
+            continue
+        d = (x[near] - z_hi) - z_lo  # x - z_hi is exact (Sterbenz)
+        v = np.full_like(d, c[-1])
+        for ck in c[-2::-1]:
+            v = v * d + ck
+        y = np.array(y, copy=True)
+        y[near] = v * d
     return y
+
+
+def signed_zero(x, y, slope=1.0):
+    """y, but where it is 0 beside x = 0 (f(x) ~ slope * x: at ±0 or underflowing), the zero of slope * x's sign.
+
+    Sums such as -0 + 0 come out +0: silu(-0) was +0.
+    """
+    return np.where((y == 0) & (np.abs(x) < 1), np.copysign(0.0, x * slope), y)
 
 
 def sigmoid_dd(u, ul=0.0):

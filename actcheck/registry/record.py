@@ -72,6 +72,10 @@ class VectorActivation:
     # (mp, [mpf] x, [mpf] g) -> [mpf] g . J exactly: closed forms, so the oracle need not differentiate numerically
     # (mpmath's diff beside x = 1e308 needs 600 digits); None: differentiated
     exact_vjp: Callable | None = None
+    # (mp, [mpf] x, [mpf] g, [mpf] u) -> [mpf] (d(g . J)/dx) u exactly (the HVP torch's double backward computes)
+    exact_hvp: Callable | None = None
+    # (mp, [mpf] x, [mpf] v) -> [mpf] J v exactly (what forward mode computes)
+    exact_jvp: Callable | None = None
     params: dict = field(default_factory=dict)
     aliases: tuple = ()
     kinks: Callable = _no_kinks

@@ -13,7 +13,8 @@ __all__ = ["ENTRIES"]
 
 
 def _leaky(x, negative_slope):
-    return np.where(x > 0, x, x * negative_slope)
+    # by x's sign bit: +0 is the identity's (+0), -0 the slope's (+0 for a negative slope)
+    return np.where(np.signbit(x), x * negative_slope, x)
 
 
 def _leaky_d(x, negative_slope):

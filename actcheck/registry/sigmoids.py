@@ -21,6 +21,7 @@ from .numerics import (
     sigmoid_d2,
     sigmoid_d_dd,
     sigmoid_dd,
+    signed_zero,
     two_prod,
     two_sum,
 )
@@ -134,7 +135,8 @@ def _softplus_d2(x, beta=1.0, threshold=20.0):
 @nan_safe
 def _logsigmoid(x):
     """-log(1 + e^-x), through softplus's scaled log1p(exp): min(x, 0) - log1p(exp(-|x|)) lost ~1 ULP more."""
-    return -_log1pexp(-np.clip(x, -1e4, 1e4), 0.0, 1.0) + np.where(x < -1e4, x + 1e4, 0.0)
+    y = -_log1pexp(-np.clip(x, -1e4, 1e4), 0.0, 1.0)
+    return np.where(x < -1e4, y + (x + 1e4), y)  # adding 0 made the -0 of x > 745 +0
 
 
 LOGSIGMOID = Activation(
@@ -232,7 +234,7 @@ def _silu(x):
     a, al, _ = one_plus(e, el, k)
     p, pl = dd_mul(xc, 0.0, e, el)
     q = dd_div(np.where(neg, p, xc), np.where(neg, pl, 0.0), a, al)
-    return np.where(x > 800, x, np.where(neg, np.ldexp(q, k), q))
+    return signed_zero(x, np.where(x > 800, x, np.where(neg, np.ldexp(q, k), q)))
 
 
 @nan_safe
@@ -265,7 +267,7 @@ def _silu_d2(x):
     n = dd_add(*two_sum(2.0, y), *dd_mul(big, bigl, *two_sum(2.0, -y)))
     d3 = dd_mul(*dd_mul(a, al, a, al), a, al)
     q = dd_div(*n, *d3)
-    return np.ldexp(e * q + el * q, k)
+    return near_zero(x, np.ldexp(e * q + el * q, k), "silu_d2+", "silu_d2-")
 
 
 SILU = Activation(
@@ -306,7 +308,7 @@ def _mish(x):
     left = np.ldexp(dd_div(*dd_mul(*dd_mul(xc, 0.0, e, el), *w), *d), k)
     g, n = _mish_g(big, bigl)
     right = dd_div(*dd_mul(xc, 0.0, *n), *g)
-    return np.where(x > 800, x, np.where(neg, left, right))
+    return signed_zero(x, np.where(x > 800, x, np.where(neg, left, right)))
 
 
 @nan_safe
@@ -357,7 +359,7 @@ def _mish_d2(x):
     e2 = dd_mul(e, el, e, el)
     r = dd_div(*dd_mul(*e2, *qq), *dd_mul(*dd_mul(*g, *g), *g))
     right = np.ldexp(4 * r, 2 * k)
-    return np.where(neg, left, right)
+    return near_zero(x, np.where(neg, left, right), "mish_d2+", "mish_d2-")
 
 
 MISH = Activation(

@@ -32,17 +32,34 @@ def _diagonal(rows, cols):
 
 
 def _softmax(x, sign=1):
-    """softmax(sign * x), in place on one temporary: a million elements should cost one array."""
-    e = x - np.max(x) if sign > 0 else np.min(x) - x  # max-shift: exp never overflows
+    """softmax(sign * x), in place on one temporary: a million elements should cost one array.
+
+    With an element at +inf (softmin: -inf) the limit: all the weight on it; with several, the
+    others still get 0 but how the infinite ones share it has no limit (nan).
+    """
+    top = np.max(x) if sign > 0 else np.min(x)
+    if np.isinf(top) and (top > 0) == (sign > 0):
+        return _winners(x == top, 1.0, 0.0)
+    e = x - top if sign > 0 else top - x  # max-shift: exp never overflows
     np.exp(e, out=e)
     e /= np.sum(e)
     return e
 
 
+def _winners(at, one, rest):
+    """The limit where the elements ``at`` go to infinity: ``one`` there if it is a single one (nan if several),
+    ``rest`` elsewhere."""
+    return np.where(at, one if np.count_nonzero(at) == 1 else np.nan, rest)
+
+
 def _sm_vjp(x, g, sign=1):
     """softmax(sign * x)'s VJP with g, times sign (so sign=-1 gives softmin's)."""
     s = _softmax(x, sign)
-    s *= g - np.dot(s, g)
+    dot = np.dot(s, g)
+    none = s == 0 if np.isnan(dot) else None  # several infinite winners: the others' gradient is still 0
+    s *= g - dot
+    if none is not None:
+        s[none] = 0.0
     return s if sign > 0 else np.negative(s, out=s)
 
 
@@ -66,16 +83,34 @@ def _sm_hvp(x, g, u):
 
 def _mp_softmax(mp, xs):
     m = max(xs)
+    if mp.isinf(m) and m > 0:  # the limit, as in NumPy's: see _softmax
+        return _mp_winners(mp, xs, m, 1, 0)
     e = [mp.exp(v - m) for v in xs]
     total = mp.fsum(e)
     return [v / total for v in e]
+
+
+def _mp_winners(mp, xs, top, one, rest):
+    at = [v == top for v in xs]
+    one = mp.mpf(one) if sum(at) == 1 else mp.nan
+    return [one if a else mp.mpf(rest) for a in at]
 
 
 def _mp_sm_vjp(mp, xs, g, sign):
     """g . J of softmax(sign * x): sign * s * (g - g . s)."""
     s = _mp_softmax(mp, [sign * v for v in xs])
     dot = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
-    return [sign * si * (gi - dot) for gi, si in zip(g, s, strict=True)]
+    return [sign * si * (gi - dot) if si != 0 else mp.mpf(0) for gi, si in zip(g, s, strict=True)]
+
+
+def _mp_sm_hvp(mp, xs, g, u, sign):
+    """(d(g . J)/dx) u of softmax(sign * x): sign**2 = 1, so softmax's own at sign * x."""
+    s = _mp_softmax(mp, [sign * v for v in xs])
+    sg = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
+    h = [si * (gi - sg) for gi, si in zip(g, s, strict=True)]
+    uh = mp.fsum(ui * hi for ui, hi in zip(u, h, strict=True))
+    us = mp.fsum(ui * si for ui, si in zip(u, s, strict=True))
+    return [mp.fsum((ui * hi, -si * uh, -hi * us)) for ui, hi, si in zip(u, h, s, strict=True)]
 
 
 SOFTMAX = VectorActivation(
@@ -89,6 +124,8 @@ SOFTMAX = VectorActivation(
     torch=lambda T, x: T.softmax(x, dim=-1),
     exact=_mp_softmax,
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, 1),
+    exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, 1),
+    exact_jvp=lambda mp, xs, v: _mp_sm_vjp(mp, xs, v, 1),  # the Jacobian is symmetric
     stepwise=_SAVED,
 )
 
@@ -103,6 +140,8 @@ SOFTMIN = VectorActivation(
     torch=lambda T, x: T.nn.functional.softmin(x, dim=-1),
     exact=lambda mp, xs: _mp_softmax(mp, [-v for v in xs]),
     exact_vjp=lambda mp, xs, g: _mp_sm_vjp(mp, xs, g, -1),
+    exact_hvp=lambda mp, xs, g, u: _mp_sm_hvp(mp, xs, g, u, -1),
+    exact_jvp=lambda mp, xs, v: _mp_sm_vjp(mp, xs, v, -1),
     stepwise=_SAVED,
 )
 
@@ -111,7 +150,10 @@ SOFTMIN = VectorActivation(
 
 
 def _log_softmax(x):
-    z = x - np.max(x)
+    top = np.max(x)
+    if np.isposinf(top):  # the limit: 0 at a single infinite element (nan at several), -inf elsewhere
+        return _winners(x == top, 0.0, -np.inf)
+    z = x - top
     return z - np.log(np.sum(np.exp(z)))  # logsumexp
 
 
@@ -138,6 +180,8 @@ def _lsm_hvp(x, g, u):
 
 def _mp_log_softmax(mp, xs):
     m = max(xs)
+    if mp.isinf(m) and m > 0:
+        return _mp_winners(mp, xs, m, 0, -mp.inf)
     lse = m + mp.log(mp.fsum(mp.exp(v - m) for v in xs))
     return [v - lse for v in xs]
 
@@ -147,6 +191,20 @@ def _mp_lsm_vjp(mp, xs, g):
     s = _mp_softmax(mp, xs)
     total = mp.fsum(g)
     return [gi - si * total for gi, si in zip(g, s, strict=True)]
+
+
+def _mp_lsm_jvp(mp, xs, v):
+    """J v of log_softmax: v - v . s."""
+    s = _mp_softmax(mp, xs)
+    vs = mp.fsum(vi * si for vi, si in zip(v, s, strict=True))
+    return [vi - vs for vi in v]
+
+
+def _mp_lsm_hvp(mp, xs, g, u):
+    """(d(g . J)/dx) u of log_softmax: -sum(g) * s * (u - u . s)."""
+    s = _mp_softmax(mp, xs)
+    total, us = mp.fsum(g), mp.fsum(ui * si for ui, si in zip(u, s, strict=True))
+    return [-total * si * (ui - us) for ui, si in zip(u, s, strict=True)]
 
 
 LOG_SOFTMAX = VectorActivation(
@@ -160,6 +218,8 @@ LOG_SOFTMAX = VectorActivation(
     torch=lambda T, x: T.log_softmax(x, dim=-1),
     exact=_mp_log_softmax,
     exact_vjp=lambda mp, xs, g: _mp_lsm_vjp(mp, xs, g),
+    exact_hvp=lambda mp, xs, g, u: _mp_lsm_hvp(mp, xs, g, u),
+    exact_jvp=lambda mp, xs, v: _mp_lsm_jvp(mp, xs, v),
     aliases=("logsoftmax",),
     stepwise=_SAVED,
 )
@@ -231,6 +291,33 @@ def _mp_glu_vjp(mp, xs, g):
     ]
 
 
+def _mp_glu_hvp(mp, xs, g, u):
+    """(d(g . J)/dx) u of glu: g s'(b) u_b for a; g (s'(b) u_a + a s''(b) u_b) for b."""
+    from .exact import sigmoid_d as mp_sigmoid_d
+    from .exact import sigmoid_d2 as mp_sigmoid_d2
+
+    n = len(xs) // 2
+    a, b, ua, ub = xs[:n], xs[n:], u[:n], u[n:]
+    d1 = [mp_sigmoid_d(mp, bi) for bi in b]
+    d2 = [mp_sigmoid_d2(mp, bi) for bi in b]
+    return [gi * di * ubi for gi, di, ubi in zip(g, d1, ub, strict=True)] + [
+        gi * (di * uai + ai * d2i * ubi) for gi, di, uai, ai, d2i, ubi in zip(g, d1, ua, a, d2, ub, strict=True)
+    ]
+
+
+def _mp_glu_jvp(mp, xs, v):
+    """J v of glu: s(b) v_a + a s'(b) v_b."""
+    from .exact import sigmoid as mp_sigmoid
+    from .exact import sigmoid_d as mp_sigmoid_d
+
+    n = len(xs) // 2
+    a, b, va, vb = xs[:n], xs[n:], v[:n], v[n:]
+    return [
+        mp.fsum((mp_sigmoid(mp, bi) * vai, ai * mp_sigmoid_d(mp, bi) * vbi))
+        for ai, bi, vai, vbi in zip(a, b, va, vb, strict=True)
+    ]
+
+
 def _mp_glu(mp, xs):
     n = len(xs) // 2
     return [a / (1 + mp.exp(-b)) for a, b in zip(xs[:n], xs[n:], strict=True)]
@@ -248,6 +335,8 @@ GLU = VectorActivation(
     torch=lambda T, x: T.nn.functional.glu(x, dim=-1),
     exact=_mp_glu,
     exact_vjp=lambda mp, xs, g: _mp_glu_vjp(mp, xs, g),
+    exact_hvp=_mp_glu_hvp,
+    exact_jvp=_mp_glu_jvp,
     validate_input=_check_glu,
     stepwise="torch's backward rounds sigmoid(b) and its derivative to the dtype before multiplying",
 )

@@ -8,6 +8,11 @@ judged (``candidate``, ``judging``, ``vector``, ``variants``) against torch (a k
 activation) or finite differences of their own forward (``references``), with the
 parameters the code declares or hard-codes (``params``, ``inference``), and a failure names
 the slip (``diagnosis``).
+
+torch and JAX code (autograd Functions, custom ops, Modules, custom_vjp/custom_jvp, plain
+functions) is found and called in the dtype it runs in there (``kernels``, ``jaxcode``), and
+judged here in ULP of the exact value beside the built-in's (``exactness``, ``matching``,
+``precision``, ``causes``), or by finite differences of its own forward (``unknown``).
 """
 
 __all__ = ["verify", "check_pair", "PairResult", "Skipped", "VerifyReport", "NothingToCheck", "DEFAULT_TIMEOUT"]

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from .. import inputs
 from ..errors import InputError
+from . import exactness
 from .candidate import Candidate, failed
 from .conventions import FunctionPair
 from .discovery import BACKWARD_METHODS, FORWARD_METHODS, forward_method
@@ -39,28 +40,51 @@ class NothingToCheck(InputError):
 
 
 DEFAULT_TIMEOUT = 60.0
+COMPILE_TIMEOUT = 900.0  # with compile=: torch.compile's inductor takes tens of seconds per dtype
 MAX_TIMEOUT = 1e6  # eleven days: what "no limit" means here (select() takes no more than a time_t)
 _SUFFIXES = (".py", ".ipynb")
 
 
-def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all=False, kink="torch"):
+def verify(
+    path,
+    params=None,
+    progress=None,
+    *,
+    timeout=DEFAULT_TIMEOUT,
+    run_all=False,
+    kink="torch",
+    dtype=None,
+    ulp=None,
+    exhaustive=False,
+    range=None,  # noqa: A002 - the CLI's --range
+    order=1,
+    compile=None,  # noqa: A002 - the CLI's --compile
+):
     """Check every activation pair in a .py file, a notebook, or a namespace (``globals()``); return a VerifyReport.
 
     ``params`` overrides parameters on both sides ({name: number}, the user's name or
     torch's); ``progress``, if given, wraps the iteration over pairs (the CLI's progress bar);
     ``timeout`` bounds the seconds a file's code may take in all; ``run_all`` runs every cell
     of a notebook rather than only its definitions; ``kink="any"`` accepts any valid subgradient at a kink
-    (torch's value by default).
+    (torch's value by default). torch code (autograd Functions, Modules, torch functions) is judged in ULP
+    of the exact value in each ``dtype`` it runs in (a name or a list; default float32, bfloat16, float16,
+    float64), within ``ulp`` (default: torch's own max error or 2 ULP, the larger); ``exhaustive`` checks every
+    float16/bfloat16 value (and every float32 in ``range=(lo, hi)``); ``order=2`` its double backward too;
+    ``compile="inductor"`` (a torch.compile backend) judges it compiled too, beside eager.
     """
     overrides = _overrides(params)
     _kink_mode(kink)
+    dtypes = [dtype] if isinstance(dtype, str) else dtype
+    kernels = exactness.settings(dtypes, ulp, exhaustive, range, order, compile)
     if isinstance(path, dict | types.ModuleType):
         space = vars(path) if isinstance(path, types.ModuleType) else path
         name = space.get("__name__", "__main__")
         where = f"<namespace {name}>"
         with InProcess(UserCode.from_namespace(space, name)) as code:
-            return _check(code, overrides, progress, where, kink=kink)
+            return _check(code, overrides, progress, where, kink=kink, kernels=kernels)
     file = _file(path)
+    if compile is not None and timeout == DEFAULT_TIMEOUT:
+        timeout = COMPILE_TIMEOUT
     if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout <= MAX_TIMEOUT):
         raise InputError(
             f"--timeout (the time limit) must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {timeout!r}"
@@ -71,13 +95,13 @@ def verify(path, params=None, progress=None, *, timeout=DEFAULT_TIMEOUT, run_all
             python_units(file)  # a syntax error is said at once, before any process starts
         with Child(file, notebook, run_all, timeout) as code:
             _warm_torch(file)
-            return _check(code, overrides, progress, escaped(file), kink=kink)
+            return _check(code, overrides, progress, escaped(file), kink=kink, kernels=kernels)
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
 
 
 def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
-    """[(label, lines)] of the pairs a file defines, listed without checking them (nothing imports torch)."""
+    """[(label, lines)] of the pairs (and torch/JAX kernels) a file defines, listed without checking them."""
     file = _file(path)
     notebook = file.lower().endswith(".ipynb")
     try:
@@ -88,7 +112,10 @@ def pairs_in(path, *, timeout=DEFAULT_TIMEOUT, run_all=False):
     except (LoadFailed, TimeLimit, SourceError) as e:
         raise InputError(f"{escaped(file)} {e}") from None
     cells = lambda p: {k: v for k, v in p["cells"].items() if v is not None}  # noqa: E731
-    return [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
+    found = [(_label(p["name"], cells(p)), p.get("lines") or {}) for p in described["pairs"]]
+    for k in described.get("kernels", []):  # torch and JAX code: named as verify's results name them
+        found.append((_label(k["name"], {"forward": k.get("cell")}), {"forward": k["line"]} if k.get("line") else {}))
+    return found
 
 
 def _overrides(params, act=None):
@@ -167,9 +194,10 @@ def _kink_mode(kink):
         raise InputError(f"kink must be one of {', '.join(KINK_MODES)}, got {kink!r}"[:200])
 
 
-def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch"):
-    """Set every pair up, judge those that are activations; the report."""
+def _check(code, overrides, progress, where, reference=None, opts=None, kink="torch", kernels=None):
+    """Set every pair up, judge those that are activations (and the torch kernels); the report."""
     described = code.describe()
+    torch_code = described.get("kernels", [])
     skipped = [Skipped(s["name"], s["reason"]) for s in described["skipped"]]
     done, ready = {}, []
     for p in described["pairs"]:
@@ -183,13 +211,23 @@ def _check(code, overrides, progress, where, reference=None, opts=None, kink="to
         else:
             done[p["id"]] = found
     check_known(overrides, [(c.act, c.accepts) for c in ready], where, "parameter " if opts else "--param ")
-    if not ready and not done:
+    if not ready and not done and not torch_code:
         raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for cand in progress(ready) if progress else ready:
         start = time.perf_counter()
         done[cand.id] = _judge(code, cand)
         done[cand.id].seconds = time.perf_counter() - start
     results = [done[p["id"]] for p in described["pairs"] if p["id"] in done]
+    for k in torch_code:
+        start = time.perf_counter()
+        judged = _judge_kernel(code, k, kernels or exactness.Settings())
+        if isinstance(judged, Skipped):
+            skipped.append(judged)
+            continue
+        judged.seconds = time.perf_counter() - start
+        results.append(judged)
+    if not results and torch_code and not ready and not done:
+        raise NothingToCheck(_nothing_to_check(where, skipped, code.notes()))
     for p in described["pairs"]:
         if p["id"] in done:
             done[p["id"]].lines = p.get("lines") or {}
@@ -264,6 +302,17 @@ def _judge(code, cand):
         return judge(code, cand)
     except Died as e:
         return failed(cand, [f"your code {e} while the pair was checked"])
+
+
+def _judge_kernel(code, k, settings):
+    try:
+        return exactness.judge_kernel(code, k, settings)
+    except Died as e:
+        from .outcome import PairResult
+
+        kind = exactness.KINDS.get(k["kind"], k["kind"])
+        said = [f"your code {e} while it was checked"]
+        return PairResult(k["name"], kind, "exact", False, {}, said, [], framework=k.get("framework", "torch"))
 
 
 def _nothing_to_check(where, skipped, notes=()):

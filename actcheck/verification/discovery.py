@@ -14,6 +14,7 @@ import inspect
 import io
 
 from .conventions import FlagPair, FunctionPair, many_inputs_reason
+from .kernels import is_framework_class
 from .naming import activation_for, base_name, derivative_stems, is_flag, pair_functions
 from .objects import ObjectPair
 from .params import SIZES, constructor_values
@@ -245,7 +246,8 @@ def discover(namespace, module_name):
     pairs, used = _function_pairs(funcs, aliases=_aliases(namespace, module_name, funcs))
     held = _held_pairs(namespace, module_name)
     skipped = _unpaired(funcs, used)
-    classes = [c for c in namespace.values() if _quietly(lambda c: inspect.isclass(c) and _own(c, module_name), c)]
+    classes = [c for c in namespace.values() if _quietly(lambda c: inspect.isclass(c) and _own(c, module_name)
+               and not is_framework_class(c), c)]  # fmt: skip
     for cname, cls in namespace.items():
         if not any(cls is c for c in classes):  # identity: the user's values are never compared with ==
             continue

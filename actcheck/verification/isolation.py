@@ -214,6 +214,17 @@ class Child:
         msg = {"op": "evaluate", "id": pid, "kw": kw, "x": x, "u": upstream, "quantities": quantities, "modes": modes}
         return self.request(msg)
 
+    def kernel(self, kid, dtype, x, upstream, order=1, compiled=None):
+        """A torch or JAX kernel's values in ``dtype`` at ``x`` (``order`` 2: its second derivative too; ``compiled``:
+        under torch.compile with that backend)."""
+        msg = {"op": "kernel", "id": kid, "dtype": dtype, "x": x, "u": upstream, "order": order, "compile": compiled}
+        return self.request(msg)
+
+    def builtin(self, name, params, dtype, x, upstream, order=1):
+        """JAX's own function for an activation, in ``dtype`` at ``x`` (where the file uses JAX)."""
+        msg = {"op": "builtin", "name": name, "params": params, "dtype": dtype, "x": x, "u": upstream, "order": order}
+        return self.request(msg)
+
     def finish(self):
         """End as `python file.py` would: threads the code started must end, within the time limit.
 
@@ -281,3 +292,9 @@ class InProcess:
 
     def evaluate(self, pid, kw, x, upstream, quantities, modes=None):
         return self.code.evaluate(pid, kw, x, upstream, quantities, modes)
+
+    def kernel(self, kid, dtype, x, upstream, order=1, compiled=None):
+        return self.code.kernel(kid, dtype, x, upstream, order, compiled)
+
+    def builtin(self, name, params, dtype, x, upstream, order=1):
+        return self.code.builtin(name, params, dtype, x, upstream, order)

@@ -36,6 +36,9 @@ class PairResult:
     seconds: float = 0.0  # how long judging it took
     forward_compared: bool = True  # False: judged by finite differences of its own forward, which nothing checked
     forward_ok: bool | None = field(default=None, repr=False, compare=False)  # the forward matched the reference
+    framework: str = "numpy"  # numpy, torch or jax: whose code it is
+    precision: list = field(default_factory=list)  # torch/JAX code: per dtype, its ULP findings and torch's
+    max_ulp: dict = field(default_factory=dict)  # torch/JAX code: the largest error in ULP over the dtypes
 
     def to_dict(self):
         """The JSON object for this pair."""
@@ -55,6 +58,8 @@ class PairResult:
             "worst": self.worst,
             "cells": self.cells,
             "forward_compared": self.forward_compared,
+            "framework": self.framework,
+            **({"max_ulp": self.max_ulp, "dtypes": self.precision} if self.precision else {}),
         }
 
     def to_json(self):

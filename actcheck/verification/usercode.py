@@ -20,6 +20,8 @@ from . import calling
 from .calling import AtPoint, BadValues, in_modes
 from .conventions import Skip
 from .discovery import discover
+from .jaxcode import find_jax
+from .kernels import find_torch
 from .text import one_line
 
 __all__ = ["UserCode", "captured", "describe_exit", "INPUT_AFTER"]
@@ -145,15 +147,23 @@ def describe_exit(e, is_user_file=None):
 class UserCode:
     """The pairs in a namespace, inspected and evaluated on request."""
 
-    def __init__(self, pairs, skipped=(), is_user_file=None):
+    def __init__(self, pairs, skipped=(), is_user_file=None, kernels=()):
         self.pairs = {str(i): p for i, p in enumerate(pairs)}
         self.skipped, self.is_user_file = list(skipped), is_user_file
+        self.kernels = {str(i): k for i, k in enumerate(kernels)}
         self.mode = {}
 
     @classmethod
     def from_namespace(cls, namespace, module_name, is_user_file=None):
-        """The pairs defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
-        return cls(*discover(namespace, module_name), is_user_file)
+        """The pairs (and torch kernels) defined in ``namespace`` (a module's, a notebook's, a kernel's globals)."""
+        pairs, skipped = discover(namespace, module_name)
+        found = find_torch(namespace, module_name) + find_jax(namespace, module_name)
+        helpers = {id(h) for k in found for h in k.helpers()}  # a custom_vjp's silu_fwd/silu_bwd: not a NumPy pair
+        pairs = [p for p in pairs if not {id(getattr(p, "f", None)), id(getattr(p, "g", None))} & helpers]
+        skipped = [(n, r) for n, r in skipped if id(namespace.get(n)) not in helpers]
+        paired = {id(f) for p in pairs for f in (getattr(p, "f", None), getattr(p, "g", None))}
+        kernels = [k for k in found if id(k.obj) not in paired]
+        return cls(pairs, skipped, is_user_file, kernels)
 
     def describe(self):
         """The candidate pairs (id, name, cells, parameters) and what was skipped without running anything."""
@@ -171,7 +181,23 @@ class UserCode:
             }
             for i, p in self.pairs.items()
         ]
-        return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
+        kernels = [{"id": i, **k.describe()} for i, k in self.kernels.items()]
+        return {"pairs": pairs, "skipped": [{"name": n, "reason": r} for n, r in self.skipped], "kernels": kernels}
+
+    def builtin(self, name, params, dtype, x, upstream, order=1):
+        """JAX's own function for activation ``name`` in ``dtype`` at ``x``, as ``kernel`` gives; {} without one."""
+        from .jaxcode import builtin
+
+        k = builtin(name, params)
+        return {} if k is None else k.evaluate(dtype, x, upstream, lambda f: False, order)
+
+    def kernel(self, kid, dtype, x, upstream, order=1, compiled=None):
+        """A torch kernel's values in ``dtype`` at ``x`` (forward, backward with ones twice, VJP with ``upstream``)."""
+        with captured() as cap:
+            mine = self.is_user_file or (lambda f: False)
+            reply = self.kernels[kid].evaluate(dtype, x, upstream, mine, order, compiled)
+        reply["printed"], reply["warned"] = cap["printed"], cap["warned"]
+        return reply
 
     def _error(self, e, pair=None):
         if isinstance(e, SystemExit):

@@ -204,6 +204,11 @@ def _serve(requests, replies, owner):
         if msg["op"] == "quit":
             return
         if msg["op"] == "finish":  # as at the end of `python file.py`: threads the code started must end
+            for hook in list(getattr(threading, "_threading_atexits", ())):  # as at exit: executors' workers end
+                try:
+                    hook()
+                except Exception:
+                    pass
             live = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
             send(replies, {"threads": [t.name for t in live], "seq": msg.get("seq")})
             for t in live:
@@ -234,6 +239,12 @@ def _answer(msg, state):
             return {"describe": state["code"].describe(), "notes": notes}
         if msg["op"] == "inspect":
             return state["code"].inspect(msg["id"], msg["kw"], msg["vector"])
+        if msg["op"] == "kernel":
+            args = msg["id"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1), msg.get("compile")
+            return state["code"].kernel(*args)
+        if msg["op"] == "builtin":
+            args = msg["name"], msg["params"], msg["dtype"], msg["x"], msg["u"], msg.get("order", 1)
+            return state["code"].builtin(*args)
         return state["code"].evaluate(msg["id"], msg["kw"], msg["x"], msg["u"], msg["quantities"], msg.get("modes"))
     except Exception as e:  # a fault of actcheck's own: the user's code's exceptions are caught before here
         return {"fault": one_line(e, lambda f: "actcheck" in f)}
