@@ -198,7 +198,8 @@ def numpy_side(act, x, params, dtype, upstream, order):
 def _evaluate(act, x, params, dt, rtol, atol, order, asked, strict, steps, context=None):
     upstream = _upstream(x.size, dt)
     # torch first: its transients then sit beside its results only, not beside NumPy's too
-    answers = _answers(Ask(act, params, x, dt, upstream=upstream, order=order, context=context), asked, steps)
+    ask = Ask(act, params, x, dt, upstream=upstream, order=order, context=context, probe=True)
+    answers = _answers(ask, asked, steps)
     steps("NumPy")
     ours = numpy_side(act, x, params, dt, upstream, order)
     x64 = x.astype(np.float64, copy=False)

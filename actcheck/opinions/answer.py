@@ -22,6 +22,7 @@ class Ask:
     rows: np.ndarray | None = None  # a vector activation's Jacobian rows and columns to evaluate
     cols: np.ndarray | None = None
     context: int | None = None  # evaluate torch at each point inside an array of this many copies of it
+    probe: bool = False  # also run torch at non-finite and extreme points inside arrays (check's, not a sweep's)
 
 
 @dataclass
