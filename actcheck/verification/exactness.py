@@ -74,9 +74,22 @@ def settings(dtypes=None, ulp=None, exhaustive=False, range_=None, order=1, comp
         raise InputError("--exhaustive enumerates float16, bfloat16 and float32 (with --range); float64 is sampled")
     if order not in (1, 2) or isinstance(order, bool):
         raise InputError(f"--order takes 1 or 2, got {order!r}")
-    if compile is not None and not (isinstance(compile, str) and compile.replace("_", "").isalnum()):
-        raise InputError(f"--compile takes a torch.compile backend (inductor, aot_eager...), got {compile!r}"[:200])
+    if compile is not None:
+        _backend(compile)
     return Settings(dtypes, ulp, exhaustive, range_, order, compile)
+
+
+def _backend(name):
+    """InputError unless ``name`` is a torch.compile backend this torch has."""
+    known = ()
+    if isinstance(name, str):
+        import torch._dynamo
+
+        known = torch._dynamo.list_backends(exclude_tags=())
+    if name not in known:
+        raise InputError(
+            f"--compile-backend takes one of {', '.join(known) or 'torch.compile backends'}, got {name!r}"[:300]
+        )
 
 
 def judge_kernel(code, k, s):
@@ -225,7 +238,9 @@ def _with_compiled(row, causes, judged, differ, backend):
     """The compiled run beside the eager one in the dtype's row: bitwise differences, and its own verdict."""
     crow, ccauses = judged
     words = [SHOWN[q] for q in QUANTITIES if q in crow["quantities"]]
-    if not any(differ.values()):
+    if not words:
+        said = f"under torch.compile ({backend}): no values"
+    elif not any(differ.values()):
         said = f"under torch.compile ({backend}): {', '.join(words)} bitwise the same as eager"
     else:
         parts = [f"{SHOWN[q]} at {n} input{'s' * (n != 1)}" for q, n in differ.items() if n]

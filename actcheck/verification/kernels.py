@@ -160,12 +160,15 @@ class Kernel:
         values, errors, facts = {}, {}, {}
         try:
             fn = self._callable()
-            if compiled:
+        except Exception as e:
+            return {"values": {}, "errors": {"forward": f"the constructor raised {one_line(e, mine)}"}, "facts": {}}
+        if compiled:
+            try:
                 if compiled not in self.compiled:  # dynamic: one compilation for every length of input
                     self.compiled[compiled] = torch.compile(fn, backend=compiled, dynamic=True)
                 fn = self.compiled[compiled]
-        except Exception as e:
-            return {"values": {}, "errors": {"forward": f"the constructor raised {one_line(e, mine)}"}, "facts": {}}
+            except Exception as e:
+                return {"values": {}, "errors": {"forward": f"torch.compile failed: {one_line(e, mine)}"}, "facts": {}}
         xt = torch.from_numpy(np.asarray(x, dtype=np.float64)).to(tdtype).requires_grad_(True)
         before = xt.detach().clone()
         try:

@@ -113,19 +113,48 @@ def derivative_zeros(act, params, quantity="backward"):
 
 
 def torch_builtin(act, params, x, u, dt, order=1):
-    """torch's own forward, backward and VJP at x (float64 arrays), or {} where torch cannot."""
+    """torch's own forward, backward, VJP (and f'') at x (float64 arrays), or {} where torch cannot.
+
+    Evaluated in one array, as the user's kernel is: not probed point by point in arrays of other
+    lengths (what ``check`` does at extreme points), which an exhaustive sweep cannot afford.
+    """
     import warnings
 
-    from ..opinions import Ask, torch_reverse
+    import torch
+
+    from ..opinions.tensors import by_parts, to_numpy, to_torch, vjp
+
+    def run(xs, us):
+        xt = to_torch(torch, xs, dt).requires_grad_(True)
+        y = act.torch(torch, xt, **params)
+        g = vjp(torch, y, xt, torch.ones_like(y), create_graph=order >= 2, retain_graph=True)
+        out = {"forward": to_numpy(y, dt), "backward": to_numpy(g, dt)}
+        out["vjp"] = to_numpy(vjp(torch, y, xt, to_torch(torch, us, dt), retain_graph=True), dt)
+        if order >= 2:
+            out["second"] = _torch_second(torch, g, xt, dt)
+        return out
 
     xd, ud = x.astype(dt.numpy), u.astype(dt.numpy)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            ans = torch_reverse.answer(Ask(act, params, xd, dt, upstream=ud, order=order))
+            values = by_parts(run, xd, ud, dt)
         except Exception:
             return {}
-    return {q: np.asarray(ans.values[q]).astype(np.float64) for q in QUANTITIES if q in ans.values}
+    return {q: np.asarray(v).astype(np.float64) for q, v in values.items() if v is not None}
+
+
+def _torch_second(torch, g, xt, dt):
+    """torch's double backward, or None where it has none (hardsigmoid's)."""
+    from ..opinions.tensors import to_numpy, vjp
+
+    if not g.requires_grad:  # a piecewise-constant derivative: torch built no graph for it
+        return np.zeros(xt.shape, dtype=dt.numpy)
+    try:
+        g2 = vjp(torch, g, xt, torch.ones_like(g), allow_unused=True)
+    except (RuntimeError, NotImplementedError):
+        return None
+    return to_numpy(g2 if g2 is not None else torch.zeros_like(xt), dt)
 
 
 def jax_builtin(code, act, params, x, u, dt, facts, notes, order=1):
