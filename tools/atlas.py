@@ -76,7 +76,8 @@ def _page(parts, every, names, args, torch_version, version):
         "(`tools/atlas.py`: finished tasks are kept in a store, so a stopped run resumes).",
         "",
         f"- command: `{command}`" + (f" (`--jobs {args.jobs}`)" if args.jobs else ""),
-        f"- actcheck {version}, torch {torch_version}, NumPy {_numpy()}, Python {platform.python_version()}",
+        f"- actcheck {version} (commit {_commit()}), torch {torch_version}, NumPy {_numpy()}, "
+        f"Python {platform.python_version()}",
         f"- machine: {_machine()}; written {time.strftime('%Y-%m-%d', time.gmtime())}",
         f"- every finite float32 value (4,278,190,080), f and f′, all three implementations: "
         f"{', '.join(every) if every else 'none'}",
@@ -89,6 +90,13 @@ def _page(parts, every, names, args, torch_version, version):
             parts[exhaustive].notes[:] = sorted(set(parts[exhaustive].notes))
             lines += [f"## {title}", "", markdown(parts[exhaustive])]
     return "\n".join(lines)
+
+
+def _commit():
+    import subprocess
+
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
 
 
 def _numpy():
