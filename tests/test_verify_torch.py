@@ -221,3 +221,12 @@ def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing_notebooks_
     cells = [nbformat.v4.new_code_cell("import torch"), nbformat.v4.new_code_cell(source)]
     nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "fused.ipynb")
     assert [label for label, _ in pairs_in(tmp_path / "fused.ipynb")] == ["FusedSiLU (cell 2)"]
+
+
+def test_jax_softplus_is_judged_beside_jax_nn_softplus_sharing_its_flush_of_subnormals():
+    pytest.importorskip("jax")
+    rep = verify(DATA.parent / "jax" / "softplus.py", dtype=["float32", "bfloat16"])
+    (r,) = rep.results
+    assert (r.activation, r.passed) == ("softplus", True)  # beside torch's, JAX's flushed tail failed it
+    assert not any("jax.nn has no softplus" in n for n in r.notes)
+    assert all("where JAX's does too" in row["summary"] for row in r.precision)
