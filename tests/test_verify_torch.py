@@ -230,3 +230,18 @@ def test_jax_softplus_is_judged_beside_jax_nn_softplus_sharing_its_flush_of_subn
     assert (r.activation, r.passed) == ("softplus", True)  # beside torch's, JAX's flushed tail failed it
     assert not any("jax.nn has no softplus" in n for n in r.notes)
     assert all("where JAX's does too" in row["summary"] for row in r.precision)
+
+
+def test_public_patterns_are_found_by_their_names_and_their_import_warnings_kept_as_notes(capfd):
+    rep = verify(DATA / "public.py", dtype="float32")
+    by = {r.name: (r.style, r.activation) for r in rep.results}
+    assert by == {
+        "SwishImplementation": ("torch.autograd.Function", "silu"),
+        "MemoryEfficientSwish": ("torch.nn.Module", "silu"),
+        "bias_gelu_impl": ("torch function", "gelu"),  # Megatron's GeLUFunction through its wrapper
+        "ReLUFn": ("torch.autograd.Function", "relu"),
+    }
+    assert not any("matched to silu by its values" in n for r in rep.results for n in r.notes)
+    warned = [n for n in rep.notes if n.startswith("your code warned on import:")]
+    assert len(warned) == 2 and all("torch.cuda.amp.custom_" in n for n in warned)
+    assert "FutureWarning" not in capfd.readouterr().err
