@@ -99,7 +99,7 @@ def test_flags_are_switches_off_by_default_named_for_a_derivative():
      ("leakyRelu", "leaky_relu"), ("TanH", "tanh"), ("Swish", "silu"), ("nonlin", None),
      # public code: EfficientNet-PyTorch, mish-cuda, Megatron-LM
      ("SwishImplementation", "silu"), ("MemoryEfficientSwish", "silu"), ("MishAutoFn", "mish"),
-     ("bias_gelu_impl", "gelu"), ("autograd_fn", None), ("impl", None)],
+     ("bias_gelu_impl", "gelu"), ("openai_gelu", "gelu"), ("autograd_fn", None), ("impl", None)],
 )  # fmt: skip
 def test_names_find_their_activation(name, activation):
     act = activation_for(name)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from actcheck.report import dumps
 from actcheck.verification import verify
 
 DATA = Path(__file__).parent / "data" / "torch"
@@ -240,7 +241,9 @@ def test_public_patterns_are_found_by_their_names_and_their_import_warnings_kept
         "MemoryEfficientSwish": ("torch.nn.Module", "silu"),
         "bias_gelu_impl": ("torch function", "gelu"),  # Megatron's GeLUFunction through its wrapper
         "ReLUFn": ("torch.autograd.Function", "relu"),
+        "openai_gelu": ("torch function", "gelu"),  # calls a torch.jit.script function
     }
+    json.loads(dumps(rep.to_dict()))  # strict JSON: its backward's nan beyond |x| = 8.9e19 is the string 'nan'
     assert not any("matched to silu by its values" in n for r in rep.results for n in r.notes)
     warned = [n for n in rep.notes if n.startswith("your code warned on import:")]
     assert len(warned) == 2 and all("torch.cuda.amp.custom_" in n for n in warned)

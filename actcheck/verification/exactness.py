@@ -403,6 +403,7 @@ def _reproduce(act, params, dtype):
 
 def _entry(t, clean_max, tol, n_bad, again):
     from ..atlas import _finding
+    from ..serialize import jsonable  # a nan or inf (yours, or torch's) is a string in strict JSON
 
     return {
         "max_ulp": None if t.n == 0 else (None if not math.isfinite(t.max_ulp) else t.max_ulp),
@@ -411,7 +412,13 @@ def _entry(t, clean_max, tol, n_bad, again):
         **({"tolerance_ulp": tol, "beyond": n_bad} if tol is not None else {}),
         **{name: _finding(t.findings[name]) for name in _KINDS},
         "worst": [
-            {"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None, "reproduce": again(wx)}
+            {
+                "x": jsonable(wx),
+                "value": jsonable(v),
+                "exact": jsonable(e),
+                "ulp": u if math.isfinite(u) else None,
+                "reproduce": again(wx),
+            }
             for u, wx, v, e in t.worst[:5]
         ],
     }

@@ -202,9 +202,9 @@ def is_flag(param, default):
     return off and bool(_FLAG.search(param.lower()))
 
 
-# EfficientNet's MemoryEfficientSwish / SwishImplementation, mish-cuda's MishAutoFn, Megatron's bias_gelu_impl
+# public names: EfficientNet's MemoryEfficientSwish, mish-cuda's MishAutoFn, Megatron's bias_gelu_impl, openai_gelu
 _AFFIXES = re.compile(
-    r"^(activation|act|layer|nn|memory_?efficient|fused|bias)_?"
+    r"^(activation|act|layer|nn|memory_?efficient|fused|bias|openai)_?"
     r"|_?(layer|activation|function|func|fn|act|module|op|implementation|impl|auto|autograd)$",
     re.I,
 )

@@ -1,6 +1,6 @@
-"""Patterns from public code: EfficientNet-PyTorch's memory-efficient Swish, Megatron-LM's fused bias GeLU
-(its forward takes a bias, judged through the wrapper), and a Function under the deprecated torch.cuda.amp
-decorators, which warn when the file is imported."""
+"""Patterns from public code: EfficientNet-PyTorch's memory-efficient Swish; Megatron-LM's fused bias GeLU
+(its forward takes a bias: judged through the wrapper) and openai_gelu (calling a torch.jit.script function);
+a Function under the deprecated torch.cuda.amp decorators, which warn when the file is imported."""
 
 import torch
 from torch.cuda.amp import custom_bwd, custom_fwd
@@ -68,3 +68,13 @@ class ReLUFn(torch.autograd.Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * (x > 0).to(grad.dtype)
+
+
+@torch.jit.script
+def gelu_impl(x):
+    """OpenAI's gelu implementation (Megatron-LM's model/utils.py)."""
+    return 0.5 * x * (1.0 + torch.tanh(0.7978845608028654 * x * (1.0 + 0.044715 * x * x)))
+
+
+def openai_gelu(x):
+    return gelu_impl(x)
