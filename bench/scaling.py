@@ -8,6 +8,7 @@ CPU-second of the workers (a core's throughput, whatever else runs on the machin
 cores' worth of CPU the two workers got (below 2 on a machine shared with other work).
 
     python bench/scaling.py [--rounds N] [--tasks T] [NAME ...]
+    python bench/scaling.py --cost [NAME ...]   # CPU seconds per task of every (or each named) activation
 """
 
 import argparse
@@ -58,12 +59,45 @@ def rate(place, items, values):
     return values / wall, values / cpu
 
 
+def cost(names):
+    """Each activation's CPU time per task in this process (median of three tasks), and values/s per core."""
+    import torch
+
+    from actcheck.atlas import chunk
+    from actcheck.atlas.points import range_span
+    from actcheck.dtypes import get_dtype
+    from actcheck.registry import ACTIVATIONS, lookup, resolve_params
+
+    torch.set_num_threads(1)
+    f32 = get_dtype("float32")
+    names = names or [a.name for a in ACTIVATIONS.values() if a.kind == "elementwise"]
+    where = "tasks at [1, 2), [-3, -2), [1e-20, 2e-20)"
+    print(f"{'activation':<14} {'CPU s per task':>15} {'values/s per core':>18}  ({where})")
+    for name in names:
+        params = tuple(resolve_params(lookup(name), {}).items())
+        spent = []
+        for lo, hi in ((1.0, 2.0), (-3.0, -2.0), (1e-20, 2e-20)):
+            spec = chunk.Spec(name, params, "float32", ("forward", "backward"), range_span(f32, lo, hi), True, 0, 0, 10)
+            task = next(chunk.tasks(0, spec))
+            if not spent:
+                chunk.run_task(task)  # the reference's zeros found once
+            start = time.process_time()
+            chunk.run_task(task)
+            spent.append(time.process_time() - start)
+        each = statistics.median(spent)
+        print(f"{name:<14} {each:15.3f} {chunk.TASK_EXHAUSTIVE / each / 1e6:16.1f} M  {[round(t, 3) for t in spent]}",
+              flush=True)  # fmt: skip
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--cost", action="store_true", help="CPU seconds per task per activation, one process")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=16, help="tasks of 2**20 values per measurement")
     ap.add_argument("names", nargs="*", default=list(CLASSES))
     args = ap.parse_args()
+    if args.cost:
+        return cost(args.names if args.names != list(CLASSES) else None)
     from actcheck.atlas import cluster
 
     places = {}

@@ -410,6 +410,18 @@ def test_the_reproduce_command_shows_the_value_the_atlas_reports(run):
     assert point["x"] == x and point["forward"]["torch"] == value
 
 
+def test_a_reproduce_line_names_the_array_context_torchs_value_needs(run):
+    """bfloat16 gelu(1.7e38) is inf inside an array (the atlas's chunk) and finite alone: the line says --context."""
+    atlas = accuracy(["gelu"], dtypes=["bfloat16"], quantities=["forward"], jobs=1, range_=(1.6e38, 1.8e38))
+    worst = _row(atlas, "gelu", "bfloat16", "forward", "torch").to_dict()["worst"][0]
+    assert worst["value"] == "inf" and "--context" in worst["reproduce"]
+    cmd = worst["reproduce"].split()
+    point = json.loads(run(*cmd[1:-2], "--json", *cmd[-2:]).stdout)["points"][0]
+    assert point["forward"]["torch"] == "inf"
+    alone = [c for i, c in enumerate(cmd) if c != "--context" and cmd[i - 1] != "--context"]
+    assert json.loads(run(*alone[1:-2], "--json", *alone[-2:]).stdout)["points"][0]["forward"]["torch"] != "inf"
+
+
 # ---------------------------------------------------------------- the command
 
 

@@ -48,9 +48,32 @@ class AtlasResult:
     def n_points(self):
         return self.tally.n
 
-    def reproduce(self, x):
-        """The command that shows this implementation's value at ``x`` beside the exact one."""
-        return reproduce(self.activation, self.params, self.defaults, self.dtype, x, self.quantity)
+    def reproduce(self, x, value=None):
+        """The command that shows this implementation's value at ``x`` beside the exact one (with ``--context N``
+        where torch gives the atlas's ``value`` only inside an array, as it did inside the atlas's chunk)."""
+        n = None if value is None else self.context(x, value)
+        return reproduce(self.activation, self.params, self.defaults, self.dtype, x, self.quantity, n)
+
+    def context(self, x, value):
+        """None if torch alone gives ``value`` at ``x``, else the shortest array length (2, 8, 64) inside which it
+        does: f16/bf16 gelu differs from 64 elements up, and the atlas evaluates 65,536 at once."""
+        if self.implementation == "numpy":
+            return None
+        from ..dtypes import get_dtype
+        from ..opinions import Ask, torch_forward, torch_reverse
+        from ..opinions.tensors import CONTEXTS
+        from ..registry import lookup
+
+        dt = get_dtype(self.dtype)
+        order = 2 if self.quantity == "second" else 1
+        x = np.array([x]).astype(dt.numpy)
+        opinion = torch_forward if self.implementation == "torch_forward_ad" else torch_reverse
+        for n in (None, *CONTEXTS):
+            ask = Ask(lookup(self.activation), self.params, x, dt, order=order, context=n)
+            got = opinion.answer(ask).values.get(self.quantity)
+            if got is not None and (float(got[0]) == value or (np.isnan(got[0]) and np.isnan(value))):
+                return n
+        return None
 
     def to_dict(self):
         """The JSON object the README documents."""
@@ -70,7 +93,13 @@ class AtlasResult:
             "histogram": dict(zip(BUCKETS, (int(c) for c in t.histogram), strict=True)),
             **{name: _finding(t.findings[name]) for name in FINDINGS},
             "worst": [
-                {"x": x, "value": jsonable(v), "exact": jsonable(e), "ulp": jsonable(u), "reproduce": self.reproduce(x)}
+                {
+                    "x": x,
+                    "value": jsonable(v),
+                    "exact": jsonable(e),
+                    "ulp": jsonable(u),
+                    "reproduce": self.reproduce(x, v),
+                }
                 for u, x, v, e in t.worst
             ],
         }
@@ -270,10 +299,11 @@ def format_x(x, dtype_name):
     return repr(float(x))
 
 
-def reproduce(name, params, defaults, dtype, x, quantity="forward"):
-    """``actcheck NAME --dtype D --oracle [--order 2] [--param V ...] -- X``, parameters other than the defaults
-    as options; ``--order 2`` for f'' (torch's forward-mode f' is always shown: no option)."""
+def reproduce(name, params, defaults, dtype, x, quantity="forward", context=None):
+    """``actcheck NAME --dtype D --oracle [--order 2] [--context N] [--param V ...] -- X``, parameters other than
+    the defaults as options; ``--order 2`` for f'' (torch's forward-mode f' is always shown: no option)."""
     opts = ["--order", "2"] if quantity == "second" else []
+    opts += ["--context", str(context)] if context else []
     for k, v in params.items():
         if defaults.get(k) != v:
             opts.append(f"--{k.replace('_', '-')} {v if isinstance(v, str) else repr(float(v))}")

@@ -314,7 +314,7 @@ def _forkserver():
     process's to handle: it closes the cluster) instead of printing their own tracebacks.
     """
     import multiprocessing
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     import dask
     from distributed.utils import get_mp_context
@@ -326,10 +326,25 @@ def _forkserver():
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
+        _without_stderr(resource_tracker.ensure_running)
         forkserver.ensure_running()
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
+
+
+def _without_stderr(start):
+    """``start()`` a helper process whose stderr is /dev/null: multiprocessing's resource tracker, which
+    outlives a killed actcheck by a moment and would print a warning about the semaphores it cleans up."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    try:
+        os.dup2(devnull, 2)
+        start()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _local(jobs):

@@ -2,8 +2,9 @@
 
 Each task's result is a small file written atomically, named by a hash of what decides it: the
 function, the Spec (activation, parameters, dtype, quantities, range, sample, seed, worst points
-kept) and the task's ordinals. The files live in a directory per actcheck and torch version, so
-tallies of another version are never mixed in. ``request.json`` holds the last request, so that
+kept) and the task's ordinals. The files live in a directory per actcheck version (with a hash
+of its source, so that a changed checkout counts as another) and torch version: tallies of another
+are never mixed in. ``request.json`` holds the last request, so that
 ``accuracy --store DIR`` alone measures (or rebuilds) it again.
 """
 
@@ -32,7 +33,7 @@ class Store:
 
         self.path = Path(path)
         v = versions()
-        self.version = f"actcheck-{v['actcheck']}-torch-{v['torch']}"
+        self.version = f"actcheck-{v['actcheck']}-torch-{v['torch']}-{_source()}"
         self.tasks = self.path / self.version
         try:
             self.tasks.mkdir(parents=True, exist_ok=True)
@@ -95,6 +96,15 @@ class Store:
             return json.loads((Path(path) / "request.json").read_text())
         except (OSError, ValueError):
             raise InputError(f"--store {path} holds no request to measure again: give NAMES") from None
+
+
+def _source():
+    """A short hash of actcheck's own source: a checkout changed since the store was written is another version."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:10]
 
 
 def _digest(h, obj):

@@ -99,6 +99,8 @@ def _mp_winners(mp, xs, top, one, rest):
 def _mp_sm_vjp(mp, xs, g, sign):
     """g . J of softmax(sign * x): sign * s * (g - g . s)."""
     s = _mp_softmax(mp, [sign * v for v in xs])
+    if all(gi == g[0] for gi in g) and all(mp.isfinite(si) for si in s):  # sum(s) = 1: g - g . s is exactly 0
+        return [mp.mpf(0)] * len(s)
     dot = mp.fsum(gi * si for gi, si in zip(g, s, strict=True))
     return [sign * si * (gi - dot) if si != 0 else mp.mpf(0) for gi, si in zip(g, s, strict=True)]
 
