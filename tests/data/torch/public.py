@@ -25,6 +25,11 @@ class MemoryEfficientSwish(torch.nn.Module):
         return SwishImplementation.apply(x)
 
 
+class Swish(torch.nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(x)
+
+
 @torch.jit.script
 def bias_gelu(bias, y):
     x = bias + y
