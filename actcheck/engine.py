@@ -503,6 +503,7 @@ def _settle_jacobian(result, act, dt, strict):
         for k in np.flatnonzero(numpy_right & ~torch_right):
             d = _deviation("jacobian", x64[cols[js[k]]], ours[k], theirs[k], rounded[k], ulp, k)
             result.extras["torch_deviations"].append({**d, "row": int(rows[i]), "column": int(cols[js[k]])})
+            result.extras["torch_deviation_count"] = result.extras.get("torch_deviation_count", 0) + 1
         skip[i, js[numpy_right & (torch_right | (not strict))]] = True
     if len(all_bad) > len(bad):
         result.extras["notes"].append(
