@@ -96,7 +96,10 @@ def test_flags_are_switches_off_by_default_named_for_a_derivative():
 @pytest.mark.parametrize(
     ("name", "activation"),
     [("Activation_ReLU", "relu"), ("SigmoidLayer", "sigmoid"), ("Activations.leaky_relu", "leaky_relu"),
-     ("leakyRelu", "leaky_relu"), ("TanH", "tanh"), ("Swish", "silu"), ("nonlin", None)],
+     ("leakyRelu", "leaky_relu"), ("TanH", "tanh"), ("Swish", "silu"), ("nonlin", None),
+     # public code: EfficientNet-PyTorch, mish-cuda, Megatron-LM
+     ("SwishImplementation", "silu"), ("MemoryEfficientSwish", "silu"), ("MishAutoFn", "mish"),
+     ("bias_gelu_impl", "gelu"), ("openai_gelu", "gelu"), ("autograd_fn", None), ("impl", None)],
 )  # fmt: skip
 def test_names_find_their_activation(name, activation):
     act = activation_for(name)

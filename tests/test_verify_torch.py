@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from actcheck.report import dumps
 from actcheck.verification import verify
 
 DATA = Path(__file__).parent / "data" / "torch"
@@ -221,3 +222,31 @@ def test_torch_rows_reach_junit_github_and_the_pytest_plugins_listing_notebooks_
     cells = [nbformat.v4.new_code_cell("import torch"), nbformat.v4.new_code_cell(source)]
     nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "fused.ipynb")
     assert [label for label, _ in pairs_in(tmp_path / "fused.ipynb")] == ["FusedSiLU (cell 2)"]
+
+
+def test_jax_softplus_is_judged_beside_jax_nn_softplus_sharing_its_flush_of_subnormals():
+    pytest.importorskip("jax")
+    rep = verify(DATA.parent / "jax" / "softplus.py", dtype=["float32", "bfloat16"])
+    (r,) = rep.results
+    assert (r.activation, r.passed) == ("softplus", True)  # beside torch's, JAX's flushed tail failed it
+    assert not any("jax.nn has no softplus" in n for n in r.notes)
+    assert all("where JAX's does too" in row["summary"] for row in r.precision)
+
+
+def test_public_patterns_are_found_by_their_names_and_their_import_warnings_kept_as_notes(capfd):
+    rep = verify(DATA / "public.py", dtype="float32")
+    by = {r.name: (r.style, r.activation) for r in rep.results}
+    assert by == {
+        "SwishImplementation": ("torch.autograd.Function", "silu"),
+        "MemoryEfficientSwish": ("torch.nn.Module", "silu"),
+        "Swish": ("torch.nn.Module", "silu"),  # autograd's VJP is nan at x = -3.4e38: u x overflows, times s' = 0
+        "bias_gelu_impl": ("torch function", "gelu"),  # Megatron's GeLUFunction through its wrapper
+        "ReLUFn": ("torch.autograd.Function", "relu"),
+        "openai_gelu": ("torch function", "gelu"),  # calls a torch.jit.script function
+    }
+    json.loads(dumps(rep.to_dict()))  # strict JSON: the nan of Swish's VJP, openai_gelu's backward, are 'nan'
+    assert any(w["yours"] == "nan" for r in rep.results for w in r.worst)
+    assert not any("matched to silu by its values" in n for r in rep.results for n in r.notes)
+    warned = [n for n in rep.notes if n.startswith("your code warned on import:")]
+    assert len(warned) == 2 and all("torch.cuda.amp.custom_" in n for n in warned)
+    assert "FutureWarning" not in capfd.readouterr().err

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..serialize import jsonable  # a nan or inf (yours, or torch's) is a string in strict JSON
 from .causes import SHOWN, cause, fmt, measured_causes, ranges, rule_causes
 from .kernels import KINDS
 from .matching import match
@@ -335,8 +336,8 @@ def _verdict(act, dt, s, meas, errors, facts, n):
             row["passed"] = False
             order = np.flatnonzero(bad)[np.argsort(-np.where(np.isfinite(ey[bad]), ey[bad], 1e308), kind="stable")]
             for j in order[:3]:
-                row["_worst"].append({"x": float(x[j]), "quantity": q, "dtype": d, "yours": float(yours[j]),
-                                      "reference": float(exact[j]), "ulp": float(ey[j])})  # fmt: skip
+                row["_worst"].append({"x": jsonable(x[j]), "quantity": q, "dtype": d, "yours": jsonable(yours[j]),
+                                      "reference": jsonable(exact[j]), "ulp": jsonable(ey[j])})  # fmt: skip
         if bad.any() or q == "vjp":
             causes += measured_causes(q, d, x, ey, ky, kb, facts, meas, dt)
     if facts["again_differs"]:
@@ -411,7 +412,13 @@ def _entry(t, clean_max, tol, n_bad, again):
         **({"tolerance_ulp": tol, "beyond": n_bad} if tol is not None else {}),
         **{name: _finding(t.findings[name]) for name in _KINDS},
         "worst": [
-            {"x": wx, "value": v, "exact": e, "ulp": u if math.isfinite(u) else None, "reproduce": again(wx)}
+            {
+                "x": jsonable(wx),
+                "value": jsonable(v),
+                "exact": jsonable(e),
+                "ulp": u if math.isfinite(u) else None,
+                "reproduce": again(wx),
+            }
             for u, wx, v, e in t.worst[:5]
         ],
     }

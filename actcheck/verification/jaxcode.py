@@ -31,6 +31,8 @@ _BUILTINS = {
     "softsign": lambda nn, jnp, p: nn.soft_sign,
     "silu": lambda nn, jnp, p: nn.silu,
     "mish": lambda nn, jnp, p: nn.mish,
+    # jax.nn.softplus has no beta nor threshold: computed everywhere (log(1 + exp(x)) beyond torch's threshold too)
+    "softplus": lambda nn, jnp, p: lambda x: nn.softplus(p["beta"] * x) / p["beta"],
     "gelu": lambda nn, jnp, p: lambda x: nn.gelu(x, approximate=p["approximate"] == "tanh"),
     "hardsigmoid": lambda nn, jnp, p: nn.hard_sigmoid,
     "hardswish": lambda nn, jnp, p: nn.hard_swish,

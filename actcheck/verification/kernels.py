@@ -58,7 +58,7 @@ def _uses(fn, namespace, framework):
             return True
         if framework == "torch" and inspect.isclass(value) and is_framework_class(value):  # elu(x, alpha) -> .apply
             return True
-        if framework == "torch" and type(value).__name__ == "CustomOpDef":
+        if framework == "torch" and type(value).__name__ in ("CustomOpDef", "ScriptFunction"):  # Megatron's openai_gelu
             return True
     return False
 

@@ -202,7 +202,12 @@ def is_flag(param, default):
     return off and bool(_FLAG.search(param.lower()))
 
 
-_AFFIXES = re.compile(r"^(activation|act|layer|nn)_?|_?(layer|activation|function|func|fn|act|module|op)$", re.I)
+# public names: EfficientNet's MemoryEfficientSwish, mish-cuda's MishAutoFn, Megatron's bias_gelu_impl, openai_gelu
+_AFFIXES = re.compile(
+    r"^(activation|act|layer|nn|memory_?efficient|fused|bias|openai)_?"
+    r"|_?(layer|activation|function|func|fn|act|module|op|implementation|impl|auto|autograd)$",
+    re.I,
+)
 
 
 def activation_for(name):

@@ -116,11 +116,12 @@ def _close_sink():
 
 @contextlib.contextmanager
 def captured():
-    """Capture what the code prints and warns: yields a dict that gets 'printed' and 'warned'.
+    """Capture what the code prints and warns: yields a dict that gets 'printed', 'warned' and 'warned_at' (with
+    the file each warning points at).
 
     The code's own numpy error settings (``np.seterr(over="raise")`` at import) stay as it set them.
     """
-    out = {"printed": "", "warned": []}
+    out = {"printed": "", "warned": [], "warned_at": []}
     sink = _sink()
     sink.take()  # what a stray thread printed between calls is not this call's
     saved = sys.stdout, sys.stderr
@@ -132,6 +133,7 @@ def captured():
                 yield out
             finally:
                 out["warned"] = sorted({str(w.message) for w in caught})
+                out["warned_at"] = list(dict.fromkeys((str(w.message), w.filename) for w in caught))
     finally:
         sys.stdout, sys.stderr = saved
         out["printed"] = sink.take()

@@ -148,6 +148,8 @@ def load(path, notebook=False, run_all=False):
     _restore()
     if cap["printed"].strip():
         notes.append(f"printed on import: {first_lines(cap['printed'])}")
+    # what the code's own lines warned (torch.cuda.amp.custom_fwd's deprecation): said once, never on stderr
+    notes += [f"your code warned on import: {first_lines(m)}" for m, f in cap["warned_at"] if mine(f)]
     try:
         found = UserCode.from_namespace(vars(module), name, mine)
     except Exception as e:
