@@ -109,6 +109,12 @@ class _Group(TyperGroup):
             code = EXIT_SOFTWARE
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
+        except Exception as e:  # a bug of actcheck's own, anywhere (a renderer, a writer): one line, never a traceback
+            from .verification.text import one_line
+
+            where = one_line(e, lambda f: f"{os.sep}actcheck{os.sep}" in f)
+            err(f"actcheck: internal error: {where} (actcheck's own failure, not your input's: please report it)")
+            code = EXIT_SOFTWARE
         return code if isinstance(code, int) else 0
 
 

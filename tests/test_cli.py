@@ -128,3 +128,18 @@ def test_help_documents_every_exit_code(run):
     for code in ("0 every check passed", "1 a check failed", "2 bad usage", "74 output could not be written"):
         assert code in out
     assert "130 interrupted" in out and "141 the reader closed the pipe" in out
+
+
+@pytest.mark.parametrize("renderer, argv", [("render_result", ["relu", "1"]), ("render_list", ["list"])])
+def test_a_bug_of_actcheck_anywhere_is_one_line_and_exit_70_never_a_traceback(renderer, argv):
+    script = (
+        "import sys, actcheck.report as r\n"
+        "def broken(*a, **k): raise KeyError('a renderer bug')\n"
+        f"r.{renderer} = broken\n"
+        f"sys.argv = ['actcheck', *{argv!r}]\n"
+        "from actcheck.__main__ import main; main()\n"
+    )
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 70, p.stderr
+    assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert "internal error: KeyError: 'a renderer bug'" in p.stderr and "please report" in p.stderr
