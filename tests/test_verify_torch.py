@@ -250,3 +250,11 @@ def test_public_patterns_are_found_by_their_names_and_their_import_warnings_kept
     warned = [n for n in rep.notes if n.startswith("your code warned on import:")]
     assert len(warned) == 2 and all("torch.cuda.amp.custom_" in n for n in warned)
     assert "FutureWarning" not in capfd.readouterr().err
+
+
+def test_an_unknown_functions_points_outside_its_forwards_domain_are_left_out_not_failed():
+    pytest.importorskip("jax")
+    rep = verify(DATA.parent / "jax" / "safe_log.py", dtype=["float32", "float64"])
+    (r,) = rep.results
+    assert r.passed and r.reference == "finite_difference", r.diagnosis
+    assert any("float64 forward is not finite" in n and "left out" in n for n in r.notes)
