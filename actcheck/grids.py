@@ -49,7 +49,8 @@ def default_grid(act, params, dtype):
     common = [s * v for v in _COMMON for s in (1.0, -1.0)]
     kinks = _in_dtype(act.kinks(**params), dtype)
     k = kinks.astype(dtype.numpy)
-    up, down = (np.nextafter(k, np.array(v, dtype=dtype.numpy)).astype(np.float64) for v in (np.inf, -np.inf))
+    with np.errstate(over="ignore"):  # a kink at the dtype's largest value (softplus with no threshold): inf beside it
+        up, down = [np.nextafter(k, np.array(v, dtype=dtype.numpy)).astype(np.float64) for v in (np.inf, -np.inf)]
     beside = [kinks - _BESIDE, kinks + _BESIDE, up, down]
     return _in_dtype(np.concatenate([common, list(act.extra_points), kinks, *beside]), dtype)
 

@@ -258,3 +258,12 @@ def test_an_unknown_functions_points_outside_its_forwards_domain_are_left_out_no
     (r,) = rep.results
     assert r.passed and r.reference == "finite_difference", r.diagnosis
     assert any("float64 forward is not finite" in n and "left out" in n for n in r.notes)
+
+
+def test_a_softplus_without_torchs_threshold_is_judged_as_one_in_float64():
+    # jnp.logaddexp(x, 0) is 25 + e**-25 at 25, where torch's softplus (threshold 20) is 25: both right
+    pytest.importorskip("jax")
+    rep = verify(DATA.parent / "jax" / "softplus.py", dtype=["float64"])
+    (r,) = rep.results
+    assert r.passed and r.activation == "softplus", r.diagnosis
+    assert r.params["threshold"] > 1e300 and any("threshold" in n for n in r.notes)

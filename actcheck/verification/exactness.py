@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..serialize import jsonable  # a nan or inf (yours, or torch's) is a string in strict JSON
 from .causes import SHOWN, cause, fmt, measured_causes, ranges, rule_causes
 from .kernels import KINDS
-from .matching import match
+from .matching import match, unbounded
 from .outcome import PairResult, Skipped
 from .precision import (
     EXACT,
@@ -107,7 +107,8 @@ def judge_kernel(code, k, s):
                        "the file that calls its apply, if there is one")  # fmt: skip
     asked = s.dtypes or DTYPES
     runs, refused, notes = {}, {}, []
-    probe = np.unique(np.concatenate([np.linspace(-10, 10, 81), [-0.3, 0.3, 1.7, -2.9]]))
+    # beyond ±20 too: where a softplus with no threshold (JAX's) parts from torch's
+    probe = np.unique(np.concatenate([np.linspace(-10, 10, 81), [-0.3, 0.3, 1.7, -2.9, -40, -25, 25, 40]]))
     for d in asked:
         dt = get_dtype(d)
         x = np.unique(in_dtype(probe, dt))
@@ -132,6 +133,9 @@ def judge_kernel(code, k, s):
             return Skipped(label, f"a {kind} that matches no known activation by name or by its values, and does "
                            "not run in float64: its finite differences cannot be taken")  # fmt: skip
         return found
+    if "float64" in runs:  # only float64 tells a softplus without threshold from torch's (25 + e**-25)
+        x64, reply64 = runs["float64"]
+        params = unbounded(act, params, x64, np.asarray(reply64["values"]["forward"]), get_dtype("float64"))
     if how == "values":
         notes.append(f"matched to {act.name} by its values (its name says no activation)")
     if params != dict(act.params):

@@ -7,7 +7,7 @@ import numpy as np
 
 from .naming import activation_for
 
-__all__ = ["match"]
+__all__ = ["match", "unbounded"]
 
 _WORDS = ("fused", "my", "custom", "fast", "naive", "safe", "stable", "manual", "own", "kernel", "impl")
 _PRECISIONS = ("bf16", "fp16", "f16", "fp32", "f32", "fp64", "f64", "bfloat16", "float16", "float32", "float64")
@@ -45,6 +45,18 @@ def _close(act, params, x, forward, dt):
         if not ok.any():
             return 0.0
         return float(np.mean(_near(forward[ok], ref[ok], dt)))
+
+
+# a parameter's value that means "none": softplus computed without torch's threshold (JAX's, logaddexp)
+_UNBOUNDED = {"softplus": {"threshold": float(np.finfo(np.float64).max)}}
+
+
+def unbounded(act, params, x, forward, dt):
+    """``params``, or their unbounded form where the kernel's values fit that better (a softplus without threshold)."""
+    alt = {**params, **_UNBOUNDED.get(act.name, {})}
+    if alt != params and _close(act, alt, x, forward, dt) > _close(act, params, x, forward, dt):
+        return alt
+    return params
 
 
 def match(name, x, forward, dt):
