@@ -267,3 +267,10 @@ def test_a_softplus_without_torchs_threshold_is_judged_as_one_in_float64():
     (r,) = rep.results
     assert r.passed and r.activation == "softplus", r.diagnosis
     assert r.params["threshold"] > 1e300 and any("threshold" in n for n in r.notes)
+
+
+def test_a_fused_bias_activation_is_judged_at_a_zero_bias():
+    rep = verify(DATA / "bias_gelu.py", dtype=["float32"])
+    (r,) = rep.results
+    assert r.name == "GeLUFunction" and r.activation == "gelu" and r.params.get("approximate") == "tanh"
+    assert any("judged at bias = 0" in n for n in r.notes)

@@ -107,6 +107,8 @@ def judge_kernel(code, k, s):
                        "the file that calls its apply, if there is one")  # fmt: skip
     asked = s.dtypes or DTYPES
     runs, refused, notes = {}, {}, []
+    if k.get("biases"):
+        notes.append(f"judged at {' = '.join(k['biases'])} = 0 (a bias added to x, as a fused bias-activation's)")
     # beyond ±20 too: where a softplus with no threshold (JAX's) parts from torch's
     probe = np.unique(np.concatenate([np.linspace(-10, 10, 81), [-0.3, 0.3, 1.7, -2.9, -40, -25, 25, 40]]))
     for d in asked:

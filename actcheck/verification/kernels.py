@@ -92,6 +92,9 @@ def find_torch(namespace, module_name):
     return found
 
 
+_BIASES = ("bias", "b", "bias_")  # a Function's input added to x (a fused bias-activation): judged at 0
+
+
 class Kernel:
     """One torch kernel: how it is called, and its values at given points in a given dtype."""
 
@@ -120,8 +123,10 @@ class Kernel:
         fn = getattr(target, "forward", target)
         code = getattr(inspect.unwrap(fn) if callable(fn) else fn, "__code__", None)
         cell = cell_of(code.co_filename) if code is not None else None
+        needs = self._needs()
+        biases = [n for n in needs if n in _BIASES] if self.kind == "function" else []
         return {"name": self.name, "kind": self.kind, "framework": self.framework, "line": None if cell else line,
-                "cell": cell, "needs": self._needs()}  # fmt: skip
+                "cell": cell, "needs": [n for n in needs if n not in biases], "biases": biases}  # fmt: skip
 
     def _needs(self):
         """The inputs a Function's forward requires beside x (and ctx): .apply(x) alone cannot call it."""
@@ -143,7 +148,11 @@ class Kernel:
     def _callable(self):
         if self.call is None:
             if self.kind == "function":
-                self.call = self.obj.apply
+                biases = [n for n in self._needs() if n in _BIASES]
+                # Megatron's GeLUFunction.apply(x, bias): the activation is what it gives at a zero bias
+                self.call = (
+                    self.obj.apply if not biases else lambda x: self.obj.apply(x, *(x.new_zeros(()),) * len(biases))
+                )
             elif self.kind == "module":
                 self.call = self.obj()
             else:
