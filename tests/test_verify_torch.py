@@ -241,6 +241,7 @@ def test_public_patterns_are_found_by_their_names_and_their_import_warnings_kept
         "MemoryEfficientSwish": ("torch.nn.Module", "silu"),
         "Swish": ("torch.nn.Module", "silu"),  # autograd's VJP is nan at x = -3.4e38: u x overflows, times s' = 0
         "bias_gelu_impl": ("torch function", "gelu"),  # Megatron's GeLUFunction through its wrapper
+        "GeLUFunction": ("torch.autograd.Function", "gelu"),  # and itself, at a zero bias
         "ReLUFn": ("torch.autograd.Function", "relu"),
         "openai_gelu": ("torch function", "gelu"),  # calls a torch.jit.script function
     }
