@@ -270,8 +270,15 @@ def test_a_softplus_without_torchs_threshold_is_judged_as_one_in_float64():
     assert r.params["threshold"] > 1e300 and any("threshold" in n for n in r.notes)
 
 
-def test_a_fused_bias_activation_is_judged_at_a_zero_bias():
-    rep = verify(DATA / "bias_gelu.py", dtype=["float32"])
+def test_a_fused_bias_activation_is_judged_at_a_zero_bias(tmp_path):
+    # Megatron's GeLUFunction.apply(x, bias) with only its bare alias, no wrapper to call it through
+    source = (DATA / "public.py").read_text()
+    start = source.index("@torch.jit.script\ndef bias_gelu(")
+    end = source.index("def bias_gelu_impl(")
+    (tmp_path / "bias_gelu.py").write_text(
+        "import torch\n\n\n" + source[start:end] + "bias_gelu_impl = GeLUFunction.apply\n"
+    )
+    rep = verify(tmp_path / "bias_gelu.py", dtype=["float32"])
     (r,) = rep.results
     assert r.name == "GeLUFunction" and r.activation == "gelu" and r.params.get("approximate") == "tanh"
     assert any("judged at bias = 0" in n for n in r.notes)

@@ -1,5 +1,5 @@
 """Patterns from public code: EfficientNet-PyTorch's memory-efficient Swish; Megatron-LM's fused bias GeLU
-(its forward takes a bias: judged through the wrapper) and openai_gelu (calling a torch.jit.script function);
+(its forward takes a bias: judged through the wrapper, and itself at bias 0) and openai_gelu (calling a torch.jit.script function);
 a Function under the deprecated torch.cuda.amp decorators, which warn when the file is imported."""
 
 import torch
