@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from .kernels import Kernel, _own, _uses
+from .kernels import Kernel, _own, _uses, walk
 from .naming import activation_for
 from .text import one_line
 
@@ -48,19 +48,16 @@ def find_jax(namespace, module_name):
     jax = _jax()
     if jax is None:
         return []
-    found = []
-    for key, obj in list(namespace.items()):
-        if not isinstance(key, str) or key.startswith("__"):
-            continue
-        try:
-            if isinstance(obj, jax.custom_vjp | jax.custom_jvp) and _own(obj.fun, module_name):
-                found.append(JaxKernel(key, "custom_vjp" if isinstance(obj, jax.custom_vjp) else "custom_jvp", obj))
-            elif inspect.isfunction(obj) and _own(obj, module_name) and not key.startswith("_"):
-                if activation_for(key) is not None and _uses(obj, namespace, "jax"):
-                    found.append(JaxKernel(key, "jax", obj))
-        except Exception:  # a value of the user's that answers oddly is not a kernel
-            continue
-    return found
+
+    def kind_of(key, obj):
+        if isinstance(obj, jax.custom_vjp | jax.custom_jvp) and _own(obj.fun, module_name):
+            return "custom_vjp" if isinstance(obj, jax.custom_vjp) else "custom_jvp"
+        if inspect.isfunction(obj) and _own(obj, module_name) and not key.startswith("_"):
+            if activation_for(key) is not None and _uses(obj, namespace, "jax"):
+                return "jax"
+        return None
+
+    return [JaxKernel(*found) for found in walk(namespace, kind_of)]
 
 
 def builtin(name, params):

@@ -14,7 +14,7 @@ import numpy as np
 from .naming import activation_for
 from .text import one_line
 
-__all__ = ["Kernel", "find_torch", "is_framework_class", "KINDS"]
+__all__ = ["Kernel", "find_torch", "walk", "is_framework_class", "KINDS"]
 
 KINDS = {
     "function": "torch.autograd.Function",
@@ -67,29 +67,41 @@ def _overrides(cls, base, name):
     return any(name in vars(k) for k in cls.__mro__ if k is not base and issubclass(k, base))
 
 
-def find_torch(namespace, module_name):
-    """[Kernel] for the torch code ``namespace`` defines (nothing when torch was not imported)."""
-    torch = _torch()
-    if torch is None:
-        return []
+def walk(namespace, kind_of):
+    """[(name, kind, value)] for the entries of ``namespace`` that ``kind_of(name, value)`` gives a kind."""
     found = []
     for key, obj in list(namespace.items()):
         if not isinstance(key, str) or key.startswith("__"):
             continue
         try:
-            if type(obj).__name__ == "CustomOpDef" and _own(getattr(obj, "_init_fn", None), module_name):
-                found.append(Kernel(key, "custom_op", obj))
-            elif inspect.isclass(obj) and _own(obj, module_name):
-                if issubclass(obj, torch.autograd.Function) and _overrides(obj, torch.autograd.Function, "forward"):
-                    found.append(Kernel(key, "function", obj))
-                elif issubclass(obj, torch.nn.Module) and _overrides(obj, torch.nn.Module, "forward"):
-                    found.append(Kernel(key, "module", obj))
-            elif inspect.isfunction(obj) and _own(obj, module_name) and not key.startswith("_"):
-                if activation_for(key) is not None and _uses(obj, namespace, "torch"):
-                    found.append(Kernel(key, "composite", obj))
+            kind = kind_of(key, obj)
         except Exception:  # a value of the user's that answers oddly is not a kernel
             continue
+        if kind is not None:
+            found.append((key, kind, obj))
     return found
+
+
+def find_torch(namespace, module_name):
+    """[Kernel] for the torch code ``namespace`` defines (nothing when torch was not imported)."""
+    torch = _torch()
+    if torch is None:
+        return []
+
+    def kind_of(key, obj):
+        if type(obj).__name__ == "CustomOpDef" and _own(getattr(obj, "_init_fn", None), module_name):
+            return "custom_op"
+        if inspect.isclass(obj) and _own(obj, module_name):
+            if issubclass(obj, torch.autograd.Function) and _overrides(obj, torch.autograd.Function, "forward"):
+                return "function"
+            if issubclass(obj, torch.nn.Module) and _overrides(obj, torch.nn.Module, "forward"):
+                return "module"
+        elif inspect.isfunction(obj) and _own(obj, module_name) and not key.startswith("_"):
+            if activation_for(key) is not None and _uses(obj, namespace, "torch"):
+                return "composite"
+        return None
+
+    return [Kernel(*found) for found in walk(namespace, kind_of)]
 
 
 _BIASES = ("bias", "b", "bias_")  # a Function's input added to x (a fused bias-activation): judged at 0
